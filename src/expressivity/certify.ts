@@ -34,8 +34,9 @@ export interface Certificate {
  *    rationals m·2^e with BigInt mantissas (every float64 is one; sums and products stay dyadic).
  * 2. For each point, ẑ = fl(⟨a, x⟩) is computed left to right. When x is integral and a lies on a
  *    grid 2^−s with Σ_j |a_j x_j|·2^s ≤ 2^52, every partial sum is exactly representable, so ẑ is
- *    exact (the default for MNIST pixels). Otherwise |ẑ − z| ≤ e := γ_d·Σ_j|a_j x_j| (Higham,
- *    *Accuracy and Stability of Numerical Algorithms*, Thm 3.1 / §3.1), computed with upward rounding.
+ *    exact (the default for MNIST pixels). Otherwise |ẑ − z| ≤ e := γ_d·Σ_j|a_j x_j| + d·2^−1074
+ *    (Higham, *Accuracy and Stability of Numerical Algorithms*, §2.1 and §3.1; the second term covers
+ *    products that underflow), computed with upward rounding.
  * 3. With m = #{b_j < ẑ}, c(ẑ) = ẑ·S_m − T_m exactly, so r = ẑ·S_m − T_m − y is exact. Since c is
  *    piecewise linear in z with slope S_m on [b_m, b_(m+1)], |c(z) − c(ẑ)| ≤ e·max|S_m'| over the
  *    pieces that [ẑ − e, ẑ + e] meets. The bound is |r| + e·max|S_m'|, rounded upward.
@@ -109,7 +110,9 @@ export function certify(net: ReluNetworkParameters, X: MatrixInput, y: ArrayLike
     if (projection.integral[i] === 1 && gridBits !== null && absSum <= exactLimit) {
       exactProjections++;
     } else {
-      e = nextUp(nextUp(gammaD * absSum) * (1 + 4 * gammaD));
+      // γ_d·Σ|a_j x_j| covers rounding in the normal range; each product that underflows adds at
+      // most 2^−1075 absolutely (Higham §2.1; additions of subnormals are exact), hence d·2^−1074.
+      e = nextUp(nextUp(nextUp(gammaD * absSum) * (1 + 4 * gammaD)) + d * 2 ** -1074);
     }
     // 3. Exact residual at ẑ, plus the Lipschitz term for the projection error.
     const m = countBelow(b, zHat);

@@ -1,0 +1,47 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { interpolateExact } from '../src/expressivity/exact.js';
+import { integerSample, rationalSample } from './arbitraries.js';
+
+/**
+ * Theorem 1 (Zhang et al. 2017, §4): there exists a two-layer ReLU network with 2n + d weights that
+ * represents any function on a sample of n distinct points in d dimensions. Checked exactly, in
+ * rational arithmetic, for every point in the caller's order.
+ */
+describe('Theorem 1 — finite-sample expressivity (exact)', () => {
+  test.prop({ sample: integerSample(12, 5) })('interpolates any integer labels on distinct integer points', ({ sample }) => {
+    const net = interpolateExact(sample.X, sample.y);
+    expect(net.parameterCount).toBe(2 * sample.n + sample.d);
+    expect(net.a.length + net.b.length + net.w.length).toBe(2 * sample.n + sample.d);
+    sample.X.forEach((x, i) => expect(net.evaluate(x)).toEqualFraction(sample.y[i] as number));
+  });
+
+  test.prop({ sample: rationalSample(8, 3) })('interpolates any rational labels on distinct rational points (moment-curve direction)', ({ sample }) => {
+    const net = interpolateExact(sample.X, sample.y);
+    expect(net.directionUsed).toMatch(/moment-curve|powers-of-K/);
+    expect(net.parameterCount).toBe(2 * sample.n + sample.d);
+    sample.X.forEach((x, i) => expect(net.evaluate(x)).toEqualFraction(sample.y[i] as string));
+  });
+
+  test.prop({ sample: integerSample(10, 4), direction: fc.constantFrom('powers-of-K' as const, 'moment-curve' as const) })(
+    'both exact direction rules give distinct projections',
+    ({ sample, direction }) => {
+      const net = interpolateExact(sample.X, sample.y, { direction });
+      for (let i = 1; i < net.n; i++) expect(net.zSorted[i]!.compare(net.zSorted[i - 1]!)).toBe(1);
+      // every point's projection is one of the sorted distinct projections
+      expect(net.n).toBe(sample.n);
+    },
+  );
+
+  test.prop({ sample: integerSample(12, 5), lambda: fc.constantFrom('1/4', '1/2', '9/10', '1/1000') })(
+    'biases interleave: b_1 < z_(1) < b_2 < z_(2) < … < b_n < z_(n), for any λ ∈ (0, 1)',
+    ({ sample, lambda }) => {
+      const net = interpolateExact(sample.X, sample.y, { lambda });
+      for (let i = 0; i < net.n; i++) {
+        expect(net.b[i]!.compare(net.zSorted[i]!)).toBe(-1);
+        if (i > 0) expect(net.zSorted[i - 1]!.compare(net.b[i]!)).toBe(-1);
+      }
+      sample.X.forEach((x, i) => expect(net.evaluate(x)).toEqualFraction(sample.y[i] as number));
+    },
+  );
+});

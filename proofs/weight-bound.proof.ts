@@ -1,0 +1,36 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { weightBoundHolds } from '../src/expressivity/conjectures.js';
+import { integerSample } from './arbitraries.js';
+
+/**
+ * Known-false conjecture: ‖w‖ ≤ ‖y‖ / min_i (z_(i) − b_i) (the paper's remark after Lemma 1).
+ * The search must find a counterexample, shrink it to a small one, and replay it from seed and path.
+ */
+describe('the weight bound ‖w‖ ≤ ‖y‖ / min(z_i − b_i) is false', () => {
+  test('fast-check finds, shrinks and replays a counterexample', () => {
+    const property = fc.property(integerSample(8, 3), (sample) => weightBoundHolds(sample.X, sample.y));
+    const seed = Number(process.env.FC_SEED);
+    const found = fc.check(property, { seed, numRuns: 500 });
+    expect(found.failed).toBe(true);
+    const [sample] = found.counterexample ?? [];
+    if (!sample) throw new Error('no counterexample recorded');
+    console.log(
+      `weight bound refuted (seed ${found.seed}, path ${found.counterexamplePath}, ${found.numShrinks} shrinks): X = ${JSON.stringify(sample.X)}, y = ${JSON.stringify(sample.y)}`,
+    );
+    // shrunk: two points already violate it, and the counterexample really violates it
+    expect(sample.n).toBeLessThanOrEqual(2);
+    expect(weightBoundHolds(sample.X, sample.y)).toBe(false);
+    // replay from the printed seed and path gives the same counterexample at once
+    const replay = fc.check(property, { seed: found.seed, path: found.counterexamplePath ?? '', endOnFailure: true });
+    expect(replay.failed).toBe(true);
+    expect(replay.counterexample).toEqual(found.counterexample);
+  });
+
+  test('the smallest counterexample by hand: x = 0, 1 with y = 1, 0', () => {
+    // z = x, b = (−1, 1/4): w = (1, −8/3), ‖w‖² = 73/9 > ‖y‖²/min² = 1/(3/4)² = 16/9
+    expect(weightBoundHolds([[0], [1]], [1, 0])).toBe(false);
+    // and a case where it holds, so the check can say both
+    expect(weightBoundHolds([[0], [1]], [0, 1])).toBe(true);
+  });
+});

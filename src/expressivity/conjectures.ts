@@ -1,0 +1,32 @@
+import { interpolateExact } from './exact.js';
+import { ZERO, toFraction, type ExactInput } from '../exact/fraction.js';
+
+/**
+ * The paper's remark after Lemma 1 suggests that the smallest diagonal entry controls the weights:
+ * ‖w‖₂ ≤ ‖y‖₂ / min_i (z_(i) − b_i). It is FALSE (THEORY.md §1): the smallest singular value of A can
+ * be exponentially smaller than its smallest diagonal entry. Kept as a known-false conjecture whose
+ * counterexample the property search finds and shrinks (proofs/weight-bound.proof.ts).
+ *
+ * Decided exactly (squares compared in rational arithmetic, no square roots).
+ *
+ * @param X - distinct points
+ * @param y - labels
+ * @returns whether the bound holds for the exact Theorem 1 network on (X, y)
+ * @example
+ * weightBoundHolds([[0], [1]], [1, 0]); // false: ‖w‖² = 73/9 > ‖y‖²/min² = 16/9
+ */
+export function weightBoundHolds(X: readonly (readonly ExactInput[])[], y: readonly ExactInput[]): boolean {
+  const net = interpolateExact(X, y);
+  let minDiagonal = net.zSorted[0]!.sub(net.b[0]!);
+  net.zSorted.forEach((z, i) => {
+    const diag = z.sub(net.b[i]!);
+    if (diag.compare(minDiagonal) < 0) minDiagonal = diag;
+  });
+  const wNorm2 = net.w.reduce((s, wi) => s.add(wi.mul(wi)), ZERO);
+  const yNorm2 = net.order.reduce((s, row) => {
+    const yi = toFraction(y[row]!);
+    return s.add(yi.mul(yi));
+  }, ZERO);
+  // ‖w‖ ≤ ‖y‖ / m  ⇔  ‖w‖²·m² ≤ ‖y‖²
+  return wNorm2.mul(minDiagonal).mul(minDiagonal).compare(yNorm2) <= 0;
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+// One fast-check seed per run, printed here and handed to every test worker, so any failing
+// property can be replayed with `FC_SEED=<seed> npm test`. CI pins it through .ci/run.
+const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31);
+if (!Number.isSafeInteger(seed)) throw new Error(`FC_SEED must be an integer, got ${process.env.FC_SEED}`);
+console.log(`fast-check seed: ${seed}  (replay: FC_SEED=${seed} npm test)`);
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'proofs/**/*.proof.ts'],
+    setupFiles: ['test/setup/fast-check.ts'],
+    env: { FC_SEED: String(seed) },
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
