@@ -23,7 +23,7 @@ describe('Theorem 1 — finite-sample expressivity (exact)', () => {
     sample.X.forEach((x, i) => expect(net.evaluate(x)).toEqualFraction(sample.y[i] as string));
   });
 
-  test.prop({ sample: integerSample(10, 4), direction: fc.constantFrom('powers-of-K' as const, 'moment-curve' as const) })(
+  test.prop({ sample: integerSample(10, 4), direction: fc.constantFrom('powers-of-K' as const, 'moment-curve' as const, 'random-integer' as const) })(
     'both exact direction rules give distinct projections',
     ({ sample, direction }) => {
       const net = interpolateExact(sample.X, sample.y, { direction });

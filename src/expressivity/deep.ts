@@ -137,15 +137,28 @@ export function deepen<T>(
     if (x.length !== d) throw new InputError(`deep network: input has ${x.length} features, expected d = ${d}`);
     let prev: readonly T[] = x;
     for (const layer of layers) {
-      prev = layer.map((unit) => field.relu(affine(unit, prev, field)));
+      // Units that share their weight vector (layer 1: every unit reads ⟨a, x⟩) share the dot product.
+      const shared = new Map<readonly T[], { inputs: readonly number[]; dot: T }>();
+      const input = prev;
+      prev = layer.map((unit) => {
+        const cached = shared.get(unit.weights);
+        let dot: T;
+        if (cached !== undefined && cached.inputs === unit.inputs) dot = cached.dot;
+        else {
+          dot = linear(unit, input, field);
+          shared.set(unit.weights, { inputs: unit.inputs, dot });
+        }
+        return field.relu(field.add(dot, unit.bias));
+      });
     }
-    return affine(output, prev, field);
+    return field.add(linear(output, prev, field), output.bias);
   };
   return { layers, output, widths, denseParameterCount: dense, sparseParameterCount: sparse, evaluate };
 }
 
-function affine<T>(unit: DeepUnit<T>, prev: readonly T[], field: Field<T>): T {
-  let acc = unit.bias;
+/** Σ_t weights[t] · prev[inputs[t]] (without the bias). */
+function linear<T>(unit: DeepUnit<T>, prev: readonly T[], field: Field<T>): T {
+  let acc = field.zero;
   for (let t = 0; t < unit.inputs.length; t++) {
     acc = field.add(acc, field.mul(unit.weights[t] as T, prev[unit.inputs[t] as number] as T));
   }

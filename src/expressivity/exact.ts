@@ -1,5 +1,6 @@
 import { fraction } from 'mathjs';
 import { InputError } from '../errors.js';
+import { Rng } from '../random/rng.js';
 import { ONE, ZERO, isIntegral, reluFraction, toFraction, type ExactInput, type Fraction } from '../exact/fraction.js';
 
 /**
@@ -9,15 +10,21 @@ import { ONE, ZERO, isIntegral, reluFraction, toFraction, type ExactInput, type 
  * - `moment-curve`: a(t) = (1, t, …, t^(d−1)) for t = 1, 2, …; ⟨a(t), x_i − x_j⟩ is a non-zero
  *   polynomial of degree ≤ d−1 in t for each of the C(n, 2) pairs, so at most (d−1)·C(n, 2) values of t
  *   fail and the search ends.
- * - `auto` (default): `powers-of-K` for integer data, `moment-curve` otherwise.
+ * - `random-integer`: seeded integer entries in [−2^20, 2^20], kept only if the projections are
+ *   exactly distinct (checked in rational arithmetic; redrawn otherwise). The numbers stay small,
+ *   so this is the practical rule in high dimension (MNIST: K^783 would have ≈ 7000 bits).
+ * - `auto` (default): `powers-of-K` for integer data while K^(d−1) < 2^64, `random-integer`
+ *   otherwise (falling back to `moment-curve` if 32 draws collide).
  */
-export type ExactDirection = 'auto' | 'powers-of-K' | 'moment-curve';
+export type ExactDirection = 'auto' | 'powers-of-K' | 'moment-curve' | 'random-integer';
 
 /** Options of {@link interpolateExact}. */
 export interface ExactOptions {
   readonly direction?: ExactDirection;
   /** Bias placement fraction λ ∈ (0, 1), exact; default 1/4. */
   readonly lambda?: ExactInput;
+  /** Seed of the `random-integer` direction; default 1. */
+  readonly seed?: number;
 }
 
 /**
@@ -103,7 +110,7 @@ export function interpolateExact(
     mergedMap.set(first, [...(mergedMap.get(first) ?? []), i]);
   });
 
-  const { a, directionUsed } = chooseExactDirection(distinct.map((i) => Xf[i] as Fraction[]), options.direction ?? 'auto');
+  const { a, directionUsed } = chooseExactDirection(distinct.map((i) => Xf[i] as Fraction[]), options.direction ?? 'auto', options.seed ?? 1);
   const project = (row: readonly Fraction[]): Fraction => row.reduce((s, v, j) => s.add(v.mul(a[j] as Fraction)), ZERO);
   const z = distinct.map((i) => project(Xf[i] as Fraction[]));
   const sortedPos = z.map((_, p) => p).sort((p, q) => (z[p] as Fraction).compare(z[q] as Fraction));
@@ -146,14 +153,15 @@ export function interpolateExact(
   return { a, b, w, order, zSorted, n, d, parameterCount: 2 * n + d, merged, directionUsed, evaluate };
 }
 
-function chooseExactDirection(rows: Fraction[][], rule: ExactDirection): { a: Fraction[]; directionUsed: string } {
+function chooseExactDirection(rows: Fraction[][], rule: ExactDirection, seed: number): { a: Fraction[]; directionUsed: string } {
   const d = (rows[0] as Fraction[]).length;
   const integral = rows.every((r) => r.every(isIntegral));
-  if (rule === 'powers-of-K' || (rule === 'auto' && integral)) {
-    if (!integral) throw new InputError('interpolateExact: direction powers-of-K needs integer data; use moment-curve');
-    let M = 0n;
-    for (const r of rows) for (const v of r) if ((v.n as bigint) > M) M = v.n as bigint;
-    const K = 2n * M + 1n;
+  let M = 0n;
+  if (integral) for (const r of rows) for (const v of r) if ((v.n as bigint) > M) M = v.n as bigint;
+  const K = 2n * M + 1n;
+  const powersFit = integral && K ** BigInt(d - 1) < 2n ** 64n;
+  if (rule === 'powers-of-K' || (rule === 'auto' && powersFit)) {
+    if (!integral) throw new InputError('interpolateExact: direction powers-of-K needs integer data; use moment-curve or random-integer');
     const a: Fraction[] = [];
     let p = 1n;
     for (let j = 0; j < d; j++) {
@@ -161,6 +169,14 @@ function chooseExactDirection(rows: Fraction[][], rule: ExactDirection): { a: Fr
       p *= K;
     }
     return { a, directionUsed: `powers-of-K (K = ${K})` };
+  }
+  if (rule === 'random-integer' || rule === 'auto') {
+    const rng = new Rng(seed).fork('exact-direction');
+    for (let draw = 1; draw <= 32; draw++) {
+      const a = Array.from({ length: d }, () => fraction(rng.int(2 ** 21 + 1) - 2 ** 20));
+      if (projectionsDistinct(rows, a)) return { a, directionUsed: `random-integer (seed ${seed}, draw ${draw})` };
+    }
+    if (rule === 'random-integer') throw new InputError('interpolateExact: 32 random integer directions collided; use moment-curve');
   }
   const maxT = (d - 1) * ((rows.length * (rows.length - 1)) / 2) + 1;
   for (let t = 1; t <= maxT; t++) {
@@ -171,11 +187,14 @@ function chooseExactDirection(rows: Fraction[][], rule: ExactDirection): { a: Fr
       a.push(p);
       p = p.mul(tf);
     }
-    const z = rows.map((r) => r.reduce((s, v, j) => s.add(v.mul(a[j] as Fraction)), ZERO)).sort((p1, p2) => p1.compare(p2));
-    let distinct = true;
-    for (let i = 1; i < z.length && distinct; i++) if ((z[i] as Fraction).equals(z[i - 1] as Fraction)) distinct = false;
-    if (distinct) return { a, directionUsed: `moment-curve (t = ${t})` };
+    if (projectionsDistinct(rows, a)) return { a, directionUsed: `moment-curve (t = ${t})` };
   }
   // Unreachable for distinct rows: at most (d−1)·C(n, 2) values of t are bad.
   throw new Error(`internal: no t ≤ ${maxT} separates the points, which contradicts the degree bound`);
+}
+
+function projectionsDistinct(rows: Fraction[][], a: Fraction[]): boolean {
+  const z = rows.map((r) => r.reduce((s, v, j) => (v.n === 0n ? s : s.add(v.mul(a[j] as Fraction))), ZERO)).sort((p1, p2) => p1.compare(p2));
+  for (let i = 1; i < z.length; i++) if ((z[i] as Fraction).equals(z[i - 1] as Fraction)) return false;
+  return true;
 }

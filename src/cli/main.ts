@@ -1,0 +1,67 @@
+import { InputError } from '../errors.js';
+import { formatHelp } from './args.js';
+import { expressivityFlags, runExpressivity } from './expressivity.js';
+import { processOutput, type Output } from './output.js';
+
+interface Command {
+  readonly summary: string;
+  readonly flags: typeof expressivityFlags;
+  run(argv: readonly string[], out: Output): Promise<number>;
+}
+
+const commands: Readonly<Record<string, Command>> = {
+  expressivity: {
+    summary: 'Theorem 1: build a two-layer ReLU net with 2n + d weights that fits the labels, and certify it',
+    flags: expressivityFlags,
+    run: runExpressivity,
+  },
+};
+
+const usage = (): string =>
+  [
+    'rethink — run the claims of "Understanding deep learning requires rethinking generalization"',
+    '',
+    'Usage: rethink <command> [flags]',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`),
+    '',
+    'rethink <command> --help lists its flags.',
+  ].join('\n');
+
+/**
+ * The CLI: dispatches to a command and turns errors into one line on stderr and exit code 2
+ * (stack traces only with --debug; unexpected errors exit 1).
+ *
+ * @param argv - arguments after `rethink`
+ * @param out - where to write (default: stdout/stderr)
+ * @returns the exit code
+ */
+export async function main(argv: readonly string[], out: Output = processOutput): Promise<number> {
+  const [name, ...rest] = argv;
+  const debug = rest.includes('--debug');
+  if (name === undefined || name === '--help' || name === 'help') {
+    out.table(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`rethink: unknown command '${name}'; commands: ${Object.keys(commands).join(', ')}\n`);
+    return 2;
+  }
+  if (rest.includes('--help')) {
+    out.table(formatHelp(name, command.summary, command.flags));
+    return 0;
+  }
+  try {
+    return await command.run(rest, out);
+  } catch (err) {
+    if (debug) process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    if (err instanceof InputError) {
+      process.stderr.write(`rethink ${name}: error: ${err.message.replace(/^rethink \w+: /, '')}\n`);
+      return 2;
+    }
+    process.stderr.write(`rethink ${name}: internal error: ${(err as Error).message ?? String(err)} (rerun with --debug for the stack)\n`);
+    return 1;
+  }
+}
