@@ -16,12 +16,15 @@ describe('Theorem 1 — finite-sample expressivity (exact)', () => {
     sample.X.forEach((x, i) => expect(net.evaluate(x)).toEqualFraction(sample.y[i] as number));
   });
 
-  test.prop({ sample: rationalSample(8, 3) })('interpolates any rational labels on distinct rational points (moment-curve direction)', ({ sample }) => {
-    const net = interpolateExact(sample.X, sample.y);
-    expect(net.directionUsed).toMatch(/moment-curve|powers-of-K/);
-    expect(net.parameterCount).toBe(2 * sample.n + sample.d);
-    sample.X.forEach((x, i) => expect(net.evaluate(x)).toEqualFraction(sample.y[i] as string));
-  });
+  test.prop({ sample: rationalSample(8, 3), direction: fc.constantFrom('auto' as const, 'moment-curve' as const, 'random-integer' as const) })(
+    'interpolates any rational labels on distinct rational points, under every direction rule for non-integer data',
+    ({ sample, direction }) => {
+      const net = interpolateExact(sample.X, sample.y, { direction });
+      expect(net.directionUsed).toMatch(direction === 'auto' ? /random-integer|moment-curve/ : new RegExp(direction));
+      expect(net.parameterCount).toBe(2 * sample.n + sample.d);
+      sample.X.forEach((x, i) => expect(net.evaluate(x)).toEqualFraction(sample.y[i] as string));
+    },
+  );
 
   test.prop({ sample: integerSample(10, 4), direction: fc.constantFrom('powers-of-K' as const, 'moment-curve' as const, 'random-integer' as const) })(
     'both exact direction rules give distinct projections',

@@ -45,6 +45,20 @@ export class Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /**
+   * A generator with the raw xoshiro128** state (s0, s1, s2, s3), not all zero — for checking the
+   * core against the reference implementation. Use the seeded constructor everywhere else.
+   */
+  static fromState(s0: number, s1: number, s2: number, s3: number): Rng {
+    if (((s0 | s1 | s2 | s3) >>> 0) === 0) throw new RangeError('Rng.fromState: the state must not be all zero');
+    const r = new Rng(0);
+    r.s0 = s0 >>> 0;
+    r.s1 = s1 >>> 0;
+    r.s2 = s2 >>> 0;
+    r.s3 = s3 >>> 0;
+    return r;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;

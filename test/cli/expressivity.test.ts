@@ -1,0 +1,114 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { memoryOutput } from '../../src/cli/output.js';
+import { loadSource } from '../../src/data/source.js';
+import { certify } from '../../src/expressivity/certify.js';
+import { ZERO, reluFraction, toFraction } from '../../src/exact/fraction.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'rethink-cli-'));
+const bin = join(import.meta.dirname, '../../bin/rethink.js');
+
+async function runJson(args: string[]): Promise<Record<string, unknown>> {
+  const out = memoryOutput();
+  const code = await main(['expressivity', ...args, '--json'], out);
+  expect(code).toBe(0);
+  expect(out.jsons).toHaveLength(1);
+  return out.jsons[0] as Record<string, unknown>;
+}
+
+describe('rethink expressivity', () => {
+  test('--json reports the documented fields under stable names', async () => {
+    const r = await runJson(['--data', 'mnist', '--n', '500', '--labels', 'random', '--seed', '7']);
+    expect(r).toMatchObject({ n: 500, d: 784, parameterCount: 2 * 500 + 784, labelsRecovered: 1, seed: 7, labels: 'random' });
+    for (const key of ['constructMs', 'certifyMs', 'maxResidual', 'minGap', 'maxAbsWeight']) expect(typeof r[key]).toBe('number');
+    expect(r.maxResidual as number).toBeLessThan(1e-6);
+  });
+
+  test('the same seed gives the same result', async () => {
+    const args = ['--data', 'synthetic', '--n', '300', '--d', '7', '--labels', 'random', '--seed', '21'];
+    const [a, b] = [await runJson(args), await runJson(args)];
+    expect(b.maxResidual).toBe(a.maxResidual);
+    expect(b.maxAbsWeight).toBe(a.maxAbsWeight);
+  });
+
+  test('--save writes a network that re-certifies independently of the run', async () => {
+    const file = join(tmp, 'net.json');
+    const r = await runJson(['--data', 'synthetic', '--n', '400', '--d', '5', '--seed', '3', '--save', file]);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { a: number[]; b: number[]; w: number[]; k: number; n: number; d: number; seed: number };
+    expect([saved.n, saved.d, saved.seed]).toEqual([400, 5, 3]);
+    const { X, y } = loadSource('synthetic', { n: 400, d: 5, seed: 3 });
+    const cert = certify({ a: Float64Array.from(saved.a), b: Float64Array.from(saved.b), w: Float64Array.from(saved.w), k: saved.k }, X, y);
+    expect(cert.labelsRecovered).toBe(1);
+    expect(cert.maxResidual).toBe(r.maxResidual);
+  });
+
+  test('--exact --save writes fraction strings that evaluate exactly to the labels', async () => {
+    const file = join(tmp, 'exact.json');
+    const csv = join(tmp, 'toy.csv');
+    writeFileSync(csv, 'x1,x2,y\n0,0,1\n1,2,-3\n2,1,4\n5,5,0\n');
+    const r = await runJson(['--data', csv, '--exact', '--depth', '2', '--save', file, '--seed', '1']);
+    expect(r).toMatchObject({ n: 4, parameterCount: 10, maxResidual: 0, labelsRecovered: 1, depthEqualsShallowExactly: true });
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { a: string[]; b: string[]; w: string[] };
+    const rows = [[0, 0], [1, 2], [2, 1], [5, 5]];
+    const labels = [1, -3, 4, 0];
+    rows.forEach((x, i) => {
+      const z = x.reduce((s, v, j) => s.add(toFraction(saved.a[j]!).mul(v)), ZERO);
+      const c = saved.w.reduce((s, w, j) => s.add(toFraction(w).mul(reluFraction(z.sub(toFraction(saved.b[j]!))))), ZERO);
+      expect(c).toEqualFraction(labels[i]!);
+    });
+  });
+
+  test('--classes and --depth report their quantities', async () => {
+    const multi = await runJson(['--data', 'synthetic', '--n', '200', '--d', '4', '--classes', '--seed', '2']);
+    expect(multi).toMatchObject({ k: 10, parameterCount: 4 + 200 + 200 * 10, labelsRecovered: 1 });
+    const deep = await runJson(['--data', 'synthetic', '--n', '200', '--d', '4', '--depth', '5', '--seed', '2']);
+    expect(deep.depthWidth as number).toBeLessThanOrEqual(Math.ceil(200 / 5) + 3);
+    expect(deep.depthMaxDeviation as number).toBeLessThan(1e-6);
+  });
+});
+
+describe('the rethink binary', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+
+  test('bad input: exit code 2 and one line naming the problem, no stack trace', () => {
+    const csv = join(tmp, 'conflict.csv');
+    writeFileSync(csv, '1,2,0\n3,4,1\n1,2,1\n');
+    const cases: [string[], RegExp][] = [
+      [['expressivity', '--data', csv], /rows 0 and 2 are the same point with different labels/],
+      [['expressivity', '--data', join(tmp, 'missing.csv')], /cannot read CSV file .*missing.csv: ENOENT/],
+      [['expressivity', '--frobnicate'], /unknown flag --frobnicate; valid flags: --data/],
+      [['expressivity', '--labels', 'maybe'], /--labels 'maybe' is not one of true, random/],
+      [['expressivity', '--n', 'ten'], /--n must be a number, got 'ten'/],
+      [['expressivity', '--exact', '--n', '1000'], /exceeds the exact-arithmetic limit/],
+      [['frobnicate'], /unknown command 'frobnicate'; commands: expressivity/],
+    ];
+    for (const [args, message] of cases) {
+      const res = run(args);
+      expect(res.status, args.join(' ')).toBe(2);
+      const errorLines = res.stderr.split('\n').filter((l) => l !== '' && !/^(seed|data): /.test(l));
+      expect(errorLines, args.join(' ')).toHaveLength(1);
+      expect(errorLines[0]).toMatch(message);
+      expect(res.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  test('--debug adds the stack trace', () => {
+    const res = run(['expressivity', '--data', join(tmp, 'missing.csv'), '--debug']);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/\n\s+at /);
+  });
+
+  test('prints the seed and a table', () => {
+    const stdout = execFileSync(process.execPath, [bin, 'expressivity', '--data', 'synthetic', '--n', '100', '--seed', '99'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(stdout).toMatch(/parameters\s+220 \(= 2n \+ d\)/);
+    expect(stdout).toMatch(/labels recovered\s+100% \(proven\)/);
+    expect(stdout).toMatch(/seed\s+99/);
+  });
+});
