@@ -62,6 +62,13 @@ export function certify(net: ReluNetworkParameters, X: MatrixInput, y: ArrayLike
   if (net.w.length !== n * k) {
     throw new InputError(`certify: w has ${net.w.length} entries, expected n·k = ${n}·${k}`);
   }
+  for (const [name, values] of [['a', a], ['b', net.b], ['w', net.w]] as const) {
+    for (let t = 0; t < values.length; t++) {
+      if (!Number.isFinite(values[t])) {
+        throw new InputError(`certify: ${name}[${t}] = ${values[t]}; a network with non-finite parameters cannot be certified`);
+      }
+    }
+  }
   if (k > 1) {
     for (let i = 0; i < rows; i++) {
       const c = labels[i] as number;

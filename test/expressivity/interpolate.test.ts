@@ -85,3 +85,19 @@ describe('ReluNetwork', () => {
     expect(() => net.output([1, 2])).toThrow(/input has 2 features but the network expects d = 1/);
   });
 });
+
+describe('overflow is an error, not a network', () => {
+  test('λ > ½ on many points makes the weights overflow: refused with the reason and the fix', () => {
+    const n = 800;
+    const X = Array.from({ length: n }, (_, i) => [i]);
+    const y = X.map((_, i) => i % 2);
+    expect(() => interpolate(X, y, { lambda: 0.9, direction: { kind: 'explicit', a: [1] } })).toThrow(
+      /overflowed float64 at hidden unit \d+ of 800: with λ = 0.9 the slope recurrence grows by λ\/\(1−λ\) = 9.00 per point; use λ ≤ ½/,
+    );
+  });
+  test('certify refuses non-finite parameters', () => {
+    expect(() => certify({ a: Float64Array.from([1]), b: Float64Array.from([0]), w: Float64Array.from([NaN]), k: 1 }, [[1]], [0])).toThrow(
+      'certify: w[0] = NaN; a network with non-finite parameters cannot be certified',
+    );
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * The plain-JavaScript reference of Theorem 1's construction (THEORY.md §1: "about 0.15 s on full
+ * MNIST"): one Gaussian direction, dense projection, argsort, midpoint biases and the float64
+ * w-recurrence with plain prefix sums — no best-of search, no double-double, no certificate.
+ * Kept deliberately naive: it is what our construction is measured against.
+ */
+export function plainReference(data: Float64Array, n: number, d: number, y: Float64Array, a: Float64Array): Float64Array {
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += (data[i * d + j] as number) * (a[j] as number);
+    z[i] = s;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => (z[p] as number) - (z[q] as number));
+  const w = new Float64Array(n);
+  let S = 0;
+  let T = 0;
+  for (let i = 0; i < n; i++) {
+    const zi = z[order[i] as number] as number;
+    const bi = i === 0 ? zi - 1 : 0.5 * ((z[order[i - 1] as number] as number) + zi);
+    const wi = ((y[order[i] as number] as number) - zi * S + T) / (zi - bi);
+    w[i] = wi;
+    S += wi;
+    T += wi * bi;
+  }
+  return w;
+}
