@@ -92,32 +92,30 @@ export class Dyadic {
   /** A float64 u with u ≥ |this| (a rigorous upper bound, at most a few ulps above). */
   absUpperBound(): number {
     if (this.m === 0n) return 0;
-    let mag = this.m < 0n ? -this.m : this.m;
-    let e = this.e;
-    const bits = mag.toString(16).length * 4;
-    if (bits > 960) {
-      const shift = bits - 960;
-      mag = (mag >> BigInt(shift)) + 1n; // rounds the magnitude up
-      e += shift;
-    }
+    const { mag, e } = this.shortMagnitude(true);
     // Number(mag) ≤ mag·(1 + u) < nextUp(Number(mag)) when rounding went down.
-    const head = nextUp(Number(mag));
-    return nextUp(scaleByPowerOfTwo(head, e));
+    return nextUp(scaleByPowerOfTwo(nextUp(Number(mag)), e));
   }
 
   /** The float64 nearest to this value (ties and overflow as JavaScript's Number does). */
   toNumber(): number {
     if (this.m === 0n) return 0;
+    const { mag, e } = this.shortMagnitude(false);
+    const v = scaleByPowerOfTwo(Number(mag), e);
+    return this.m < 0n ? -v : v;
+  }
+
+  /** |m|·2^e with |m| cut to ≤ 960 bits (rounded up when `roundUp`), so Number(|m|) is finite. */
+  private shortMagnitude(roundUp: boolean): { mag: bigint; e: number } {
     let mag = this.m < 0n ? -this.m : this.m;
     let e = this.e;
     const bits = mag.toString(16).length * 4;
     if (bits > 960) {
       const shift = bits - 960;
-      mag >>= BigInt(shift);
+      mag = (mag >> BigInt(shift)) + (roundUp ? 1n : 0n);
       e += shift;
     }
-    const v = scaleByPowerOfTwo(Number(mag), e);
-    return this.m < 0n ? -v : v;
+    return { mag, e };
   }
 
   toString(): string {
