@@ -84,3 +84,22 @@ export function rationalSample(maxN = 8, maxD = 3): fc.Arbitrary<Sample<string>>
     )
     .chain((X) => fc.array(rational, { minLength: X.length, maxLength: X.length }).map((y) => ({ n: X.length, d: (X[0] as string[]).length, X, y })));
 }
+
+/** A finite class on n ≤ maxN points: N hypotheses with integer values in [−M, M] (rows of P). */
+export function finiteClassArb(maxN = 8, maxH = 5, M = 3): fc.Arbitrary<{ n: number; P: number[][] }> {
+  return fc
+    .integer({ min: 1, max: maxN })
+    .chain((n) =>
+      fc
+        .array(fc.array(fc.integer({ min: -M, max: M }), { minLength: n, maxLength: n }), { minLength: 1, maxLength: maxH })
+        .map((P) => ({ n, P })),
+    );
+}
+
+/** Distinct 1-D points (n ≤ maxN), possibly with repeats when `repeats`. */
+export function linePoints(maxN = 10, repeats = false): fc.Arbitrary<number[]> {
+  const pt = fc.integer({ min: -20, max: 20 });
+  return repeats
+    ? fc.array(pt, { minLength: 1, maxLength: maxN })
+    : fc.uniqueArray(pt, { minLength: 1, maxLength: maxN });
+}

@@ -21,3 +21,4 @@ export { Dyadic } from './numeric/dyadic.js';
 export { toFraction, dyadicToFraction, type ExactInput, type Fraction } from './exact/fraction.js';
 export { determinant, forwardSubstitute } from './exact/linear.js';
 export { main } from './cli/main.js';
+export * from './rademacher/index.js';

@@ -1,0 +1,23 @@
+import { fraction } from 'mathjs';
+import type { Fraction } from '../../src/exact/fraction.js';
+import type { SupOracle } from '../../src/rademacher/oracles.js';
+
+/** Every sign vector of length n, (2^n, n). */
+export function allSigns(n: number): Int8Array {
+  const total = 2 ** n;
+  const s = new Int8Array(total * n);
+  for (let mask = 0; mask < total; mask++) for (let i = 0; i < n; i++) s[mask * n + i] = (mask >> i) & 1 ? 1 : -1;
+  return s;
+}
+
+/** sup values for all 2^n sign vectors. */
+export function supsOverAll(oracle: SupOracle): Float64Array {
+  return oracle.supBatch(allSigns(oracle.n), 2 ** oracle.n);
+}
+
+/** E_σ sup (1/n)Σσh exactly, from integer sups. */
+export function exactMean(sups: Float64Array, n: number): Fraction {
+  let s = 0n;
+  for (const v of sups) s += BigInt(v);
+  return fraction(s, BigInt(n) * BigInt(sups.length));
+}

@@ -1,0 +1,136 @@
+import { fraction } from 'mathjs';
+import { InputError } from '../errors.js';
+import type { Fraction } from '../exact/fraction.js';
+import { Rng } from '../random/rng.js';
+import type { SupOracle } from './oracles.js';
+
+/**
+ * Which definition of empirical Rademacher complexity:
+ * - `zhang` — the paper's Eq. 1: R̂ = E_σ sup_h (1/n) Σ σ_i h(x_i).
+ * - `bartlett-mendelson` — Bartlett & Mendelson (2002): R̂ = E_σ sup_h |(2/n) Σ σ_i h(x_i)|.
+ */
+export type Convention = 'zhang' | 'bartlett-mendelson';
+
+/** n·2^n above this is refused by exact enumeration (n = 20: about 2·10^7 sign entries). */
+export const MAX_EXACT_N = 20;
+
+/** `m` seeded sign vectors, (m, n), entries ±1. */
+export function drawSigns(n: number, m: number, rng: Rng): Int8Array {
+  const sigma = new Int8Array(m * n);
+  for (let t = 0; t < sigma.length; t++) sigma[t] = rng.sign();
+  return sigma;
+}
+
+/** Per-draw values of the chosen convention from the oracle: (1/n)·sup, or (2/n)·max(sup(σ), sup(−σ)). */
+function valuesOf(oracle: SupOracle, sigma: Int8Array, m: number, convention: Convention): Float64Array {
+  const n = oracle.n;
+  const sup = oracle.supBatch(sigma, m);
+  if (convention === 'zhang') return sup.map((v) => v / n);
+  const neg = Int8Array.from(sigma, (s) => -s);
+  const supNeg = oracle.supBatch(neg, m);
+  // sup_h |Σσh| = max(sup_h Σσh, sup_h Σ(−σ)h)
+  return sup.map((v, t) => (2 * Math.max(v, supNeg[t] as number)) / n);
+}
+
+/** A Monte Carlo estimate with its McDiarmid confidence half-width. */
+export interface RademacherEstimate {
+  readonly estimate: number;
+  /** t = c·√(2 ln(2/δ)/(n m)): |estimate − R̂| < t with probability ≥ 1 − δ. */
+  readonly halfWidth: number;
+  readonly delta: number;
+  readonly draws: number;
+  readonly n: number;
+  readonly convention: Convention;
+  readonly seed: number;
+  /** Each draw's value. */
+  readonly values: Float64Array; // (m)
+}
+
+/**
+ * Estimates the empirical Rademacher complexity over m seeded sign vectors, with the McDiarmid
+ * half-width (THEORY.md §2): each σ_i moves the per-draw value by at most 2c/n (Eq. 1; twice that
+ * in the Bartlett–Mendelson form), so P(|R̂_m − R̂| ≥ t) ≤ 2·exp(−n m t² / (2c²)) and
+ * t = c·√(2 ln(2/δ)/(n m)) with c = range (Eq. 1) or 2·range (Bartlett–Mendelson).
+ *
+ * @param oracle - the class's supremum oracle on the sample
+ * @param options - draws m (default 1000), δ (default 0.05), seed, convention (default `zhang`)
+ * @example
+ * estimateRademacher(thresholds(x), { draws: 2000, seed: 1 }).estimate; // ≈ exact value
+ */
+export function estimateRademacher(
+  oracle: SupOracle,
+  options: { draws?: number; delta?: number; seed?: number; convention?: Convention } = {},
+): RademacherEstimate {
+  const m = options.draws ?? 1000;
+  const delta = options.delta ?? 0.05;
+  const seed = options.seed ?? 1;
+  const convention = options.convention ?? 'zhang';
+  if (!Number.isInteger(m) || m < 1) throw new InputError(`draws must be a positive integer, got ${m}`);
+  checkDelta(delta);
+  const n = oracle.n;
+  const sigma = drawSigns(n, m, new Rng(seed).fork('sigma'));
+  const values = valuesOf(oracle, sigma, m, convention);
+  let sum = 0;
+  for (let t = 0; t < m; t++) sum += values[t] as number;
+  const c = (convention === 'zhang' ? 1 : 2) * oracle.range;
+  return { estimate: sum / m, halfWidth: mcdiarmidHalfWidth(c, n, m, delta), delta, draws: m, n, convention, seed, values };
+}
+
+/** t = c·√(2 ln(2/δ)/(n m)). */
+export function mcdiarmidHalfWidth(c: number, n: number, m: number, delta: number): number {
+  checkDelta(delta);
+  return c * Math.sqrt((2 * Math.log(2 / delta)) / (n * m));
+}
+
+/** The value over all 2^n sign vectors: exact as a Fraction for integer-valued classes. */
+export interface ExhaustiveValue {
+  readonly value: number;
+  /** The exact rational value, or null when the class's sups are not integers (square roots, reals). */
+  readonly exact: Fraction | null;
+  readonly n: number;
+  readonly convention: Convention;
+}
+
+/**
+ * Enumerates all 2^n sign vectors (n ≤ 20). For integer-valued classes (thresholds, intervals,
+ * ±1 finite classes, all functions, Theorem 1 networks) the sum of sups is an integer and the result
+ * is the exact rational Σ_σ sup / (n·2^n) (times 2 for Bartlett–Mendelson).
+ *
+ * @example
+ * exhaustiveRademacher(thresholds([1, 2, 3])).exact?.toFraction(); // '2/3'
+ */
+export function exhaustiveRademacher(oracle: SupOracle, convention: Convention = 'zhang'): ExhaustiveValue {
+  const n = oracle.n;
+  if (n > MAX_EXACT_N) {
+    throw new InputError(`exact enumeration of 2^n sign vectors is limited to n ≤ ${MAX_EXACT_N} (got n = ${n}); use Monte Carlo draws instead (--draws m)`);
+  }
+  const total = 2 ** n;
+  const batch = Math.min(total, 4096);
+  const sigma = new Int8Array(batch * n);
+  let sum = 0; // exact: integers below 2^53 when integerValued (|sup| ≤ n·c·2^n ≤ 20·2^20·c)
+  let sumBig = 0n;
+  for (let start = 0; start < total; start += batch) {
+    const m = Math.min(batch, total - start);
+    for (let t = 0; t < m; t++) {
+      const mask = start + t;
+      for (let i = 0; i < n; i++) sigma[t * n + i] = (mask >> i) & 1 ? 1 : -1;
+    }
+    const sup = oracle.supBatch(sigma.subarray(0, m * n), m);
+    const supNeg = convention === 'zhang' ? null : oracle.supBatch(Int8Array.from(sigma.subarray(0, m * n), (s) => -s), m);
+    for (let t = 0; t < m; t++) {
+      const v = supNeg ? Math.max(sup[t] as number, supNeg[t] as number) : (sup[t] as number);
+      sum += v;
+      if (oracle.integerValued) {
+        if (!Number.isInteger(v)) throw new Error(`internal: ${oracle.name} declared integer-valued but gave ${v}`);
+        sumBig += BigInt(v);
+      }
+    }
+  }
+  const factor = convention === 'zhang' ? 1 : 2;
+  const exact = oracle.integerValued ? fraction(BigInt(factor) * sumBig, BigInt(n) * BigInt(total)) : null;
+  return { value: (factor * sum) / (n * total), exact, n, convention };
+}
+
+function checkDelta(delta: number): void {
+  if (!(delta > 0 && delta < 1)) throw new InputError(`delta must lie strictly between 0 and 1, got ${delta}`);
+}
