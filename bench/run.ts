@@ -7,9 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expressivityBench } from './expressivity.js';
 import { lambdaBench } from './lambda.js';
+import { rademacherBench } from './rademacher.js';
 import type { Bench } from './harness.js';
 
-const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench };
+const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {

@@ -1,11 +1,13 @@
 import { InputError } from '../errors.js';
-import { formatHelp } from './args.js';
+import { formatHelp, type FlagSpecs } from './args.js';
+import { boundFlags, runBound } from './bound.js';
 import { expressivityFlags, runExpressivity } from './expressivity.js';
+import { rademacherFlags, runRademacher } from './rademacher.js';
 import { processOutput, type Output } from './output.js';
 
 interface Command {
   readonly summary: string;
-  readonly flags: typeof expressivityFlags;
+  readonly flags: FlagSpecs;
   run(argv: readonly string[], out: Output): Promise<number>;
 }
 
@@ -14,6 +16,16 @@ const commands: Readonly<Record<string, Command>> = {
     summary: 'Theorem 1: build a two-layer ReLU net with 2n + d weights that fits the labels, and certify it',
     flags: expressivityFlags,
     run: runExpressivity,
+  },
+  rademacher: {
+    summary: 'empirical Rademacher complexity of a class: exact, estimated with confidence, and bounded (--compare: the paper\'s point)',
+    flags: rademacherFlags,
+    run: runRademacher,
+  },
+  bound: {
+    summary: 'generalization bounds from a Rademacher complexity, and whether they are vacuous',
+    flags: boundFlags,
+    run: runBound,
   },
 };
 

@@ -14,10 +14,14 @@ export type Convention = 'zhang' | 'bartlett-mendelson';
 /** n·2^n above this is refused by exact enumeration (n = 20: about 2·10^7 sign entries). */
 export const MAX_EXACT_N = 20;
 
-/** `m` seeded sign vectors, (m, n), entries ±1. */
+/** `m` seeded sign vectors, (m, n), entries ±1: 32 signs from each 32-bit draw. */
 export function drawSigns(n: number, m: number, rng: Rng): Int8Array {
   const sigma = new Int8Array(m * n);
-  for (let t = 0; t < sigma.length; t++) sigma[t] = rng.sign();
+  for (let t = 0; t < sigma.length; t += 32) {
+    const bits = rng.nextUint32();
+    const end = Math.min(32, sigma.length - t);
+    for (let b = 0; b < end; b++) sigma[t + b] = (bits >>> b) & 1 ? 1 : -1;
+  }
   return sigma;
 }
 

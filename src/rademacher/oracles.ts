@@ -23,6 +23,12 @@ export interface SupOracle {
   supBatch(sigma: Int8Array, m: number): Float64Array; // (m)
 }
 
+function norm2(x: Float64Array): number {
+  let s = 0;
+  for (let j = 0; j < x.length; j++) s += (x[j] as number) ** 2;
+  return Math.sqrt(s);
+}
+
 function check(sigma: Int8Array, m: number, n: number, name: string): void {
   if (sigma.length !== m * n) {
     throw new InputError(`${name}: sigma has ${sigma.length} entries, expected (m, n) = (${m}, ${n})`);
@@ -73,36 +79,71 @@ export function finiteClass(predictions: MatrixInput): SupOracle {
 }
 
 /**
- * The products Xᵀσ (d) for a batch of sign vectors, blocked so that each row of X is read once per
- * block of draws (and only its non-zeros when X carries compressed rows).
+ * The products Xᵀσ (d) for a batch of sign vectors. Since σ_i = ±1,
+ * Xᵀσ = 2·Σ_{σ_i = +1} x_i − Σ_i x_i: only the rows with σ_i = +1 are added (half the work, no
+ * multiplications), over the non-zeros when X carries compressed rows.
  */
 export function signedRowSums(X: Matrix, sigma: Int8Array, m: number): Float64Array {
   const { rows: n, cols: d, data, sparse } = X;
   check(sigma, m, n, 'signedRowSums');
-  const out = new Float64Array(m * d); // (m, d)
-  const block = 16;
-  for (let t0 = 0; t0 < m; t0 += block) {
-    const t1 = Math.min(m, t0 + block);
-    for (let i = 0; i < n; i++) {
-      const start = sparse ? (sparse.rowPtr[i] as number) : i * d;
-      const end = sparse ? (sparse.rowPtr[i + 1] as number) : (i + 1) * d;
-      const values = sparse ? sparse.values : data;
-      for (let t = t0; t < t1; t++) {
-        const s = sigma[t * n + i] as number;
-        const off = t * d;
-        if (sparse) {
-          const cols = sparse.cols;
-          for (let p = start; p < end; p++) {
-            const q = off + (cols[p] as number);
-            out[q] = (out[q] as number) + s * (values[p] as number);
-          }
-        } else {
-          for (let p = start; p < end; p++) out[off + p - start] = (out[off + p - start] as number) + s * (values[p] as number);
-        }
-      }
-    }
+  const out = new Float64Array(m * d); // (m, d): first Σ_{σ=+1} x_i, then 2·that − Σ x_i
+  const total = new Float64Array(d);
+  if (sparse) addPositiveRowsSparse(out, sigma, m, n, d, sparse.rowPtr, sparse.cols, sparse.values);
+  else addPositiveRowsDense(out, sigma, m, n, d, data);
+  for (let i = 0; i < n; i++) {
+    const r = rowOf(X, i);
+    for (let j = 0; j < d; j++) total[j] = (total[j] as number) + (r[j] as number);
+  }
+  for (let t = 0; t < m; t++) {
+    for (let j = 0; j < d; j++) out[t * d + j] = 2 * (out[t * d + j] as number) - (total[j] as number);
   }
   return out;
+}
+
+/**
+ * out[t] += x_i for every σ_ti = +1, over compressed rows (monomorphic kernel). One draw at a time
+ * into a d-vector that stays in L1: measured faster here than blocking draws (the scatter-add is
+ * latency-bound, ≈ 4 ns per add on these machines) or streaming columns over draws.
+ */
+function addPositiveRowsSparse(
+  out: Float64Array,
+  sigma: Int8Array,
+  m: number,
+  n: number,
+  d: number,
+  rowPtr: Int32Array,
+  cols: Int32Array,
+  values: Float64Array,
+): void {
+  const acc = new Float64Array(d);
+  for (let t = 0; t < m; t++) {
+    acc.fill(0);
+    const so = t * n;
+    for (let i = 0; i < n; i++) {
+      if (sigma[so + i] !== 1) continue;
+      const end = rowPtr[i + 1] as number;
+      for (let p = rowPtr[i] as number; p < end; p++) {
+        const j = cols[p] as number;
+        acc[j] = (acc[j] as number) + (values[p] as number);
+      }
+    }
+    out.set(acc, t * d);
+  }
+}
+
+/** out[t] += x_i for every σ_ti = +1, over dense rows (monomorphic kernel). */
+function addPositiveRowsDense(out: Float64Array, sigma: Int8Array, m: number, n: number, d: number, data: Float64Array): void {
+  const acc = new Float64Array(d);
+  for (let t = 0; t < m; t++) {
+    acc.fill(0);
+    const so = t * n;
+    for (let i = 0; i < n; i++) {
+      if (sigma[so + i] !== 1) continue;
+      const start = i * d;
+      for (let j = 0; j < d; j++) acc[j] = (acc[j] as number) + (data[start + j] as number);
+    }
+    out.set(acc, t * d);
+  }
 }
 
 /**
@@ -115,7 +156,7 @@ export function linearL2(X: MatrixInput, B: number): SupOracle {
   const Xm = toMatrix(X);
   positive(B, 'linear-l2: B');
   let maxNorm = 0;
-  for (let i = 0; i < Xm.rows; i++) maxNorm = Math.max(maxNorm, Math.hypot(...rowOf(Xm, i)));
+  for (let i = 0; i < Xm.rows; i++) maxNorm = Math.max(maxNorm, norm2(rowOf(Xm, i)));
   return {
     name: `linear ‖w‖₂ ≤ ${B}`,
     n: Xm.rows,

@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { memoryOutput } from '../../src/cli/output.js';
+import { loadSource } from '../../src/data/source.js';
+
+const bin = join(import.meta.dirname, '../../bin/rethink.js');
+
+async function runJson(args: string[]): Promise<Record<string, unknown>> {
+  const out = memoryOutput();
+  expect(await main([...args, '--json'], out)).toBe(0);
+  return out.jsons[0] as Record<string, unknown>;
+}
+
+describe('rethink rademacher', () => {
+  test('--class thresholds --exact gives the golden fractions for n = 1 … 8', async () => {
+    const golden = ['1', '3/4', '2/3', '19/32', '11/20', '49/96', '27/56', '467/1024'];
+    for (let n = 1; n <= 8; n++) {
+      const r = await runJson(['rademacher', '--class', 'thresholds', '--n', String(n), '--exact', '--seed', '1']);
+      expect(r).toMatchObject({ class: 'thresholds', n, exact: golden[n - 1], halfWidth: 0 });
+    }
+  });
+
+  test('Monte Carlo JSON: estimate, half-width, bounds, seed; the estimate sits between the linear lower and upper bounds', async () => {
+    const r = await runJson(['rademacher', '--class', 'linear-l2', '--data', 'mnist', '--n', '300', '--draws', '400', '--seed', '5']);
+    expect(r).toMatchObject({ class: 'linear-l2', n: 300, exact: null, seed: 5, convention: 'zhang' });
+    const bounds = r.bounds as Record<string, number>;
+    const e = r.estimate as number;
+    const h = r.halfWidth as number;
+    const { X } = loadSource('mnist', { n: 300, seed: 5 });
+    let c = 0; // McDiarmid's c for ‖w‖ ≤ 1 is max‖x‖ on the sample (pixels/255)
+    for (let i = 0; i < 300; i++) c = Math.max(c, Math.sqrt(X.data.subarray(i * 784, (i + 1) * 784).reduce((s, v) => s + (v / 255) ** 2, 0)));
+    expect(h).toBeCloseTo(c * Math.sqrt((2 * Math.log(2 / 0.05)) / (300 * 400)), 12);
+    expect(e + h).toBeGreaterThan(bounds['lower (B/n)√(tr K/2)']!);
+    expect(e - h).toBeLessThan(bounds['trace (B/n)√tr K']!);
+  });
+
+  test('every class runs on a small sample', async () => {
+    for (const cls of ['finite', 'linear-l1', 'rkhs-gaussian', 'rkhs-polynomial', 'two-sided-thresholds', 'intervals', 'all-functions', 'relu-2layer']) {
+      const r = await runJson(['rademacher', '--class', cls, '--data', 'synthetic', '--n', '12', '--d', '3', '--draws', '5', '--seed', '2'].filter((a) => !(['two-sided-thresholds', 'intervals'].includes(cls) && (a === '--d' || a === '3'))));
+      expect(r.class).toBe(cls);
+      expect(r.estimate as number).toBeGreaterThanOrEqual(0);
+    }
+    const relu = await runJson(['rademacher', '--class', 'relu-2layer', '--data', 'synthetic', '--n', '12', '--d', '3', '--exact', '--seed', '2']);
+    expect(relu.exact).toBe('1');
+  });
+
+  test('--compare: the ReLU class is vacuous, the norm-bounded classes are not', async () => {
+    const r = await runJson(['rademacher', '--compare', '--n', '200', '--draws', '50', '--seed', '3']);
+    const rows = r.compare as { class: string; estimate: number; vacuous: boolean }[];
+    expect(rows).toHaveLength(3);
+    expect(rows[0]!.vacuous).toBe(false);
+    expect(rows[1]!.vacuous).toBe(false);
+    expect(rows[2]).toMatchObject({ estimate: 1, vacuous: true });
+  });
+});
+
+describe('rethink bound', () => {
+  test('values and vacuity', async () => {
+    const r = await runJson(['bound', '--train-error', '0.02', '--rademacher', '0.05', '--n', '10000', '--delta', '0.05']);
+    const bounds = r.bounds as { theorem: string; value: number; vacuous: boolean }[];
+    expect(bounds).toHaveLength(2);
+    expect(bounds[0]!.value).toBeCloseTo(0.02 + 0.1 + 4 * Math.sqrt((2 * Math.log(80)) / 10000), 12);
+    expect(bounds[1]!.value).toBeCloseTo(0.02 + 0.1 + 3 * Math.sqrt(Math.log(40) / 20000), 12);
+    expect(bounds.every((b) => !b.vacuous)).toBe(true);
+    const fits = await runJson(['bound', '--train-error', '0', '--rademacher', '1', '--n', '50000']);
+    expect((fits.bounds as { vacuous: boolean }[]).every((b) => b.vacuous)).toBe(true);
+  });
+});
+
+describe('bad input', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  test.each([
+    [['rademacher', '--class', 'circles'], /--class 'circles' is not one of finite, linear-l2/],
+    [['rademacher', '--class', 'thresholds', '--exact', '--n', '25'], /limited to n ≤ 20 \(got --n 25\); use --draws m/],
+    [['rademacher', '--class', 'linear-l2', '--B', '0'], /--B 0: must be positive/],
+    [['rademacher', '--class', 'linear-l2', '--delta', '1.5'], /--delta 1.5: δ must lie strictly between 0 and 1/],
+    [['rademacher', '--class', 'linear-l2', '--draws', '0'], /--draws 0: need at least one draw/],
+    [['rademacher'], /--class is required; classes: finite/],
+    [['bound', '--rademacher', '1', '--n', '5'], /--train-error is required/],
+  ])('%j', (args, message) => {
+    const res = run(args as string[]);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(message as RegExp);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+});
