@@ -71,8 +71,9 @@ describe('closed forms equal brute force', () => {
       for (const w of dirs) {
         const n2 = Math.hypot(...w);
         const n1 = w.reduce((s, c) => s + Math.abs(c), 0);
-        if (n2 > 0) expect((B * w.reduce((s, c, j) => s + c * v[j]!, 0)) / n2).toBeLessThanOrEqual(l2[t]! + 1e-9);
-        if (n1 > 0) expect((B * w.reduce((s, c, j) => s + c * v[j]!, 0)) / n1).toBeLessThanOrEqual(l1[t]! + 1e-9);
+        // directions too small to normalise accurately (subnormal entries) say nothing
+        if (n2 > 1e-150) expect((B * w.reduce((s, c, j) => s + c * v[j]!, 0)) / n2).toBeLessThanOrEqual(l2[t]! + 1e-9);
+        if (n1 > 1e-150) expect((B * w.reduce((s, c, j) => s + c * v[j]!, 0)) / n1).toBeLessThanOrEqual(l1[t]! + 1e-9);
       }
     }
   });

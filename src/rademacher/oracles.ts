@@ -131,7 +131,7 @@ function addPositiveRowsSparse(
   }
 }
 
-/** out[t] += x_i for every σ_ti = +1, over dense rows (monomorphic kernel). */
+/** out[t] += x_i for every σ_ti = +1, over dense rows (monomorphic kernel, kept apart from the sparse one on purpose). */
 function addPositiveRowsDense(out: Float64Array, sigma: Int8Array, m: number, n: number, d: number, data: Float64Array): void {
   const acc = new Float64Array(d);
   for (let t = 0; t < m; t++) {
@@ -154,25 +154,9 @@ function addPositiveRowsDense(out: Float64Array, sigma: Int8Array, m: number, n:
  */
 export function linearL2(X: MatrixInput, B: number): SupOracle {
   const Xm = toMatrix(X);
-  positive(B, 'linear-l2: B');
   let maxNorm = 0;
   for (let i = 0; i < Xm.rows; i++) maxNorm = Math.max(maxNorm, norm2(rowOf(Xm, i)));
-  return {
-    name: `linear ‖w‖₂ ≤ ${B}`,
-    n: Xm.rows,
-    range: B * maxNorm,
-    integerValued: false,
-    supBatch(sigma, m) {
-      const v = signedRowSums(Xm, sigma, m);
-      const out = new Float64Array(m);
-      for (let t = 0; t < m; t++) {
-        let s = 0;
-        for (let j = 0; j < Xm.cols; j++) s += (v[t * Xm.cols + j] as number) ** 2;
-        out[t] = B * Math.sqrt(s);
-      }
-      return out;
-    },
-  };
+  return linearBall(Xm, B, `linear ‖w‖₂ ≤ ${B}`, B * maxNorm, norm2);
 }
 
 /**
@@ -180,22 +164,24 @@ export function linearL2(X: MatrixInput, B: number): SupOracle {
  */
 export function linearL1(X: MatrixInput, B: number): SupOracle {
   const Xm = toMatrix(X);
-  positive(B, 'linear-l1: B');
   let maxAbs = 0;
   for (let t = 0; t < Xm.data.length; t++) maxAbs = Math.max(maxAbs, Math.abs(Xm.data[t] as number));
+  return linearBall(Xm, B, `linear ‖w‖₁ ≤ ${B}`, B * maxAbs, (v) => v.reduce((s, c) => Math.max(s, Math.abs(c)), 0));
+}
+
+/** {x ↦ ⟨w, x⟩ : ‖w‖ ≤ B}: sup_w ⟨w, Xᵀσ⟩ = B·‖Xᵀσ‖_* with the dual norm ‖·‖_*. */
+function linearBall(X: Matrix, B: number, name: string, range: number, dualNorm: (v: Float64Array) => number): SupOracle {
+  positive(B, `${name}: B`);
+  const d = X.cols;
   return {
-    name: `linear ‖w‖₁ ≤ ${B}`,
-    n: Xm.rows,
-    range: B * maxAbs,
+    name,
+    n: X.rows,
+    range,
     integerValued: false,
     supBatch(sigma, m) {
-      const v = signedRowSums(Xm, sigma, m);
+      const v = signedRowSums(X, sigma, m); // (m, d)
       const out = new Float64Array(m);
-      for (let t = 0; t < m; t++) {
-        let s = 0;
-        for (let j = 0; j < Xm.cols; j++) s = Math.max(s, Math.abs(v[t * Xm.cols + j] as number));
-        out[t] = B * s;
-      }
+      for (let t = 0; t < m; t++) out[t] = B * dualNorm(v.subarray(t * d, (t + 1) * d));
       return out;
     },
   };
@@ -324,55 +310,43 @@ function groupSums(groups: number[][], sigma: Int8Array, off: number): Float64Ar
  * sup = P_n − 2·min_k P_k over the prefix sums P_k of σ in sorted order (P_0 = 0), in O(n) per σ.
  */
 export function thresholds(x: ArrayLike<number>): SupOracle {
-  const groups = oneDimensional(x, 'thresholds');
-  const n = x.length;
-  return {
-    name: 'one-sided thresholds',
-    n,
-    range: 1,
-    integerValued: true,
-    supBatch(sigma, m) {
-      check(sigma, m, n, 'thresholds');
-      const out = new Float64Array(m);
-      for (let t = 0; t < m; t++) {
-        const g = groupSums(groups, sigma, t * n);
-        let P = 0;
-        let minP = 0;
-        for (let u = 0; u < g.length; u++) {
-          P += g[u] as number;
-          if (P < minP) minP = P;
-        }
-        out[t] = P - 2 * minP;
-      }
-      return out;
-    },
-  };
+  return thresholdFamily(x, 'one-sided thresholds', ({ P, minP }) => P - 2 * minP);
 }
 
 /** Thresholds facing either way, ±h_t: sup = max(P_n − 2·min P_k, 2·max P_k − P_n). */
 export function twoSidedThresholds(x: ArrayLike<number>): SupOracle {
-  const groups = oneDimensional(x, 'two-sided thresholds');
-  const n = x.length;
+  return thresholdFamily(x, 'two-sided thresholds', ({ P, minP, maxP }) => Math.max(P - 2 * minP, 2 * maxP - P));
+}
+
+/** Shared scan of the threshold classes: the total P_n and the extremes of the prefix sums (P_0 = 0 included). */
+function thresholdFamily(x: ArrayLike<number>, name: string, sup: (prefix: { P: number; minP: number; maxP: number }) => number): SupOracle {
+  return groupedOracle(name, oneDimensional(x, name), x.length, (g) => {
+    let P = 0;
+    let minP = 0;
+    let maxP = 0;
+    for (let u = 0; u < g.length; u++) {
+      P += g[u] as number;
+      if (P < minP) minP = P;
+      if (P > maxP) maxP = P;
+    }
+    return sup({ P, minP, maxP });
+  });
+}
+
+/**
+ * An integer-valued ±1 class whose sup depends on σ only through its sums over groups of equal
+ * points (ordered): the oracle sums σ per group and applies `reduce`.
+ */
+function groupedOracle(name: string, groups: number[][], n: number, reduce: (groupSums: Float64Array) => number): SupOracle {
   return {
-    name: 'two-sided thresholds',
+    name,
     n,
     range: 1,
     integerValued: true,
     supBatch(sigma, m) {
-      check(sigma, m, n, 'two-sided thresholds');
+      check(sigma, m, n, name);
       const out = new Float64Array(m);
-      for (let t = 0; t < m; t++) {
-        const g = groupSums(groups, sigma, t * n);
-        let P = 0;
-        let minP = 0;
-        let maxP = 0;
-        for (let u = 0; u < g.length; u++) {
-          P += g[u] as number;
-          if (P < minP) minP = P;
-          if (P > maxP) maxP = P;
-        }
-        out[t] = Math.max(P - 2 * minP, 2 * maxP - P);
-      }
+      for (let t = 0; t < m; t++) out[t] = reduce(groupSums(groups, sigma, t * n));
       return out;
     },
   };
@@ -383,32 +357,18 @@ export function twoSidedThresholds(x: ArrayLike<number>): SupOracle {
  * sup = −Σσ + 2·max(0, maxSubarray(σ)) by Kadane's algorithm, O(n) per σ.
  */
 export function intervals(x: ArrayLike<number>): SupOracle {
-  const groups = oneDimensional(x, 'intervals');
-  const n = x.length;
-  return {
-    name: 'intervals',
-    n,
-    range: 1,
-    integerValued: true,
-    supBatch(sigma, m) {
-      check(sigma, m, n, 'intervals');
-      const out = new Float64Array(m);
-      for (let t = 0; t < m; t++) {
-        const g = groupSums(groups, sigma, t * n);
-        let total = 0;
-        let best = 0;
-        let run = 0;
-        for (let u = 0; u < g.length; u++) {
-          const v = g[u] as number;
-          total += v;
-          run = Math.max(v, run + v);
-          if (run > best) best = run;
-        }
-        out[t] = -total + 2 * best;
-      }
-      return out;
-    },
-  };
+  return groupedOracle('intervals', oneDimensional(x, 'intervals'), x.length, (g) => {
+    let total = 0;
+    let best = 0;
+    let run = 0;
+    for (let u = 0; u < g.length; u++) {
+      const v = g[u] as number;
+      total += v;
+      run = Math.max(v, run + v);
+      if (run > best) best = run;
+    }
+    return -total + 2 * best;
+  });
 }
 
 /**
@@ -427,24 +387,12 @@ export function allFunctions(pointIds: ArrayLike<number>, values: 'pm1' | '01' =
     const id = pointIds[i] as number;
     byId.set(id, [...(byId.get(id) ?? []), i]);
   }
-  const groups = [...byId.values()];
-  return {
-    name: values === 'pm1' ? 'all functions into [−1, 1]' : 'all functions into {0, 1}',
-    n,
-    range: 1,
-    integerValued: true,
-    supBatch(sigma, m) {
-      check(sigma, m, n, 'all-functions');
-      const out = new Float64Array(m);
-      for (let t = 0; t < m; t++) {
-        const g = groupSums(groups, sigma, t * n);
-        let s = 0;
-        for (let u = 0; u < g.length; u++) s += values === 'pm1' ? Math.abs(g[u] as number) : Math.max(g[u] as number, 0);
-        out[t] = s;
-      }
-      return out;
-    },
-  };
+  const name = values === 'pm1' ? 'all functions into [−1, 1]' : 'all functions into {0, 1}';
+  return groupedOracle(name, [...byId.values()], n, (g) => {
+    let s = 0;
+    for (let u = 0; u < g.length; u++) s += values === 'pm1' ? Math.abs(g[u] as number) : Math.max(g[u] as number, 0);
+    return s;
+  });
 }
 
 /**
