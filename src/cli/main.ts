@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import { formatHelp, type FlagSpecs } from './args.js';
 import { boundFlags, runBound } from './bound.js';
 import { expressivityFlags, runExpressivity } from './expressivity.js';
+import { kernelFlags, runKernel, runSgdMinNorm, sgdMinNormFlags } from './implicit.js';
 import { rademacherFlags, runRademacher } from './rademacher.js';
 import { processOutput, type Output } from './output.js';
 
@@ -26,6 +27,16 @@ const commands: Readonly<Record<string, Command>> = {
     summary: 'generalization bounds from a Rademacher complexity, and whether they are vacuous',
     flags: boundFlags,
     run: runBound,
+  },
+  'sgd-min-norm': {
+    summary: 'SGD on least squares converges to the minimum-norm interpolant X⁺y (paper §5)',
+    flags: sgdMinNormFlags,
+    run: runSgdMinNorm,
+  },
+  kernel: {
+    summary: 'minimum-norm kernel interpolation on MNIST: test error, RKHS norm (--compare-norms: true vs random labels)',
+    flags: kernelFlags,
+    run: runKernel,
   },
 };
 

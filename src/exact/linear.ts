@@ -52,3 +52,57 @@ export function forwardSubstitute(L: readonly (readonly Fraction[])[], y: readon
   }
   return x;
 }
+
+/** Row echelon form by fraction-exact elimination; returns the rank and the reduced rows. */
+function echelon(A: readonly (readonly Fraction[])[]): { rank: number; rows: Fraction[][]; pivots: number[] } {
+  const rows = A.map((r) => r.slice());
+  const cols = rows[0]?.length ?? 0;
+  const pivots: number[] = [];
+  let r = 0;
+  for (let c = 0; c < cols && r < rows.length; c++) {
+    let p = r;
+    while (p < rows.length && (rows[p]![c] as Fraction).equals(0)) p++;
+    if (p === rows.length) continue;
+    [rows[r], rows[p]] = [rows[p]!, rows[r]!];
+    const pivotRow = rows[r]!;
+    const pivot = pivotRow[c] as Fraction;
+    for (let j = c; j < cols; j++) pivotRow[j] = (pivotRow[j] as Fraction).div(pivot);
+    for (let i = 0; i < rows.length; i++) {
+      if (i === r) continue;
+      const row = rows[i]!;
+      const f = row[c] as Fraction;
+      if (f.equals(0)) continue;
+      for (let j = c; j < cols; j++) row[j] = (row[j] as Fraction).sub(f.mul(pivotRow[j] as Fraction));
+    }
+    pivots.push(c);
+    r++;
+  }
+  return { rank: r, rows, pivots };
+}
+
+/** rank A, exactly. */
+export function rank(A: readonly (readonly Fraction[])[]): number {
+  return A.length === 0 ? 0 : echelon(A).rank;
+}
+
+/**
+ * One exact solution of A x = b (free variables set to `free`, default 0), or null when the system is
+ * inconsistent (rank [A | b] > rank A).
+ */
+export function solveExact(A: readonly (readonly Fraction[])[], b: readonly Fraction[], free?: readonly Fraction[]): Fraction[] | null {
+  if (A.length !== b.length) throw new InputError(`solveExact: A has ${A.length} rows but b has ${b.length} entries`);
+  const cols = A[0]?.length ?? 0;
+  const augmented = A.map((r, i) => [...r, b[i] as Fraction]);
+  const { rank: rAug, rows, pivots } = echelon(augmented);
+  if (pivots.includes(cols)) return null; // a pivot in the b column: inconsistent
+  void rAug;
+  const x: Fraction[] = Array.from({ length: cols }, (_, j) => (free?.[j] ?? ZERO) as Fraction);
+  const isPivot = new Set(pivots);
+  pivots.forEach((c, i) => {
+    const row = rows[i]!;
+    let v = row[cols] as Fraction;
+    for (let j = 0; j < cols; j++) if (!isPivot.has(j)) v = v.sub((row[j] as Fraction).mul(x[j] as Fraction));
+    x[c] = v;
+  });
+  return x;
+}

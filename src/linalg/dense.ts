@@ -1,4 +1,4 @@
-import { Matrix as MlMatrix, solve as mlSolve } from 'ml-matrix';
+import { CholeskyDecomposition, Matrix as MlMatrix, pseudoInverse as mlPseudoInverse, solve as mlSolve } from 'ml-matrix';
 import { InputError } from '../errors.js';
 
 /**
@@ -38,4 +38,9 @@ export function solveLowerTriangular(L: MlMatrix, b: ArrayLike<number>): Float64
   return x;
 }
 
-export { MlMatrix };
+/** The Moore–Penrose pseudo-inverse A⁺ (d, n) of A (n, d), by SVD. */
+export function pseudoInverse(A: MlMatrix): MlMatrix {
+  return mlPseudoInverse(A);
+}
+
+export { MlMatrix, CholeskyDecomposition };
