@@ -6,11 +6,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expressivityBench } from './expressivity.js';
+import { kernelBench } from './kernel.js';
 import { lambdaBench } from './lambda.js';
 import { rademacherBench } from './rademacher.js';
 import type { Bench } from './harness.js';
 
-const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench };
+const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench, kernel: kernelBench };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {
