@@ -12,6 +12,19 @@ export interface FlagSpec {
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
+/** The flags every command takes: `--json`, `--debug`, `--help`. */
+export const outputFlags: FlagSpecs = {
+  json: { type: 'boolean', description: 'print one JSON object instead of the table' },
+  debug: { type: 'boolean', description: 'print stack traces on errors' },
+  help: { type: 'boolean', description: 'show this help' },
+};
+
+/** The flags of every command that draws random numbers: `--seed` and the {@link outputFlags}. */
+export const commonFlags: FlagSpecs = {
+  seed: { type: 'integer', placeholder: 's', description: 'seed of every random choice (default: a fresh one, printed and stored)' },
+  ...outputFlags,
+};
+
 export type ParsedFlags = Record<string, string | number | boolean | undefined>;
 
 /**

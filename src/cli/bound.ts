@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { mohriBound, ssbdBound } from '../rademacher/bounds.js';
-import { parseFlags, type FlagSpecs } from './args.js';
+import { outputFlags, parseFlags, type FlagSpecs } from './args.js';
 import { formatTable, type Output } from './output.js';
 
 export const boundFlags: FlagSpecs = {
@@ -9,9 +9,7 @@ export const boundFlags: FlagSpecs = {
   n: { type: 'integer', placeholder: 'N', description: 'sample size (required)' },
   delta: { type: 'number', placeholder: 'δ', description: 'confidence (default 0.05)' },
   'loss-bound': { type: 'number', placeholder: 'c', description: 'the loss lies in [0, c] (default 1); Mohri et al. needs c = 1' },
-  json: { type: 'boolean', description: 'one JSON object' },
-  debug: { type: 'boolean', description: 'stack traces on errors' },
-  help: { type: 'boolean', description: 'show this help' },
+  ...outputFlags,
 };
 
 /** `rethink bound`: the generalization bounds' values and whether they are vacuous. */

@@ -11,7 +11,7 @@ import { DEFAULT_LAMBDA, interpolate, interpolateClasses, type InterpolatedNetwo
 import { toFraction } from '../exact/fraction.js';
 import { Rng, freshSeed } from '../random/rng.js';
 import { randomLabels } from '../randomization/labels.js';
-import { parseFlags, type FlagSpecs } from './args.js';
+import { commonFlags, parseFlags, type FlagSpecs } from './args.js';
 import { formatTable, type Output } from './output.js';
 
 export const expressivityFlags: FlagSpecs = {
@@ -28,11 +28,8 @@ export const expressivityFlags: FlagSpecs = {
   lambda: { type: 'number', placeholder: 'λ', description: `bias placement fraction in (0, 1) (default ${DEFAULT_LAMBDA})` },
   exact: { type: 'boolean', description: 'construct in exact rational arithmetic (small data: n·d ≤ 100,000) and check every point exactly' },
   depth: { type: 'integer', placeholder: 'k', description: 'also build the depth-k network of width ⌈n/k⌉ + 3 and compare it with the shallow one' },
-  seed: { type: 'integer', placeholder: 's', description: 'seed of every random choice (default: a fresh one, printed)' },
   save: { type: 'string', placeholder: 'FILE', description: 'write the network as JSON (a, b, w, n, d, k, point order)' },
-  json: { type: 'boolean', description: 'print one JSON object instead of the table' },
-  debug: { type: 'boolean', description: 'print stack traces on errors' },
-  help: { type: 'boolean', description: 'show this help' },
+  ...commonFlags,
 };
 
 /** Above this many input entries the exact construction is refused (it would take minutes). */

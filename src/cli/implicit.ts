@@ -5,7 +5,7 @@ import { kernelInterpolate, type Kernel } from '../implicit/kernel.js';
 import { minNormSolution, sgdLeastSquares, sgdLimit } from '../implicit/least-squares.js';
 import { Rng, freshSeed } from '../random/rng.js';
 import { randomLabels } from '../randomization/labels.js';
-import { parseFlags, type FlagSpecs } from './args.js';
+import { commonFlags, parseFlags, type FlagSpecs } from './args.js';
 import { formatTable, type Output } from './output.js';
 
 export const sgdMinNormFlags: FlagSpecs = {
@@ -13,10 +13,7 @@ export const sgdMinNormFlags: FlagSpecs = {
   d: { type: 'integer', placeholder: 'D', description: 'features (default 200; d ≥ n for interpolation)' },
   w0: { type: 'string', choices: ['zero', 'random'], placeholder: 'zero|random', description: 'start of SGD (default zero)' },
   epochs: { type: 'integer', placeholder: 'E', description: 'maximum passes (default 5000)' },
-  seed: { type: 'integer', placeholder: 's', description: 'seed of the data, w₀ and the order (default: fresh, printed)' },
-  json: { type: 'boolean', description: 'one JSON object' },
-  debug: { type: 'boolean', description: 'stack traces on errors' },
-  help: { type: 'boolean', description: 'show this help' },
+  ...commonFlags,
 };
 
 /** `rethink sgd-min-norm`: SGD on a random least-squares problem and its distance to X⁺y. */
@@ -75,10 +72,7 @@ export const kernelFlags: FlagSpecs = {
   solver: { type: 'string', choices: ['cholesky', 'cg'], placeholder: 'cholesky|cg', description: 'dense Cholesky (default) or conjugate gradients' },
   'test-n': { type: 'integer', placeholder: 'M', description: 'test images to score (default all 10,000)' },
   'compare-norms': { type: 'boolean', description: 'corruption p = 0, 0.25, 0.5, 0.75, 1: RKHS norm rises while training error stays 0' },
-  seed: { type: 'integer', placeholder: 's', description: 'seed (default: fresh, printed)' },
-  json: { type: 'boolean', description: 'one JSON object' },
-  debug: { type: 'boolean', description: 'stack traces on errors' },
-  help: { type: 'boolean', description: 'show this help' },
+  ...commonFlags,
 };
 
 function scaled(X: Matrix): Matrix {

@@ -27,7 +27,7 @@ import {
   type SupOracle,
 } from '../rademacher/oracles.js';
 import { Rng, freshSeed } from '../random/rng.js';
-import { parseFlags, type FlagSpecs } from './args.js';
+import { commonFlags, parseFlags, type FlagSpecs } from './args.js';
 import { formatTable, type Output } from './output.js';
 
 export const CLASS_NAMES = [
@@ -63,10 +63,7 @@ export const rademacherFlags: FlagSpecs = {
   hypotheses: { type: 'integer', placeholder: 'N', description: 'finite class: number of seeded random ±1 hypotheses (default 100)' },
   convention: { type: 'string', choices: ['zhang', 'bartlett-mendelson'], placeholder: 'zhang|bartlett-mendelson', description: 'the paper\'s Eq. 1 (default) or E sup |(2/n)Σσh|' },
   compare: { type: 'boolean', description: 'the paper\'s point in one table: norm-bounded linear, a kernel ball and Theorem 1\'s ReLU class on MNIST, with their bounds' },
-  seed: { type: 'integer', placeholder: 's', description: 'seed of every random choice (default: fresh, printed)' },
-  json: { type: 'boolean', description: 'one JSON object' },
-  debug: { type: 'boolean', description: 'stack traces on errors' },
-  help: { type: 'boolean', description: 'show this help' },
+  ...commonFlags,
 };
 
 /** `rethink rademacher`. */

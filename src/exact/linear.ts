@@ -93,9 +93,8 @@ export function solveExact(A: readonly (readonly Fraction[])[], b: readonly Frac
   if (A.length !== b.length) throw new InputError(`solveExact: A has ${A.length} rows but b has ${b.length} entries`);
   const cols = A[0]?.length ?? 0;
   const augmented = A.map((r, i) => [...r, b[i] as Fraction]);
-  const { rank: rAug, rows, pivots } = echelon(augmented);
+  const { rows, pivots } = echelon(augmented);
   if (pivots.includes(cols)) return null; // a pivot in the b column: inconsistent
-  void rAug;
   const x: Fraction[] = Array.from({ length: cols }, (_, j) => (free?.[j] ?? ZERO) as Fraction);
   const isPivot = new Set(pivots);
   pivots.forEach((c, i) => {

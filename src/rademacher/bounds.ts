@@ -9,7 +9,8 @@ import { rowOf, toMatrix, type Matrix, type MatrixInput } from '../data/matrix.j
 function checkN(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new InputError(`n must be a positive integer, got ${n}`);
 }
-function checkDelta(delta: number): void {
+/** Refuses δ ∉ (0, 1) with the value quoted. */
+export function checkDelta(delta: number): void {
   if (!(delta > 0 && delta < 1)) throw new InputError(`delta must lie strictly between 0 and 1, got ${delta}`);
 }
 

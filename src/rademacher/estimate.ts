@@ -2,6 +2,7 @@ import { fraction } from 'mathjs';
 import { InputError } from '../errors.js';
 import type { Fraction } from '../exact/fraction.js';
 import { Rng } from '../random/rng.js';
+import { checkDelta } from './bounds.js';
 import type { SupOracle } from './oracles.js';
 
 /**
@@ -133,8 +134,4 @@ export function exhaustiveRademacher(oracle: SupOracle, convention: Convention =
   const factor = convention === 'zhang' ? 1 : 2;
   const exact = oracle.integerValued ? fraction(BigInt(factor) * sumBig, BigInt(n) * BigInt(total)) : null;
   return { value: (factor * sum) / (n * total), exact, n, convention };
-}
-
-function checkDelta(delta: number): void {
-  if (!(delta > 0 && delta < 1)) throw new InputError(`delta must lie strictly between 0 and 1, got ${delta}`);
 }

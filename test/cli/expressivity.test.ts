@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { memoryOutput } from '../../src/cli/output.js';
+import { runJson as runJsonCommand } from './helpers.js';
 import { loadSource } from '../../src/data/source.js';
 import { certify } from '../../src/expressivity/certify.js';
 import { ZERO, reluFraction, toFraction } from '../../src/exact/fraction.js';
@@ -12,13 +11,7 @@ import { ZERO, reluFraction, toFraction } from '../../src/exact/fraction.js';
 const tmp = mkdtempSync(join(tmpdir(), 'rethink-cli-'));
 const bin = join(import.meta.dirname, '../../bin/rethink.js');
 
-async function runJson(args: string[]): Promise<Record<string, unknown>> {
-  const out = memoryOutput();
-  const code = await main(['expressivity', ...args, '--json'], out);
-  expect(code).toBe(0);
-  expect(out.jsons).toHaveLength(1);
-  return out.jsons[0] as Record<string, unknown>;
-}
+const runJson = (args: string[]) => runJsonCommand(['expressivity', ...args]);
 
 describe('rethink expressivity', () => {
   test('--json reports the documented fields under stable names', async () => {

@@ -1,12 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { memoryOutput } from '../../src/cli/output.js';
+import { runJson } from './helpers.js';
 
-async function runJson(args: string[]): Promise<Record<string, unknown>> {
-  const out = memoryOutput();
-  expect(await main([...args, '--json'], out)).toBe(0);
-  return out.jsons[0] as Record<string, unknown>;
-}
 
 describe('rethink sgd-min-norm and rethink kernel', () => {
   test('SGD from zero reaches X⁺y; from a random start it reaches X⁺y + (I − P_row)w₀ instead', async () => {

@@ -1,17 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { memoryOutput } from '../../src/cli/output.js';
+import { runJson } from './helpers.js';
 import { loadSource } from '../../src/data/source.js';
 
 const bin = join(import.meta.dirname, '../../bin/rethink.js');
 
-async function runJson(args: string[]): Promise<Record<string, unknown>> {
-  const out = memoryOutput();
-  expect(await main([...args, '--json'], out)).toBe(0);
-  return out.jsons[0] as Record<string, unknown>;
-}
 
 describe('rethink rademacher', () => {
   test('--class thresholds --exact gives the golden fractions for n = 1 … 8', async () => {

@@ -1,0 +1,11 @@
+import { expect } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { memoryOutput } from '../../src/cli/output.js';
+
+/** Runs `rethink <args> --json` in-process, expects exit code 0 and exactly one JSON object. */
+export async function runJson(args: string[]): Promise<Record<string, unknown>> {
+  const out = memoryOutput();
+  expect(await main([...args, '--json'], out)).toBe(0);
+  expect(out.jsons).toHaveLength(1);
+  return out.jsons[0] as Record<string, unknown>;
+}
