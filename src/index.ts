@@ -22,3 +22,5 @@ export { toFraction, dyadicToFraction, type ExactInput, type Fraction } from './
 export { determinant, forwardSubstitute } from './exact/linear.js';
 export { main } from './cli/main.js';
 export * from './rademacher/index.js';
+export * from './implicit/index.js';
+export { rank, solveExact } from './exact/linear.js';

@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import { ZERO, toFraction } from '../../src/exact/fraction.js';
 import { solveExact } from '../../src/exact/linear.js';
 import { fractionRows, minNormExact, squaredNorm } from '../../src/implicit/exact.js';
-import { minNormSolution, sgdLeastSquares, sgdLimit } from '../../src/implicit/least-squares.js';
+import { gdLeastSquares, minNormSolution, sgdLeastSquares, sgdLimit } from '../../src/implicit/least-squares.js';
 import { Rng } from '../../src/random/rng.js';
 
 /**
@@ -13,7 +13,7 @@ import { Rng } from '../../src/random/rng.js';
 describe('SGD finds the minimum-norm interpolant', () => {
   const gaussianProblem = fc.record({ seed: fc.integer({ min: 1, max: 1e6 }), n: fc.integer({ min: 2, max: 20 }), extra: fc.integer({ min: 1, max: 40 }) });
 
-  test.prop({ p: gaussianProblem }, { numRuns: 25 })('SGD from 0 → X⁺y, from w₀ → X⁺y + (I − P_row)w₀ (tolerance 1e−6 relative)', ({ p }) => {
+  test.prop({ p: gaussianProblem }, { numRuns: 25 })('SGD from 0 → X⁺y, from w₀ → X⁺y + (I − P_row)w₀, and GD too (tolerance 1e−6 relative)', ({ p }) => {
     const rng = new Rng(p.seed);
     const d = p.n + p.extra;
     const X = Array.from({ length: p.n }, () => Array.from({ length: d }, () => rng.gaussian()));
@@ -27,6 +27,12 @@ describe('SGD finds the minimum-norm interpolant', () => {
     const fromW0 = sgdLeastSquares(X, y, { seed: p.seed, epochs: 5000, w0 });
     const limit = sgdLimit(X, y, w0);
     expect(dist(fromW0.w, limit)).toBeLessThanOrEqual(1e-6 * Math.sqrt(limit.reduce((s, v) => s + v * v, 0)));
+    // full-batch GD has the same limit; it needs ≈ κ(XXᵀ)·log(1/ε) steps, so it is checked where
+    // d ≥ 2n keeps κ small for Gaussian X (nearly square X can need millions of steps)
+    if (d >= 2 * p.n) {
+      const gd = gdLeastSquares(X, y, { w0, epochs: 200000 });
+      expect(dist(gd.w, limit)).toBeLessThanOrEqual(1e-6 * Math.sqrt(limit.reduce((s, v) => s + v * v, 0)));
+    }
     // and the tracked coordinates reproduce w: w = w₀ + Xᵀα
     const rebuilt = w0.map((v, j) => v + X.reduce((s, row, i) => s + row[j]! * fromW0.alpha[i]!, 0));
     expect(dist(rebuilt, fromW0.w)).toBeLessThanOrEqual(1e-9 * (1 + scale));

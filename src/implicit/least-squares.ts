@@ -26,7 +26,8 @@ export interface SgdResult {
   readonly epochs: number;
   /** ‖Xw − y‖ at the end. */
   readonly residual: number;
-  readonly seed: number;
+  /** Seed of the example order (null for full-batch GD, which has none). */
+  readonly seed: number | null;
 }
 
 /**
@@ -78,6 +79,50 @@ export function sgdLeastSquares(X: MatrixInput, y: ArrayLike<number>, options: S
     residual = residualNorm(Xm, w, yv);
   }
   return { w, alpha, steps, epochs: epoch, residual, seed };
+}
+
+/**
+ * Full-batch gradient descent on L(w) = (1/2n)·‖Xw − y‖²: w ← w − (η/n)·Xᵀ(Xw − y). The update is
+ * again in the row span, so the same limits hold as for {@link sgdLeastSquares}; α is tracked.
+ *
+ * @param X - (n, d)
+ * @param y - (n)
+ * @param options - w₀, η (default n/‖X‖_F², which keeps every step a contraction since
+ *   λ_max(XᵀX/n) ≤ ‖X‖_F²/n), `epochs` = maximum steps (default 20000), tolerance
+ */
+export function gdLeastSquares(X: MatrixInput, y: ArrayLike<number>, options: Omit<SgdOptions, 'seed'> = {}): SgdResult {
+  const Xm = toMatrix(X);
+  const { rows: n, cols: d } = Xm;
+  const yv = toLabels(y, n);
+  const w = options.w0 ? Float64Array.from(options.w0) : new Float64Array(d);
+  if (w.length !== d) throw new InputError(`gd: w0 has ${w.length} entries but the data have d = ${d} features`);
+  let frob = 0;
+  for (let t = 0; t < Xm.data.length; t++) frob += (Xm.data[t] as number) ** 2;
+  if (frob === 0) throw new InputError('gd: X is zero');
+  const lr = options.lr ?? n / frob;
+  if (!(lr > 0)) throw new InputError(`gd: step size ${lr} must be positive`);
+  const steps = options.epochs ?? 20000;
+  const tol = options.tol ?? 1e-12;
+  const alpha = new Float64Array(n);
+  const r = new Float64Array(n);
+  const yNorm = Math.sqrt(dot(yv, yv)) || 1;
+  let t = 0;
+  let residual = residualNorm(Xm, w, yv);
+  while (t < steps && residual > tol * yNorm) {
+    for (let i = 0; i < n; i++) r[i] = dot(rowOf(Xm, i), w) - (yv[i] as number);
+    for (let i = 0; i < n; i++) {
+      const c = (lr / n) * (r[i] as number);
+      alpha[i] = (alpha[i] as number) - c;
+      const x = rowOf(Xm, i);
+      for (let j = 0; j < d; j++) w[j] = (w[j] as number) - c * (x[j] as number);
+    }
+    t++;
+    residual = residualNorm(Xm, w, yv);
+    if (!Number.isFinite(residual)) {
+      throw new InputError(`gd: diverged at step ${t} with step size ${lr}; use η < 2/λ_max(XᵀX/n) (the default n/‖X‖_F² = ${n / frob} is safe)`);
+    }
+  }
+  return { w, alpha, steps: t, epochs: t, residual, seed: null };
 }
 
 /**
