@@ -2,6 +2,9 @@ import { InputError } from '../errors.js';
 import { rowOf, toMatrix, type Matrix, type MatrixInput } from '../data/matrix.js';
 import { certify } from '../expressivity/certify.js';
 import { interpolate } from '../expressivity/interpolate.js';
+import { accumulateInParallel, parallelWorthIt, shareRows, type SharedRows } from './parallel.js';
+
+const sharedCache = new WeakMap<object, SharedRows>();
 
 /**
  * A supremum oracle for a hypothesis class H on a fixed sample x_1 … x_n:
@@ -81,15 +84,25 @@ export function finiteClass(predictions: MatrixInput): SupOracle {
 /**
  * The products Xᵀσ (d) for a batch of sign vectors. Since σ_i = ±1,
  * Xᵀσ = 2·Σ_{σ_i = +1} x_i − Σ_i x_i: only the rows with σ_i = +1 are added (half the work, no
- * multiplications), over the non-zeros when X carries compressed rows.
+ * multiplications), over the non-zeros when X carries compressed rows — on two threads when the
+ * batch is large (see parallel.ts; results are bit-identical).
  */
 export function signedRowSums(X: Matrix, sigma: Int8Array, m: number): Float64Array {
   const { rows: n, cols: d, data, sparse } = X;
   check(sigma, m, n, 'signedRowSums');
   const out = new Float64Array(m * d); // (m, d): first Σ_{σ=+1} x_i, then 2·that − Σ x_i
   const total = new Float64Array(d);
-  if (sparse) addPositiveRowsSparse(out, sigma, m, n, d, sparse.rowPtr, sparse.cols, sparse.values);
-  else addPositiveRowsDense(out, sigma, m, n, d, data);
+  if (sparse) {
+    const kernel = (o: Float64Array, s: Int8Array, mm: number) => addPositiveRowsSparse(o, s, mm, n, d, sparse.rowPtr, sparse.cols, sparse.values);
+    if (parallelWorthIt((m * sparse.values.length) / 2)) {
+      let shared = sharedCache.get(sparse);
+      if (!shared) {
+        shared = shareRows(sparse.rowPtr, sparse.cols, sparse.values);
+        sharedCache.set(sparse, shared);
+      }
+      out.set(accumulateInParallel(shared, sigma, m, n, d, kernel));
+    } else kernel(out, sigma, m);
+  } else addPositiveRowsDense(out, sigma, m, n, d, data);
   for (let i = 0; i < n; i++) {
     const r = rowOf(X, i);
     for (let j = 0; j < d; j++) total[j] = (total[j] as number) + (r[j] as number);
