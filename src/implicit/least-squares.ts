@@ -44,11 +44,7 @@ export interface SgdResult {
  * // ‖w − minNormSolution(X, y)‖ ≈ 0 when n ≤ d
  */
 export function sgdLeastSquares(X: MatrixInput, y: ArrayLike<number>, options: SgdOptions = {}): SgdResult {
-  const Xm = toMatrix(X);
-  const { rows: n, cols: d } = Xm;
-  const yv = toLabels(y, n);
-  const w = options.w0 ? Float64Array.from(options.w0) : new Float64Array(d);
-  if (w.length !== d) throw new InputError(`sgd: w0 has ${w.length} entries but the data have d = ${d} features`);
+  const { Xm, yv, w, n, d } = problem(X, y, options.w0, 'sgd');
   let maxSq = 0;
   for (let i = 0; i < n; i++) maxSq = Math.max(maxSq, dot(rowOf(Xm, i), rowOf(Xm, i)));
   if (maxSq === 0) throw new InputError('sgd: every row of X is zero');
@@ -91,11 +87,7 @@ export function sgdLeastSquares(X: MatrixInput, y: ArrayLike<number>, options: S
  *   λ_max(XᵀX/n) ≤ ‖X‖_F²/n), `epochs` = maximum steps (default 20000), tolerance
  */
 export function gdLeastSquares(X: MatrixInput, y: ArrayLike<number>, options: Omit<SgdOptions, 'seed'> = {}): SgdResult {
-  const Xm = toMatrix(X);
-  const { rows: n, cols: d } = Xm;
-  const yv = toLabels(y, n);
-  const w = options.w0 ? Float64Array.from(options.w0) : new Float64Array(d);
-  if (w.length !== d) throw new InputError(`gd: w0 has ${w.length} entries but the data have d = ${d} features`);
+  const { Xm, yv, w, n, d } = problem(X, y, options.w0, 'gd');
   let frob = 0;
   for (let t = 0; t < Xm.data.length; t++) frob += (Xm.data[t] as number) ** 2;
   if (frob === 0) throw new InputError('gd: X is zero');
@@ -154,6 +146,16 @@ export function sgdLimit(X: MatrixInput, y: ArrayLike<number>, w0: ArrayLike<num
   const r = Float64Array.from(yv, (v, i) => v - dot(rowOf(Xm, i), w0));
   const correction = minNormSolution(Xm, r);
   return Float64Array.from(correction, (c, j) => c + (w0[j] as number));
+}
+
+/** Validated (X, y) and the starting point w₀ (a fresh copy; 0 by default). */
+function problem(X: MatrixInput, y: ArrayLike<number>, w0: ArrayLike<number> | undefined, name: string) {
+  const Xm = toMatrix(X);
+  const { rows: n, cols: d } = Xm;
+  const yv = toLabels(y, n);
+  const w = w0 ? Float64Array.from(w0) : new Float64Array(d); // (d)
+  if (w.length !== d) throw new InputError(`${name}: w0 has ${w.length} entries but the data have d = ${d} features`);
+  return { Xm, yv, w, n, d };
 }
 
 /** ‖Xw − y‖₂. */

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 
 /**
  * Seeded pseudo-random numbers: every random choice in `rethink` goes through an {@link Rng}
- * whose seed is printed and stored with the results. Nothing here touches `Math.random`.
+ * whose seed is printed and stored with the results; the global unseeded generator is never used.
  *
  * The generator is xoshiro128** (Blackman & Vigna, 2018) seeded through splitmix32, so any
  * 32-bit integer seed gives a well-mixed state. Streams for independent purposes (directions,
