@@ -11,10 +11,12 @@ describe('one-sided thresholds: exact golden values', () => {
     expect(result.exact).not.toBeNull();
     expect(result.exact!).toEqualFraction(value);
   });
-  propTest.prop({ n: fc.integer({ min: 1, max: 8 }), xs: fc.uniqueArray(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 8, maxLength: 8 }) })(
+  // −0 is mapped to 0 *before* the uniqueness check, so the 8 points are distinct as numbers
+  const point = fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => (Object.is(v, -0) ? 0 : v));
+  propTest.prop({ n: fc.integer({ min: 1, max: 8 }), xs: fc.uniqueArray(point, { minLength: 8, maxLength: 8 }) })(
     'the value depends only on n for distinct points (any positions, any order)',
     ({ n, xs }) => {
-      const value = exhaustiveRademacher(thresholds(xs.slice(0, n).map((v) => (Object.is(v, -0) ? 0 : v)))).exact!;
+      const value = exhaustiveRademacher(thresholds(xs.slice(0, n))).exact!;
       expect(value).toEqualFraction(golden[n - 1]!);
     },
   );
