@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { interpolateExact } from '../src/expressivity/exact.js';
 import { interpolate } from '../src/expressivity/interpolate.js';
-import { ReluNetwork } from '../src/expressivity/network.js';
+import { toFraction } from '../src/exact/fraction.js';
 import { integerSample } from './arbitraries.js';
 
 /**
@@ -12,17 +12,20 @@ import { integerSample } from './arbitraries.js';
  * network. The constructions refuse such data, naming the rows; copies with equal labels are merged.
  */
 describe('Theorem 1 needs distinct points', () => {
-  test.prop({
-    x: fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 4 }),
-    params: fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: 12, maxLength: 12 }),
-  })('every network gives identical points the same output', ({ x, params }) => {
-    const d = x.length;
-    const a = Float64Array.from({ length: d }, (_, j) => params[j] as number);
-    const b = Float64Array.from([-3, -1, 2, 5]);
-    const w = Float64Array.from(params.slice(4, 8));
-    const net = new ReluNetwork({ a, b, w, k: 1 });
-    expect(net.predict([...x])).toBe(net.predict(x.slice()));
-  });
+  test.prop({ sample: integerSample(8, 3), at: fc.nat(), delta: fc.integer({ min: 1, max: 9 }) })(
+    'a network that fits one copy misses the other by exactly Δy, so no network fits both (max residual ≥ Δy/2 for any value)',
+    ({ sample, at, delta }) => {
+      const i = at % sample.n;
+      const net = interpolateExact(sample.X, sample.y); // fits copy 1 with label y_i exactly
+      const other = (sample.y[i] as number) + delta; // copy 2 of the same point, another label
+      const value = net.evaluate(sample.X[i] as number[]);
+      expect(value).toEqualFraction(sample.y[i] as number);
+      expect(value.sub(other).abs()).toEqualFraction(delta);
+      // whatever a function outputs at the point, one of the two labels is at least Δy/2 away
+      const best = value.add(other).div(2);
+      expect(best.sub(other).abs().compare(toFraction(delta).div(2))).toBe(0);
+    },
+  );
 
   test.prop({ sample: integerSample(8, 3), at: fc.nat(), delta: fc.integer({ min: 1, max: 9 }) })(
     'a copy of a point with another label is refused, naming both rows',

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { Matrix } from '../data/matrix.js';
+import { scaleMatrix } from '../data/matrix.js';
 import { mnistMatrix } from '../data/mnist.js';
 import { kernelInterpolate, type Kernel } from '../implicit/kernel.js';
 import { minNormSolution, sgdLeastSquares, sgdLimit } from '../implicit/least-squares.js';
@@ -81,16 +81,6 @@ export const kernelFlags: FlagSpecs = {
   ...commonFlags,
 };
 
-function scaled(X: Matrix): Matrix {
-  const sp = X.sparse;
-  return {
-    rows: X.rows,
-    cols: X.cols,
-    data: X.data.map((v) => v / 255),
-    ...(sp ? { sparse: { ...sp, values: sp.values.map((v) => v / 255) } } : {}),
-  };
-}
-
 /** `rethink kernel`: minimum-norm kernel interpolation on MNIST (paper §5). */
 export async function runKernel(argv: readonly string[], out: Output): Promise<number> {
   const flags = parseFlags(argv, kernelFlags, 'kernel');
@@ -103,8 +93,8 @@ export async function runKernel(argv: readonly string[], out: Output): Promise<n
   const solver = ((flags.solver as string | undefined) ?? 'cholesky') as 'cholesky' | 'cg';
   const train = mnistMatrix('train', n, seed);
   const test = mnistMatrix('test', (flags['test-n'] as number | undefined) ?? 10000, seed);
-  const Xtr = scaled(train.X);
-  const Xte = scaled(test.X);
+  const Xtr = scaleMatrix(train.X, 1 / 255);
+  const Xte = scaleMatrix(test.X, 1 / 255);
   const run = (p: number) => {
     const labels = p === 0 ? Float64Array.from(train.labels) : corrupt(train.labels, p, seed);
     const f = kernelInterpolate(Xtr, labels, { kernel, solver });

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { rowOf, type Matrix } from '../data/matrix.js';
+import { rowOf, scaleMatrix, type Matrix } from '../data/matrix.js';
 import { loadSource } from '../data/source.js';
 import {
   kernelBallBounds,
@@ -179,11 +179,7 @@ function vectorSource(dataName: string | undefined, n: number | undefined, seed:
   const source = loadSource(data, { ...(count !== undefined ? { n: count } : {}), ...(d !== undefined ? { d } : {}), seed });
   if (data !== 'mnist') return { X: source.X, description: source.description };
   // pixels / 255 so that ‖x‖ ≤ 28 and the kernel width γ = 0.02 is the usual one
-  const scaled = source.X.data.map((v) => v / 255);
-  const sp = source.X.sparse;
-  const X: Matrix = sp
-    ? { rows: source.X.rows, cols: source.X.cols, data: scaled, sparse: { ...sp, values: sp.values.map((v) => v / 255) } }
-    : { rows: source.X.rows, cols: source.X.cols, data: scaled };
+  const X = scaleMatrix(source.X, 1 / 255);
   return { X, description: source.description.replace('pixels 0-255', 'pixels/255') };
 }
 

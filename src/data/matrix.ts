@@ -109,3 +109,19 @@ function checkShape(rows: number, cols: number, name: string): void {
 function nonFinite(name: string, i: number, j: number, v: unknown): InputError {
   return new InputError(`${name}[${i}][${j}] is ${String(v)}; every feature must be a finite number (clean or drop that point)`);
 }
+
+/**
+ * c·X, keeping the compressed rows in step when X carries them (e.g. MNIST pixels / 255).
+ *
+ * @example
+ * scaleMatrix(mnistMatrix('train').X, 1 / 255); // pixels in [0, 1]
+ */
+export function scaleMatrix(X: Matrix, c: number): Matrix {
+  const sp = X.sparse;
+  return {
+    rows: X.rows,
+    cols: X.cols,
+    data: X.data.map((v) => v * c),
+    ...(sp ? { sparse: { rowPtr: sp.rowPtr, cols: sp.cols, values: sp.values.map((v) => v * c) } } : {}),
+  };
+}

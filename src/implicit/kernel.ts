@@ -2,9 +2,10 @@ import { freemem } from 'node:os';
 import { InputError } from '../errors.js';
 import { rowOf, toMatrix, type Matrix, type MatrixInput } from '../data/matrix.js';
 import { CholeskyDecomposition, MlMatrix } from '../linalg/dense.js';
+import { gram, type Kernel } from '../kernels/gram.js';
 
-/** A kernel k(x, x′). */
-export type Kernel = { readonly kind: 'gaussian'; readonly gamma: number } | { readonly kind: 'polynomial'; readonly degree: number; readonly c?: number };
+export { gram, type Kernel };
+
 
 /** Options of {@link kernelInterpolate}. */
 export interface KernelOptions {
@@ -84,7 +85,6 @@ export function kernelInterpolate(X: MatrixInput, labels: ArrayLike<number>, opt
   for (let t = 0; t < n * k; t++) norm2 += (Y[t] as number) * (alpha[t] as number); // Σ_c y_cᵀ α_c = Σ_c y_cᵀ K⁻¹ y_c
   const predict = (Z: MatrixInput): Float64Array => {
     const Zm = toMatrix(Z, 'X');
-    if (Zm.cols !== Xm.cols) throw new InputError(`kernel predict: points have ${Zm.cols} features, the training points ${Xm.cols}`);
     const Kz = gram(Zm, Xm, options.kernel); // (m, n)
     const out = new Float64Array(Zm.rows * k);
     for (let r = 0; r < Zm.rows; r++) {
@@ -112,42 +112,6 @@ export function kernelInterpolate(X: MatrixInput, labels: ArrayLike<number>, opt
     if (best !== labels[i]) wrong++;
   }
   return { alpha, n, k, rkhsNorm: Math.sqrt(Math.max(norm2, 0)), trainError: wrong / n, peakBytes, solveMs, predict };
-}
-
-/** k(z_r, x_i) for all r, i: (m, n). Uses ‖z − x‖² = ‖z‖² + ‖x‖² − 2⟨z, x⟩ and sparse rows when present. */
-export function gram(Z: Matrix, X: Matrix, kernel: Kernel): Float64Array {
-  if (kernel.kind === 'gaussian' && !(kernel.gamma > 0)) throw new InputError(`kernel: gamma must be positive, got ${kernel.gamma}`);
-  if (kernel.kind === 'polynomial' && !(Number.isInteger(kernel.degree) && kernel.degree >= 1)) {
-    throw new InputError(`kernel: degree must be a positive integer, got ${kernel.degree}`);
-  }
-  const m = Z.rows;
-  const n = X.rows;
-  const sqZ = rowSquares(Z);
-  const sqX = rowSquares(X);
-  const out = new Float64Array(m * n);
-  for (let r = 0; r < m; r++) {
-    const z = rowOf(Z, r);
-    for (let i = 0; i < n; i++) {
-      let dot = 0;
-      const sp = X.sparse;
-      if (sp) {
-        const end = sp.rowPtr[i + 1] as number;
-        for (let p = sp.rowPtr[i] as number; p < end; p++) dot += (z[sp.cols[p] as number] as number) * (sp.values[p] as number);
-      } else {
-        const x = rowOf(X, i);
-        for (let j = 0; j < x.length; j++) dot += (z[j] as number) * (x[j] as number);
-      }
-      out[r * n + i] =
-        kernel.kind === 'gaussian'
-          ? Math.exp(-kernel.gamma * Math.max((sqZ[r] as number) + (sqX[i] as number) - 2 * dot, 0))
-          : (dot + (kernel.c ?? 1)) ** kernel.degree;
-    }
-  }
-  return out;
-}
-
-function rowSquares(X: Matrix): Float64Array {
-  return Float64Array.from({ length: X.rows }, (_, i) => rowOf(X, i).reduce((s, v) => s + v * v, 0));
 }
 
 function singular(detail: string): InputError {

@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import { rowOf, toMatrix, type Matrix, type MatrixInput } from '../data/matrix.js';
 import { certify } from '../expressivity/certify.js';
 import { interpolate } from '../expressivity/interpolate.js';
+import { gramMatrix } from '../kernels/gram.js';
 import { accumulateInParallel, parallelWorthIt, shareRows, type SharedRows } from './parallel.js';
 
 const sharedCache = new WeakMap<object, SharedRows>();
@@ -90,8 +91,8 @@ export function finiteClass(predictions: MatrixInput): SupOracle {
 export function signedRowSums(X: Matrix, sigma: Int8Array, m: number): Float64Array {
   const { rows: n, cols: d, data, sparse } = X;
   check(sigma, m, n, 'signedRowSums');
-  const out = new Float64Array(m * d); // (m, d): first Σ_{σ=+1} x_i, then 2·that − Σ x_i
-  const total = new Float64Array(d);
+  // out (m, d): first Σ_{σ=+1} x_i, then 2·that − Σ x_i
+  let out: Float64Array;
   if (sparse) {
     const kernel = (o: Float64Array, s: Int8Array, mm: number) => addPositiveRowsSparse(o, s, mm, n, d, sparse.rowPtr, sparse.cols, sparse.values);
     if (parallelWorthIt((m * sparse.values.length) / 2)) {
@@ -100,9 +101,16 @@ export function signedRowSums(X: Matrix, sigma: Int8Array, m: number): Float64Ar
         shared = shareRows(sparse.rowPtr, sparse.cols, sparse.values);
         sharedCache.set(sparse, shared);
       }
-      out.set(accumulateInParallel(shared, sigma, m, n, d, kernel));
-    } else kernel(out, sigma, m);
-  } else addPositiveRowsDense(out, sigma, m, n, d, data);
+      out = accumulateInParallel(shared, sigma, m, n, d, kernel);
+    } else {
+      out = new Float64Array(m * d);
+      kernel(out, sigma, m);
+    }
+  } else {
+    out = new Float64Array(m * d);
+    addPositiveRowsDense(out, sigma, m, n, d, data);
+  }
+  const total = new Float64Array(d); // Σ_i x_i
   for (let i = 0; i < n; i++) {
     const r = rowOf(X, i);
     for (let j = 0; j < d; j++) total[j] = (total[j] as number) + (r[j] as number);
@@ -238,50 +246,12 @@ export function rkhsBall(K: Matrix, B: number, name = 'RKHS ball'): SupOracle {
 
 /** The Gram matrix of the Gaussian kernel exp(−γ‖x − x′‖²), (n, n). */
 export function gaussianGram(X: MatrixInput, gamma: number): Matrix {
-  const Xm = toMatrix(X);
-  positive(gamma, 'gaussian kernel: gamma');
-  const n = Xm.rows;
-  const sq = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = rowOf(Xm, i);
-    let s = 0;
-    for (let j = 0; j < r.length; j++) s += (r[j] as number) ** 2;
-    sq[i] = s;
-  }
-  const K = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    K[i * n + i] = 1;
-    const ri = rowOf(Xm, i);
-    for (let k = i + 1; k < n; k++) {
-      const rk = rowOf(Xm, k);
-      let dot = 0;
-      for (let j = 0; j < ri.length; j++) dot += (ri[j] as number) * (rk[j] as number);
-      const v = Math.exp(-gamma * Math.max((sq[i] as number) + (sq[k] as number) - 2 * dot, 0));
-      K[i * n + k] = v;
-      K[k * n + i] = v;
-    }
-  }
-  return { rows: n, cols: n, data: K };
+  return gramMatrix(X, { kind: 'gaussian', gamma });
 }
 
 /** The Gram matrix of the polynomial kernel (⟨x, x′⟩ + c)^p, (n, n). */
 export function polynomialGram(X: MatrixInput, degree: number, c = 1): Matrix {
-  const Xm = toMatrix(X);
-  if (!Number.isInteger(degree) || degree < 1) throw new InputError(`polynomial kernel: degree must be a positive integer, got ${degree}`);
-  const n = Xm.rows;
-  const K = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let k = i; k < n; k++) {
-      const ri = rowOf(Xm, i);
-      const rk = rowOf(Xm, k);
-      let dot = 0;
-      for (let j = 0; j < ri.length; j++) dot += (ri[j] as number) * (rk[j] as number);
-      const v = (dot + c) ** degree;
-      K[i * n + k] = v;
-      K[k * n + i] = v;
-    }
-  }
-  return { rows: n, cols: n, data: K };
+  return gramMatrix(X, { kind: 'polynomial', degree, c });
 }
 
 /**

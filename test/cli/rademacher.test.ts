@@ -34,7 +34,10 @@ describe('rethink rademacher', () => {
     for (const cls of ['finite', 'linear-l1', 'rkhs-gaussian', 'rkhs-polynomial', 'two-sided-thresholds', 'intervals', 'all-functions', 'relu-2layer']) {
       const r = await runJson(['rademacher', '--class', cls, '--data', 'synthetic', '--n', '12', '--d', '3', '--draws', '5', '--seed', '2'].filter((a) => !(['two-sided-thresholds', 'intervals'].includes(cls) && (a === '--d' || a === '3'))));
       expect(r.class).toBe(cls);
-      expect(r.estimate as number).toBeGreaterThanOrEqual(0);
+      // every reported upper bound is consistent with the estimate and its McDiarmid half-width
+      const bounds = Object.entries(r.bounds as Record<string, number>).filter(([name]) => !name.startsWith('lower'));
+      expect(bounds.length).toBeGreaterThan(0);
+      for (const [, upper] of bounds) expect(upper).toBeGreaterThanOrEqual((r.estimate as number) - (r.halfWidth as number));
     }
     const relu = await runJson(['rademacher', '--class', 'relu-2layer', '--data', 'synthetic', '--n', '12', '--d', '3', '--exact', '--seed', '2']);
     expect(relu.exact).toBe('1');
