@@ -1,0 +1,306 @@
+/**
+ * Project kernels for `@tensorflow/tfjs-backend-wasm` 4.22, registered over (or next to) the stock
+ * ones so that the paper's networks train on wasm with correct gradients and at useful speed.
+ *
+ * What the stock backend gets wrong (measured, see issue 4):
+ * - `Conv2DBackpropFilter` is not registered at all, so no conv net can be trained.
+ * - `MaxPoolGrad` starts its running max at the smallest *positive* float and sends ties to the last
+ *   element: wrong gradients whenever a window holds non-positive or tied values.
+ * - `BatchMatMul` takes XNNPACK's fast path only when neither operand is transposed; every Dense
+ *   gradient (xᵀ·dy, dy·Wᵀ) falls back to a scalar loop.
+ * - `Conv2DBackpropInput` is correct but a naive loop.
+ *
+ * Each replacement composes the backend's own fast kernels (Conv2D, Transpose, BatchMatMul) or is a
+ * plain loop over the wasm heap; every one is checked against the `cpu` backend in
+ * test/engine/wasm-kernels.test.ts.
+ */
+import {
+  backend_util,
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+  util,
+  type DataId,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+/** The part of the wasm backend these kernels use. */
+interface WasmBackend {
+  dataIdMap: { get(dataId: DataId): { id: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+  disposeData(dataId: DataId): boolean;
+}
+
+type Attrs = NamedAttrMap;
+type Stock = (inputs: Record<string, TensorInfo>, attrs: Attrs) => TensorInfo;
+
+let installed = false;
+
+/**
+ * Registers the project's wasm kernels. Idempotent; call after the wasm backend is registered
+ * (importing `@tensorflow/tfjs-backend-wasm` does that) and before training.
+ *
+ * @example
+ * await import('@tensorflow/tfjs-backend-wasm');
+ * registerWasmKernels();
+ * await tf.setBackend('wasm');
+ */
+export function registerWasmKernels(): void {
+  if (installed) return;
+  const stock = (name: string): KernelFunc => {
+    const config = getKernel(name, 'wasm');
+    if (config === undefined) throw new Error(`wasm backend has no '${name}' kernel to build on: is @tensorflow/tfjs-backend-wasm 4.22 loaded?`);
+    return config.kernelFunc;
+  };
+  const conv2d = stock('Conv2D');
+  const transpose = stock('Transpose');
+  const batchMatMul = stock('BatchMatMul');
+
+  const kernels: KernelConfig[] = [
+    // Keeps the stock setupFunc: it binds the wasm function the stock kernel calls.
+    { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMulFast(batchMatMul, transpose) as unknown as KernelFunc, setupFunc: getKernel('BatchMatMul', 'wasm')?.setupFunc },
+    { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter(conv2d, transpose) as unknown as KernelFunc },
+    { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput(conv2d) as unknown as KernelFunc, setupFunc: getKernel('Conv2DBackpropInput', 'wasm')?.setupFunc },
+    { kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad as unknown as KernelFunc, setupFunc: getKernel('MaxPoolGrad', 'wasm')?.setupFunc },
+  ];
+  for (const k of kernels) {
+    if (getKernel(k.kernelName, 'wasm') !== undefined) unregisterKernel(k.kernelName, 'wasm');
+    registerKernel(k);
+  }
+  installed = true;
+}
+
+interface KernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: WasmBackend;
+  attrs: Attrs;
+}
+
+function call(f: KernelFunc, backend: WasmBackend, inputs: Record<string, TensorInfo>, attrs: Attrs): TensorInfo {
+  return f({ inputs, backend, attrs } as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+}
+
+function input(inputs: Record<string, TensorInfo>, name: string): TensorInfo {
+  const t = inputs[name];
+  if (t === undefined) throw new Error(`kernel input '${name}' is missing`);
+  return t;
+}
+
+/** Swaps the last two axes of a rank ≥ 2 tensor with the stock Transpose kernel. */
+function swapLast(transpose: KernelFunc, backend: WasmBackend, x: TensorInfo): TensorInfo {
+  const r = x.shape.length;
+  const perm = [...Array(r).keys()];
+  perm[r - 2] = r - 1;
+  perm[r - 1] = r - 2;
+  return call(transpose, backend, { x }, { perm });
+}
+
+/** BatchMatMul: materialise transposed operands so XNNPACK's fast path always runs. */
+function batchMatMulFast(batchMatMul: KernelFunc, transpose: KernelFunc) {
+  return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const a = input(inputs, 'a');
+    const b = input(inputs, 'b');
+    const tA = attrs.transposeA === true;
+    const tB = attrs.transposeB === true;
+    if (!tA && !tB) return call(batchMatMul, backend, { a, b }, attrs);
+    const a2 = tA ? swapLast(transpose, backend, a) : a;
+    const b2 = tB ? swapLast(transpose, backend, b) : b;
+    const out = call(batchMatMul, backend, { a: a2, b: b2 }, { ...attrs, transposeA: false, transposeB: false });
+    if (tA) backend.disposeData(a2.dataId);
+    if (tB) backend.disposeData(b2.dataId);
+    return out;
+  };
+}
+
+function convInfoOf(xShape: number[], filterShape: number[], attrs: Attrs): backend_util.Conv2DInfo {
+  const dataFormat = backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | 'NCHW' | undefined) ?? 'NHWC');
+  if (dataFormat !== 'channelsLast') throw new Error(`wasm conv kernels support dataFormat 'NHWC' only, got '${String(attrs.dataFormat)}'`);
+  return backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as [number, number] | number,
+    (attrs.dilations as [number, number] | number | undefined) ?? 1,
+    attrs.pad as 'valid' | 'same' | number,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    false,
+    dataFormat,
+  );
+}
+
+/**
+ * ∂L/∂W for y = conv2d(x, W): dW[kh,kw,c,o] = Σ_{n,i,j} x[n, i·s+kh−pt, j·s+kw−pl, c] · dy[n,i,j,o].
+ * That is a forward convolution of x viewed as [C, H, W, N] (batch C, channels N) with dy viewed as a
+ * filter [OH, OW, N, O], dilated by the forward stride; its output [C, KH', KW', O] (KH' ≥ KH when
+ * the stride does not divide evenly) is cropped to KH×KW and transposed to [KH, KW, C, O].
+ */
+function conv2DBackpropFilter(conv2d: KernelFunc, transpose: KernelFunc) {
+  return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const x = input(inputs, 'x'); // (N, H, W, C)
+    const dy = input(inputs, 'dy'); // (N, OH, OW, O)
+    const filterShape = attrs.filterShape as number[]; // (KH, KW, C, O)
+    const info = convInfoOf(x.shape, filterShape, attrs);
+    if (info.dilationHeight !== 1 || info.dilationWidth !== 1) {
+      throw new Error(`Conv2DBackpropFilter on wasm: dilated forward convolutions are not supported (dilations ${info.dilationHeight}×${info.dilationWidth})`);
+    }
+    const xT = call(transpose, backend, { x }, { perm: [3, 1, 2, 0] }); // (C, H, W, N)
+    const dyT = call(transpose, backend, { x: dy }, { perm: [1, 2, 0, 3] }); // (OH, OW, N, O)
+    const { top, bottom, left, right } = info.padInfo;
+    const g = call(conv2d, backend, { x: xT, filter: dyT }, {
+      strides: [1, 1],
+      dilations: [info.strideHeight, info.strideWidth],
+      pad: [[0, 0], [top, bottom], [left, right], [0, 0]] as unknown as number,
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined as unknown as string,
+    }); // (C, KH', KW', O)
+    backend.disposeData(xT.dataId);
+    backend.disposeData(dyT.dataId);
+    const [C, KHp, KWp, O] = g.shape as [number, number, number, number];
+    const KH = info.filterHeight;
+    const KW = info.filterWidth;
+    // Crop and transpose in one pass: out[kh,kw,c,o] = g[c,kh,kw,o].
+    const out = backend.makeOutput([KH, KW, C, O], 'float32');
+    const src = backend.typedArrayFromHeap(g);
+    const dst = backend.typedArrayFromHeap(out);
+    for (let kh = 0; kh < KH; kh++) {
+      for (let kw = 0; kw < KW; kw++) {
+        for (let c = 0; c < C; c++) {
+          const s0 = ((c * KHp + kh) * KWp + kw) * O;
+          const d0 = ((kh * KW + kw) * C + c) * O;
+          for (let o = 0; o < O; o++) dst[d0 + o] = src[s0 + o]!;
+        }
+      }
+    }
+    backend.disposeData(g.dataId);
+    return out;
+  };
+}
+
+/**
+ * ∂L/∂x for y = conv2d(x, W): a stride-1 convolution of dy — zero-dilated by the stride and padded
+ * by (KH−1−pt) above and (H − (OH−1)s − 1 + pt) below (likewise for width) — with W rotated by 180°
+ * and its channel axes swapped: W'[i,j,o,c] = W[KH−1−i, KW−1−j, c, o].
+ */
+function conv2DBackpropInput(conv2d: KernelFunc) {
+  return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const dy = input(inputs, 'dy'); // (N, OH, OW, O)
+    const W = input(inputs, 'filter'); // (KH, KW, C, O)
+    const inputShape = attrs.inputShape as number[]; // (N, H, W, C)
+    const info = convInfoOf(inputShape, W.shape, attrs);
+    if (info.dilationHeight !== 1 || info.dilationWidth !== 1) {
+      throw new Error(`Conv2DBackpropInput on wasm: dilated forward convolutions are not supported`);
+    }
+    const [N, H, Wd] = inputShape as [number, number, number, number];
+    const [, OH, OW, O] = dy.shape as [number, number, number, number];
+    const KH = info.filterHeight;
+    const KW = info.filterWidth;
+    const C = info.inChannels;
+    const sH = info.strideHeight;
+    const sW = info.strideWidth;
+    const padTop = KH - 1 - info.padInfo.top;
+    const padLeft = KW - 1 - info.padInfo.left;
+    const PH = H + KH - 1; // padded, dilated height
+    const PW = Wd + KW - 1;
+    const padded = backend.makeOutput([N, PH, PW, O], 'float32');
+    const flipped = backend.makeOutput([KH, KW, O, C], 'float32');
+    {
+      const src = backend.typedArrayFromHeap(dy);
+      const dst = backend.typedArrayFromHeap(padded);
+      dst.fill(0);
+      for (let n = 0; n < N; n++) {
+        for (let i = 0; i < OH; i++) {
+          const r = padTop + i * sH;
+          if (r < 0 || r >= PH) continue;
+          for (let j = 0; j < OW; j++) {
+            const q = padLeft + j * sW;
+            if (q < 0 || q >= PW) continue;
+            const s0 = ((n * OH + i) * OW + j) * O;
+            const d0 = ((n * PH + r) * PW + q) * O;
+            for (let o = 0; o < O; o++) dst[d0 + o] = src[s0 + o]!;
+          }
+        }
+      }
+      const w = backend.typedArrayFromHeap(W);
+      const f = backend.typedArrayFromHeap(flipped);
+      for (let i = 0; i < KH; i++) {
+        for (let j = 0; j < KW; j++) {
+          const s = ((KH - 1 - i) * KW + (KW - 1 - j)) * C * O;
+          const d = (i * KW + j) * O * C;
+          for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) f[d + o * C + c] = w[s + c * O + o]!;
+        }
+      }
+    }
+    const dx = call(conv2d, backend, { x: padded, filter: flipped }, {
+      strides: [1, 1],
+      dilations: [1, 1],
+      pad: 'valid',
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined as unknown as string,
+    });
+    backend.disposeData(padded.dataId);
+    backend.disposeData(flipped.dataId);
+    util.assert(
+      dx.shape[1] === H && dx.shape[2] === Wd,
+      () => `Conv2DBackpropInput: expected (${N}, ${H}, ${Wd}, ${C}), got (${dx.shape.join(', ')})`,
+    );
+    return dx;
+  };
+}
+
+/**
+ * ∂L/∂x for y = maxPool(x): each window's gradient goes to its FIRST maximum (as the cpu and
+ * native backends do), with the running max starting at −∞.
+ */
+function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+  const dy = input(inputs, 'dy'); // (N, OH, OW, C)
+  const x = input(inputs, 'input'); // (N, H, W, C)
+  const info = backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterSize as [number, number] | number,
+    attrs.strides as [number, number] | number,
+    1,
+    attrs.pad as 'valid' | 'same' | number,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+  );
+  const [N, H, Wd, C] = x.shape as [number, number, number, number];
+  const { outHeight: OH, outWidth: OW, strideHeight: sH, strideWidth: sW, filterHeight: FH, filterWidth: FW } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const dx = backend.makeOutput(x.shape, 'float32');
+  const xs = backend.typedArrayFromHeap(x);
+  const g = backend.typedArrayFromHeap(dy);
+  const out = backend.typedArrayFromHeap(dx);
+  out.fill(0);
+  for (let n = 0; n < N; n++) {
+    for (let i = 0; i < OH; i++) {
+      const r0 = i * sH - pt;
+      const rLo = Math.max(0, r0);
+      const rHi = Math.min(H, r0 + FH);
+      for (let j = 0; j < OW; j++) {
+        const q0 = j * sW - pl;
+        const qLo = Math.max(0, q0);
+        const qHi = Math.min(Wd, q0 + FW);
+        const gBase = ((n * OH + i) * OW + j) * C;
+        for (let c = 0; c < C; c++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let r = rLo; r < rHi; r++) {
+            for (let q = qLo; q < qHi; q++) {
+              const k = ((n * H + r) * Wd + q) * C + c;
+              const v = xs[k]!;
+              if (v > best || at < 0) {
+                best = v;
+                at = k;
+              }
+            }
+          }
+          if (at >= 0) out[at] = out[at]! + g[gBase + c]!;
+        }
+      }
+    }
+  }
+  return dx;
+}

@@ -1,0 +1,86 @@
+/**
+ * The project's wasm kernels against the `cpu` backend (the reference): each gradient on several
+ * shapes (strides 1 and 2, 'same' and 'valid', 1×1, odd sizes), and mixed-sign / tied inputs for
+ * max-pooling, where the stock wasm kernel is wrong.
+ */
+import { describe, expect, it, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { startBackend } from '../../src/engine/backend.js';
+import { Rng } from '../../src/random/rng.js';
+
+function randomValues(rng: Rng, size: number, ties = false): Float32Array {
+  const v = new Float32Array(size);
+  for (let i = 0; i < size; i++) v[i] = ties ? Math.round(rng.gaussian() * 2) / 2 : rng.gaussian();
+  return v;
+}
+
+/** Gradients of Σ y·r (r fixed random) w.r.t. every input, on the given backend. */
+async function grads(backend: 'cpu' | 'wasm', f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: { shape: number[]; values: Float32Array }[], seed: number): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const xs = inputs.map((i) => tf.tensor(i.values, i.shape));
+    const yShape = f(...xs).shape;
+    const r = tf.tensor(randomValues(new Rng(seed), yShape.reduce((a, b) => a * b, 1)), yShape);
+    const g = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(f(...a), r)));
+    return g(xs).map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+function maxRelErr(a: Float32Array, b: Float32Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
+  }
+  return num / Math.max(den, 1e-30);
+}
+
+async function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, shapes: number[][], seed: number, ties = false): Promise<number> {
+  const rng = new Rng(seed);
+  const inputs = shapes.map((shape) => ({ shape, values: randomValues(rng, shape.reduce((a, b) => a * b, 1), ties) }));
+  const ref = await grads('cpu', f, inputs, seed + 1);
+  const ours = await grads('wasm', f, inputs, seed + 1);
+  expect(ours.length).toBe(ref.length);
+  return Math.max(...ours.map((g, i) => maxRelErr(g, ref[i]!)));
+}
+
+beforeAll(async () => {
+  await startBackend('cpu');
+  await startBackend('wasm');
+});
+
+describe('wasm kernels match the cpu backend', () => {
+  const convCases: [string, number[], number[], number, 'same' | 'valid'][] = [
+    ['5×5 same stride 1', [2, 9, 9, 3], [5, 5, 3, 4], 1, 'same'],
+    ['3×3 same stride 2, even size', [3, 8, 8, 2], [3, 3, 2, 5], 2, 'same'],
+    ['3×3 same stride 2, odd size', [2, 7, 7, 3], [3, 3, 3, 2], 2, 'same'],
+    ['3×3 valid stride 2 (stride does not divide)', [2, 8, 8, 3], [3, 3, 3, 4], 2, 'valid'],
+    ['1×1 stride 1', [2, 5, 5, 6], [1, 1, 6, 3], 1, 'valid'],
+    ['1×1 stride 2', [2, 6, 6, 4], [1, 1, 4, 3], 2, 'same'],
+    ['non-square 2×3 valid', [1, 6, 7, 2], [2, 3, 2, 3], 1, 'valid'],
+  ];
+  it.each(convCases)('conv2d gradients (input and filter): %s', async (_name, xShape, wShape, s, pad) => {
+    const err = await compare((x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad), [xShape, wShape], 11);
+    expect(err).toBeLessThan(1e-5);
+  });
+
+  const poolCases: [string, number[], number, number, 'same' | 'valid'][] = [
+    ['2×2 stride 2', [2, 8, 8, 3], 2, 2, 'valid'],
+    ['3×3 stride 2 same (AlexNet)', [2, 9, 9, 4], 3, 2, 'same'],
+    ['3×3 stride 2 same, even size (Inception)', [2, 8, 8, 2], 3, 2, 'same'],
+  ];
+  it.each(poolCases)('max-pool gradient on mixed-sign, tied input: %s', async (_name, xShape, size, s, pad) => {
+    const err = await compare((x) => tf.maxPool(x as tf.Tensor4D, size, s, pad), [xShape], 21, true);
+    expect(err).toBeLessThan(1e-6);
+  });
+
+  it('matMul gradients with every transpose combination', async () => {
+    for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const a = tA ? [7, 5] : [5, 7];
+      const b = tB ? [3, 7] : [7, 3];
+      const err = await compare((x, y) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, tA, tB), [a, b], 31);
+      expect(err).toBeLessThan(1e-5);
+    }
+  });
+});
