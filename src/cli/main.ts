@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import { formatHelp, type FlagSpecs } from './args.js';
 import { boundFlags, runBound } from './bound.js';
 import { expressivityFlags, runExpressivity } from './expressivity.js';
+import { fitFlags, modelsFlags, runFit, runModels } from './fit.js';
 import { kernelFlags, runKernel, runSgdMinNorm, sgdMinNormFlags } from './implicit.js';
 import { rademacherFlags, runRademacher } from './rademacher.js';
 import { processOutput, type Output } from './output.js';
@@ -32,6 +33,16 @@ const commands: Readonly<Record<string, Command>> = {
     summary: 'SGD on least squares converges to the minimum-norm interpolant X⁺y (paper §5)',
     flags: sgdMinNormFlags,
     run: runSgdMinNorm,
+  },
+  fit: {
+    summary: 'train a network (MLP, small AlexNet, small Inception) on true or randomized data until it fits the training set',
+    flags: fitFlags,
+    run: runFit,
+  },
+  models: {
+    summary: 'the paper\'s models and their parameter counts for an input shape',
+    flags: modelsFlags,
+    run: runModels,
   },
   kernel: {
     summary: 'minimum-norm kernel interpolation on MNIST: test error, RKHS norm (--compare-norms: true vs random labels)',

@@ -3,10 +3,9 @@
  * `@tensorflow/tfjs-node` (or `-gpu`) loads, else wasm (with the project's kernels), which needs
  * nothing but this package. The backend in use is returned and stored with every result.
  */
-import * as tf from '@tensorflow/tfjs-core';
-// Gradients are registered by the tfjs umbrella package, which we do not load (it costs 190 ms more).
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
+import { InputError } from '../errors.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
 /** Backends a user can ask for. */
@@ -41,10 +40,9 @@ async function tryImport(pkg: string): Promise<string | null> {
 }
 
 /** Why a backend could not start, with the ones that can. */
-export class BackendUnavailableError extends Error {
+export class BackendUnavailableError extends InputError {
   constructor(name: string, why: string) {
     super(`backend '${name}' cannot start: ${why}. Backends that start on every machine: wasm, cpu (use --backend wasm)`);
-    this.name = 'BackendUnavailableError';
   }
 }
 
@@ -59,9 +57,9 @@ export class BackendUnavailableError extends Error {
  */
 export async function startBackend(name: BackendName): Promise<BackendInfo> {
   if (!(BACKENDS as readonly string[]).includes(name)) {
-    throw new Error(`unknown backend '${String(name)}': valid backends are ${BACKENDS.join(', ')}`);
+    throw new InputError(`unknown backend '${String(name)}': valid backends are ${BACKENDS.join(', ')}`);
   }
-  const core = { '@tensorflow/tfjs-core': versionOf('@tensorflow/tfjs-core') };
+  const core = { '@tensorflow/tfjs': versionOf('@tensorflow/tfjs') };
   if (name === 'auto') {
     for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
       if ((await tryImport(pkg)) === null && (await tf.setBackend('tensorflow'))) {
@@ -86,9 +84,8 @@ export async function startBackend(name: BackendName): Promise<BackendInfo> {
     return { name, versions: { ...core, '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm') } };
   }
   if (name === 'cpu') {
-    await import('@tensorflow/tfjs-backend-cpu');
     await tf.setBackend('cpu');
-    return { name, versions: { ...core, '@tensorflow/tfjs-backend-cpu': versionOf('@tensorflow/tfjs-backend-cpu') } };
+    return { name, versions: core }; // the cpu backend ships inside @tensorflow/tfjs
   }
   // webgpu: Dawn through the `webgpu` package, then tfjs's WebGPU backend.
   const dawnErr = await tryImport('webgpu');

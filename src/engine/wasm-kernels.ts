@@ -25,7 +25,7 @@ import {
   type KernelFunc,
   type NamedAttrMap,
   type TensorInfo,
-} from '@tensorflow/tfjs-core';
+} from '@tensorflow/tfjs';
 
 /** The part of the wasm backend these kernels use. */
 interface WasmBackend {

@@ -1,10 +1,10 @@
 /**
- * The few layers the paper's models need, written on tfjs-core ops with explicit, seeded
+ * The few layers the paper's models need, written on tfjs ops with explicit, seeded
  * parameters (no tfjs-layers: its `fit` shuffles with Math.random and its initializers draw from a
  * global stream). Every parameter lives in a {@link ParamStore} so that counting, checkpointing and
  * restoring are one loop.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random/rng.js';
 
 /** A named variable with its role: trainable weight, BatchNorm scale/shift, or BatchNorm running statistic. */
@@ -67,7 +67,7 @@ export function dense(store: ParamStore, name: string, fanIn: number, fanOut: nu
 export function conv(store: ParamStore, name: string, k: number, cIn: number, cOut: number, stride = 1): (x: tf.Tensor4D) => tf.Tensor4D {
   const W = store.glorot(`${name}/W`, [k, k, cIn, cOut], k * k * cIn, k * k * cOut); // (k, k, cIn, cOut)
   const b = store.constant(`${name}/b`, 'weight', [cOut], 0); // (cOut)
-  return (x) => tf.add(tf.conv2d(x, W, stride, 'same'), b);
+  return (x) => tf.add(tf.conv2d(x, W as tf.Tensor4D, stride, 'same'), b);
 }
 
 /** BatchNorm settings (Keras defaults). */
@@ -84,11 +84,11 @@ export function batchNorm(store: ParamStore, name: string, c: number): (x: tf.Te
   const movingMean = store.constant(`${name}/moving_mean`, 'state', [c], 0);
   const movingVar = store.constant(`${name}/moving_variance`, 'state', [c], 1);
   return (x, training) => {
-    if (!training) return tf.batchNorm4d(x, movingMean, movingVar, beta, gamma, BN_EPSILON);
+    if (!training) return tf.batchNorm4d(x, movingMean as tf.Tensor1D, movingVar as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, BN_EPSILON);
     const { mean, variance } = tf.moments(x, [0, 1, 2]);
     // Running statistics: a side effect outside the loss path (no gradient flows through assign).
     movingMean.assign(tf.add(tf.mul(movingMean, BN_MOMENTUM), tf.mul(mean, 1 - BN_MOMENTUM)));
     movingVar.assign(tf.add(tf.mul(movingVar, BN_MOMENTUM), tf.mul(variance, 1 - BN_MOMENTUM)));
-    return tf.batchNorm4d(x, mean, variance, beta, gamma, BN_EPSILON);
+    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, BN_EPSILON);
   };
 }

@@ -4,7 +4,7 @@
  * MLP 1×512 1,209,866 · MLP 3×512 1,735,178 · small AlexNet 1,387,786 · small Inception 1,649,402
  * (with or without BatchNorm); for MNIST's 28×28×1 the MLPs have 407,050 and 932,362.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 import { ParamStore, batchNorm, conv, dense } from './layers.js';

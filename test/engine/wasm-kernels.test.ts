@@ -4,7 +4,7 @@
  * max-pooling, where the stock wasm kernel is wrong.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import { startBackend } from '../../src/engine/backend.js';
 import { Rng } from '../../src/random/rng.js';
 

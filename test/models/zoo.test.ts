@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import { startBackend } from '../../src/engine/backend.js';
 import { MODEL_IDS, buildModel, parseModelId, type InputShape, type ModelId } from '../../src/models/zoo.js';
 
