@@ -22,7 +22,11 @@ export class ParamStore {
 
   private add(name: string, kind: Param['kind'], values: Float32Array, shape: number[]): tf.Variable {
     if (this.params.some((p) => p.name === name)) throw new Error(`duplicate parameter name '${name}'`);
-    const variable = tf.variable(tf.tensor(values, shape), kind !== 'state'); // tfjs names must be globally unique: ours live in Param.name
+    // tfjs names must be globally unique: ours live in Param.name. The variable shares the initial
+    // tensor's data, so the tensor object itself is released (it would otherwise count as a leak).
+    const initial = tf.tensor(values, shape);
+    const variable = tf.variable(initial, kind !== 'state');
+    initial.dispose();
     this.params.push({ name, variable, kind });
     return variable;
   }

@@ -29,7 +29,12 @@ export class MomentumSgd {
     readonly weightDecay: number,
   ) {
     this.trainable = params.filter((p) => p.kind !== 'state');
-    this.velocities = this.trainable.map((p) => tf.variable(tf.zerosLike(p.variable), false));
+    this.velocities = this.trainable.map((p) => {
+      const zero = tf.zerosLike(p.variable);
+      const v = tf.variable(zero, false);
+      zero.dispose(); // the variable keeps the data
+      return v;
+    });
   }
 
   /**

@@ -146,7 +146,7 @@ function loadCheckpoint(dir: string, model: Model, sgd: MomentumSgd): Checkpoint
     if (t.name !== e.name || t.shape.join('x') !== e.variable.shape.join('x')) {
       throw new InputError(`${metaPath}: tensor ${i} is '${t.name}' (${t.shape.join('×')}), the model expects '${e.name}' (${e.variable.shape.join('×')})`);
     }
-    e.variable.assign(tf.tensor(data.slice(t.offset, t.offset + e.variable.size), t.shape));
+    tf.tidy(() => e.variable.assign(tf.tensor(data.slice(t.offset, t.offset + e.variable.size), t.shape)));
   });
   return meta;
 }

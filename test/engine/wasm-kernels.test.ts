@@ -59,6 +59,9 @@ describe('wasm kernels match the cpu backend', () => {
     ['1×1 stride 1', [2, 5, 5, 6], [1, 1, 6, 3], 1, 'valid'],
     ['1×1 stride 2', [2, 6, 6, 4], [1, 1, 4, 3], 2, 'same'],
     ['non-square 2×3 valid', [1, 6, 7, 2], [2, 3, 2, 3], 1, 'valid'],
+    ['3×3 same stride 2 on 4×4 (tiny Inception)', [3, 4, 4, 5], [3, 3, 5, 4], 2, 'same'],
+    ['3×3 same stride 2 on 2×2', [3, 2, 2, 5], [3, 3, 5, 4], 2, 'same'],
+    ['3×3 same stride 1 on 1×1', [3, 1, 1, 5], [3, 3, 5, 4], 1, 'same'],
   ];
   it.each(convCases)('conv2d gradients (input and filter): %s', async (_name, xShape, wShape, s, pad) => {
     const err = await compare((x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad), [xShape, wShape], 11);
@@ -69,6 +72,7 @@ describe('wasm kernels match the cpu backend', () => {
     ['2×2 stride 2', [2, 8, 8, 3], 2, 2, 'valid'],
     ['3×3 stride 2 same (AlexNet)', [2, 9, 9, 4], 3, 2, 'same'],
     ['3×3 stride 2 same, even size (Inception)', [2, 8, 8, 2], 3, 2, 'same'],
+    ['3×3 stride 2 same on 2×2', [3, 2, 2, 4], 3, 2, 'same'],
   ];
   it.each(poolCases)('max-pool gradient on mixed-sign, tied input: %s', async (_name, xShape, size, s, pad) => {
     const err = await compare((x) => tf.maxPool(x as tf.Tensor4D, size, s, pad), [xShape], 21, true);

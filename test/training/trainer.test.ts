@@ -1,0 +1,154 @@
+/**
+ * The trainer: fits random labels, is deterministic for a seed and backend, resumes from a
+ * checkpoint exactly, leaks no tensors, and trains the same on wasm (with the project's kernels) as
+ * on the cpu reference backend.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBackend } from '../../src/engine/backend.js';
+import { loadImages, subset, syntheticImages, type ImageSet } from '../../src/data/images.js';
+import { buildModel, type ModelId } from '../../src/models/zoo.js';
+import { randomize } from '../../src/randomization/images.js';
+import { train, type TrainOptions } from '../../src/training/trainer.js';
+import { FIT_DEFAULTS, fit } from '../../src/training/fit.js';
+
+const options = (o: Partial<TrainOptions> = {}): TrainOptions => ({
+  lr: 0.01, momentum: 0.9, batchSize: 32, decay: 0.95, decaySteps: 391, weightDecay: 0, dropout: 0, cropPad: 0,
+  epochs: 3, maxSteps: null, stopWhenFitted: false, seed: 5, ...o,
+});
+
+let small: ImageSet;
+beforeAll(async () => {
+  await startBackend('wasm');
+  const s = syntheticImages(96, 3);
+  small = randomize(s, s, 'random-labels', undefined, 3).train;
+});
+
+/** n random-labelled synthetic images cropped to side × side × 1 (small enough for the conv nets on 2 cores). */
+function tiny(n: number, side: number): ImageSet {
+  const s = syntheticImages(n, 11);
+  const images = new Float32Array(n * side * side);
+  for (let i = 0; i < n; i++) for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) images[(i * side + y) * side + x] = s.images[i * 784 + (y + 10) * 28 + x + 10]!;
+  return randomize({ ...s, images, shape: [side, side, 1] }, s, 'random-labels', undefined, 11).train;
+}
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'rethink-train-'));
+}
+
+describe('trainer', () => {
+  it('MLP 1×512 fits 300 random-labelled MNIST images (train accuracy 1, test accuracy near chance)', async () => {
+    const r = await fit({ ...FIT_DEFAULTS, data: 'mnist', n: 300, testN: 2000, model: 'mlp-1x512', randomization: 'random-labels', backend: 'wasm', seed: 3, out: null });
+    expect(r.trainAccuracy).toBe(1);
+    expect(r.stepsToFit).toBe(r.steps);
+    expect(r.history.at(-1)!.trainAccuracy).toBe(1);
+    expect(r.history.slice(0, -1).every((h) => h.trainAccuracy < 1)).toBe(true); // it stopped at the first fit
+    expect(r.labelsChanged).toBeGreaterThan(0.8);
+    expect(r.testAccuracy).toBeLessThan(0.2); // chance is 0.1: nothing about the test set was learned
+    expect(r.parameterCount).toBe(407_050);
+  });
+
+  it('the same seed and backend give the same losses; another seed does not', () => {
+    const run = (seed: number) => {
+      const m = buildModel('mlp-1x512', [28, 28, 1], { seed });
+      const r = train(m, small, options({ seed }), null, false);
+      m.dispose();
+      return r.history.map((h) => h.loss);
+    };
+    const a = run(1);
+    expect(run(1)).toEqual(a);
+    expect(run(2)).not.toEqual(a);
+  });
+
+  it('a run stopped after 2 epochs and resumed to 4 equals an uninterrupted 4-epoch run (weights, velocities, BN state)', () => {
+    for (const id of ['mlp-1x512', 'small-inception'] as ModelId[]) {
+      const set = id === 'mlp-1x512' ? small : tiny(24, 8);
+      const straight = buildModel(id, set.shape, { seed: 9 });
+      const full = train(straight, set, options({ epochs: 4, batchSize: 12 }), null, false);
+      straight.dispose();
+      const dir = tmp();
+      try {
+        const first = buildModel(id, set.shape, { seed: 9 });
+        train(first, set, options({ epochs: 2, batchSize: 12 }), dir, false);
+        first.dispose();
+        const second = buildModel(id, set.shape, { seed: 9 });
+        const resumed = train(second, set, options({ epochs: 4, batchSize: 12 }), dir, true);
+        second.dispose();
+        expect(resumed.resumed).toBe(true);
+        expect(resumed.history.map((h) => [h.loss, h.trainAccuracy])).toEqual(full.history.map((h) => [h.loss, h.trainAccuracy]));
+        const csv = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
+        expect(csv.length).toBe(1 + 4);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('resuming with a checkpoint of another model is refused with the reason', () => {
+    const dir = tmp();
+    try {
+      const a = buildModel('mlp-1x512', [28, 28, 1], { seed: 1 });
+      train(a, small, options({ epochs: 1 }), dir, false);
+      a.dispose();
+      const b = buildModel('mlp-3x512', [28, 28, 1], { seed: 1 });
+      expect(() => train(b, small, options({ epochs: 2 }), dir, true)).toThrow(/checkpoint holds 8 tensors, this model 16/);
+      b.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the tensor count is flat across epochs (no leaks), BatchNorm and dropout included', () => {
+    const m = buildModel('small-inception', [8, 8, 1], { seed: 1 });
+    const o = options({ epochs: 3, batchSize: 8, dropout: 0.3, cropPad: 2 });
+    train(m, tiny(16, 8), o, null, false); // warm-up: tfjs creates a few tensors once per process
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    train(m, tiny(16, 8), o, null, false, { onEpoch: () => counts.push(tf.memory().numTensors) });
+    expect(counts.length).toBe(3);
+    expect(new Set(counts).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before); // the velocities are freed at the end
+    m.dispose();
+  });
+
+  it('a step budget ends the run mid-epoch and counts the partial epoch', () => {
+    const m = buildModel('mlp-1x512', [28, 28, 1], { seed: 1 });
+    const r = train(m, small, options({ epochs: 10, maxSteps: 7 }), null, false); // 3 steps per epoch
+    m.dispose();
+    expect(r.steps).toBe(7);
+    expect(r.history.map((h) => h.steps)).toEqual([3, 6, 7]);
+  });
+});
+
+describe('training on wasm matches the cpu backend', () => {
+  async function losses(backend: 'cpu' | 'wasm', id: ModelId, set: ImageSet, lr: number): Promise<number[]> {
+    await startBackend(backend);
+    const m = buildModel(id, set.shape, { seed: 4 });
+    const r = train(m, set, options({ epochs: 3, batchSize: 8, lr }), null, false);
+    m.dispose();
+    return r.history.map((h) => h.loss);
+  }
+  const mnist = (): ImageSet => {
+    const full = loadImages('mnist', 'test');
+    return subset(full, 8, 1);
+  };
+  // The cpu backend's convolution gradients run at ~20 MFLOP/s, so the conv nets get tiny inputs.
+  // On 4×4 inputs Inception's last maps are 1×1: BatchNorm over 8 values amplifies float32 rounding
+  // (1e-3 apart after 3 steps at η = 0.01, 1e-7 on 8×8 inputs), so the BN model takes η = 0.001 there.
+  const cases: [ModelId, () => ImageSet, number][] = [
+    ['mlp-1x512', mnist, 0.01],
+    ['small-alexnet', () => tiny(8, 8), 0.01],
+    ['small-inception-no-bn', () => tiny(8, 4), 0.01],
+    ['small-inception', () => tiny(8, 4), 0.001],
+  ];
+  it.each(cases)('%s: three steps give the same losses (relative 1e-4)', async (id, data, lr) => {
+    const set = data();
+    const cpu = await losses('cpu', id, set, lr);
+    const wasm = await losses('wasm', id, set, lr);
+    cpu.forEach((l, i) => expect(Math.abs(wasm[i]! - l) / l).toBeLessThan(1e-4));
+    expect(new Set(cpu).size).toBe(3); // the weights did change between steps
+  });
+});
