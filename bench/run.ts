@@ -9,9 +9,10 @@ import { expressivityBench } from './expressivity.js';
 import { kernelBench } from './kernel.js';
 import { lambdaBench } from './lambda.js';
 import { rademacherBench } from './rademacher.js';
+import { trainingBench } from './training.js';
 import type { Bench } from './harness.js';
 
-const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench, kernel: kernelBench };
+const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench, kernel: kernelBench, training: trainingBench };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {

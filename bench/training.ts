@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { loadImages, subset, type ImageSet } from '../src/data/images.js';
+import { mnistDirectory } from '../src/data/mnist.js';
+import { startBackend, type BackendName } from '../src/engine/backend.js';
+import { buildModel, type ModelId } from '../src/models/zoo.js';
+import { MomentumSgd, crossEntropy } from '../src/training/sgd.js';
+import { epochOrder, gatherBatch, stepsPerEpoch } from '../src/training/batches.js';
+import type { Bench } from './harness.js';
+
+/** Multiply-adds per image of a forward pass, counted from the layer shapes (×2 FLOPs, ×3 for forward + backward). */
+const MACS: Record<string, number> = {
+  'mlp-1x512': 784 * 512 + 512 * 10,
+  'mlp-3x512': 784 * 512 + 2 * 512 * 512 + 512 * 10,
+  // conv1 5×5×1×64 on 28×28, conv2 5×5×64×64 on 14×14, FC 3136·384 + 384·192 + 192·10
+  'small-alexnet': 28 * 28 * 25 * 64 + 14 * 14 * 25 * 64 * 64 + 3136 * 384 + 384 * 192 + 192 * 10,
+};
+
+/** Times `steps` training steps (after 2 warm-up steps) and scales to one epoch of n images. */
+function timeEpoch(id: ModelId, set: ImageSet, steps: number): { msPerEpoch: number; gflops: number } {
+  const model = buildModel(id, set.shape, { seed: 1 });
+  const sgd = new MomentumSgd(model.store.params, 0.9, 0);
+  const B = 128;
+  const [h, w, c] = set.shape;
+  const x = new Float32Array(B * h * w * c);
+  const y = new Int32Array(B);
+  const order = epochOrder(set.n, 1, 0);
+  const perEpoch = stepsPerEpoch(set.n, B);
+  const step = (s: number): void => {
+    const from = (s % perEpoch) * B;
+    const to = Math.min(set.n, from + B);
+    gatherBatch(set, order, from, to, x, y);
+    const loss = tf.tidy(() => {
+      const xs = tf.tensor4d(x.subarray(0, (to - from) * h * w * c), [to - from, h, w, c]);
+      const ys = tf.oneHot(tf.tensor1d(y.subarray(0, to - from), 'int32'), 10) as tf.Tensor2D;
+      return sgd.step(() => crossEntropy(model.apply(xs, { training: true }), ys), 0.01);
+    });
+    loss.dataSync();
+    loss.dispose();
+  };
+  step(0);
+  step(1);
+  const t = performance.now();
+  for (let s = 0; s < steps; s++) step(s);
+  const msPerStep = (performance.now() - t) / steps;
+  sgd.dispose();
+  model.dispose();
+  const msPerEpoch = msPerStep * perEpoch;
+  return { msPerEpoch, gflops: (6 * (MACS[id] ?? 0) * set.n) / (msPerEpoch * 1e6) };
+}
+
+/**
+ * Training throughput per backend: ms per epoch and effective GFLOP/s for MLP 1×512 and 3×512 on
+ * 10,000 MNIST images and small AlexNet on 2,000, plus one epoch of MLP 1×512 in numpy in the same
+ * run (where python3 with numpy exists).
+ */
+export const trainingBench: Bench = {
+  description: 'training throughput: ms/epoch and GFLOP/s per backend, MLP epoch vs numpy',
+  async run() {
+    const rows: Record<string, string | number | null>[] = [];
+    const notes: string[] = [];
+    const full = loadImages('mnist', 'train');
+    const mnist10k = subset(full, 10_000, 1);
+    const mnist2k = subset(full, 2_000, 1);
+    let numpyMs: number | null = null;
+    try {
+      const out = execFileSync('python3', [join(import.meta.dirname, 'reference/mlp_numpy.py'), mnistDirectory(), '10000', '1', '3'], { encoding: 'utf8' });
+      numpyMs = (JSON.parse(out) as { msPerEpoch: number }).msPerEpoch;
+    } catch {
+      notes.push('python3 with numpy not available: no numpy reference');
+    }
+    const backends: BackendName[] = ['wasm', 'cpu', 'tensorflow'];
+    for (const backend of backends) {
+      try {
+        await startBackend(backend);
+      } catch (e) {
+        notes.push(`${backend}: not available — ${(e as Error).message}`);
+        continue;
+      }
+      // The cpu backend is ~20× slower: fewer timed steps, and no conv net (≈ 1,000 s per epoch).
+      const few = backend === 'cpu';
+      const cases: [ModelId, ImageSet, number][] = [
+        ['mlp-1x512', mnist10k, few ? 5 : 79],
+        ['mlp-3x512', mnist10k, few ? 3 : 40],
+        ...(few ? [] : ([['small-alexnet', mnist2k, 16]] as [ModelId, ImageSet, number][])),
+      ];
+      for (const [id, set, steps] of cases) {
+        const r = timeEpoch(id, set, steps);
+        const isRef = id === 'mlp-1x512' && numpyMs !== null;
+        rows.push({ backend, model: id, n: set.n, msPerEpoch: Math.round(r.msPerEpoch), gflops: Number(r.gflops.toFixed(2)), numpyMs: isRef ? Math.round(numpyMs!) : null, ratio: isRef ? Number((r.msPerEpoch / numpyMs!).toFixed(2)) : null });
+      }
+    }
+    notes.push('target: MLP 1×512 on wasm ≤ 8× the numpy epoch (issue 4); near 1× on the native backend where it installs');
+    return { rows, notes };
+  },
+};
