@@ -87,10 +87,37 @@ export async function startBackend(name: BackendName): Promise<BackendInfo> {
     await tf.setBackend('cpu');
     return { name, versions: core }; // the cpu backend ships inside @tensorflow/tfjs
   }
-  // webgpu: Dawn through the `webgpu` package, then tfjs's WebGPU backend.
-  const dawnErr = await tryImport('webgpu');
-  if (dawnErr !== null) {
-    throw new BackendUnavailableError(name, `the packages 'webgpu' and '@tensorflow/tfjs-backend-webgpu' are not installed (${dawnErr})`);
+  return startWebgpu(core);
+}
+
+/**
+ * WebGPU through Dawn (the npm package `webgpu`, which ships prebuilt binaries) and tfjs's WebGPU
+ * backend. On a machine without a GPU, Mesa's lavapipe (`mesa-vulkan-drivers` ≥ 25, e.g. from
+ * Debian bookworm-backports) provides a Vulkan device on the CPU and the same code path runs.
+ */
+async function startWebgpu(core: Record<string, string>): Promise<BackendInfo> {
+  let dawn: { create(flags: string[]): unknown; globals: Record<string, unknown> };
+  try {
+    dawn = (await import('webgpu')) as unknown as typeof dawn;
+  } catch (e) {
+    throw new BackendUnavailableError('webgpu', `the optional packages 'webgpu' and '@tensorflow/tfjs-backend-webgpu' did not load (${(e as Error).message.split('\n')[0]}); reinstall with npm install`);
   }
-  throw new BackendUnavailableError(name, 'the webgpu backend is not wired up in this version');
+  const g = globalThis as { navigator?: { gpu?: unknown } };
+  if (g.navigator?.gpu === undefined) {
+    Object.assign(globalThis, dawn.globals);
+    const gpu = dawn.create([]);
+    if (g.navigator === undefined) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  }
+  const adapter = await (g.navigator?.gpu as { requestAdapter(): Promise<unknown> }).requestAdapter();
+  if (adapter === null || adapter === undefined) {
+    throw new BackendUnavailableError('webgpu', 'no WebGPU adapter: install a Vulkan driver (without a GPU: Mesa\'s lavapipe, mesa-vulkan-drivers ≥ 25 from Debian bookworm-backports)');
+  }
+  // The backend registers itself at import only if navigator.gpu exists: import it after the set-up.
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (!(await tf.setBackend('webgpu'))) throw new BackendUnavailableError('webgpu', 'tfjs could not initialise its WebGPU backend on this adapter');
+  return {
+    name: 'webgpu',
+    versions: { ...core, '@tensorflow/tfjs-backend-webgpu': versionOf('@tensorflow/tfjs-backend-webgpu'), webgpu: versionOf('webgpu') },
+  };
 }

@@ -150,7 +150,7 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
   }
   const model = buildModel(config.model, trainSet.shape, { seed: config.seed, classes: trainSet.classes });
   try {
-    const result = train(
+    const result = await train(
       model,
       r.train,
       {
@@ -171,7 +171,7 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
       config.resume,
       hooks,
     );
-    const testAccuracy = evaluate(model, r.test);
+    const testAccuracy = await evaluate(model, r.test);
     const summary: FitResult = {
       backend: info.name,
       versions: info.versions,

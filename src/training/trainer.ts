@@ -87,7 +87,7 @@ interface CheckpointMeta {
  *
  * @returns the fraction of images whose arg-max logit equals the label
  */
-export function evaluate(model: Model, set: ImageSet, batchSize = 500): number {
+export async function evaluate(model: Model, set: ImageSet, batchSize = 500): Promise<number> {
   if (set.n === 0) return NaN;
   const [h, w, c] = set.shape;
   const size = h * w * c;
@@ -99,7 +99,7 @@ export function evaluate(model: Model, set: ImageSet, batchSize = 500): number {
       const y = tf.tensor1d(set.labels.subarray(from, to), 'int32');
       return tf.sum(tf.cast(tf.equal(tf.argMax(model.apply(x, { training: false }), 1), y), 'int32'));
     });
-    correct += (hits.dataSync() as Int32Array)[0] as number;
+    correct += (await hits.data())[0] as number; // data(), not dataSync(): webgpu reads asynchronously
     hits.dispose();
   }
   return correct / set.n;
@@ -112,14 +112,14 @@ function checkpointTensors(model: Model, sgd: MomentumSgd): { name: string; vari
   ];
 }
 
-function saveCheckpoint(dir: string, model: Model, sgd: MomentumSgd, meta: Omit<CheckpointMeta, 'tensors' | 'format'>): void {
+async function saveCheckpoint(dir: string, model: Model, sgd: MomentumSgd, meta: Omit<CheckpointMeta, 'tensors' | 'format'>): Promise<void> {
   const entries = checkpointTensors(model, sgd);
   const total = entries.reduce((s, e) => s + e.variable.size, 0);
   const data = new Float32Array(total);
   const tensors: CheckpointMeta['tensors'] = [];
   let offset = 0;
   for (const e of entries) {
-    data.set(e.variable.dataSync() as Float32Array, offset);
+    data.set((await e.variable.data()) as Float32Array, offset);
     tensors.push({ name: e.name, shape: e.variable.shape, offset });
     offset += e.variable.size;
   }
@@ -163,10 +163,10 @@ const CSV_HEADER = 'epoch,steps,loss,train_accuracy,lr,ms\n';
  * @param resume continue from the checkpoint in outDir
  * @param hooks per-epoch and per-step callbacks
  * @example
- * const result = train(buildModel('mlp-1x512', [28, 28, 1], { seed: 1 }), trainSet, options, 'runs/a', false);
+ * const result = await train(buildModel('mlp-1x512', [28, 28, 1], { seed: 1 }), trainSet, options, 'runs/a', false);
  * result.stepsToFit; // e.g. 400
  */
-export function train(model: Model, trainSet: ImageSet, options: TrainOptions, outDir: string | null, resume: boolean, hooks: TrainHooks = {}): TrainResult {
+export async function train(model: Model, trainSet: ImageSet, options: TrainOptions, outDir: string | null, resume: boolean, hooks: TrainHooks = {}): Promise<TrainResult> {
   const [h, w, c] = trainSet.shape;
   if (h !== model.inputShape[0] || w !== model.inputShape[1] || c !== model.inputShape[2]) {
     throw new InputError(`model ${model.id} expects ${model.inputShape.join('×')} images, the data are ${trainSet.shape.join('×')}`);
@@ -213,25 +213,25 @@ export function train(model: Model, trainSet: ImageSet, options: TrainOptions, o
           const y = tf.oneHot(tf.tensor1d(yBuf.subarray(0, to - from), 'int32'), model.classes) as tf.Tensor2D;
           return sgd.step(() => crossEntropy(model.apply(x, { training: true, dropout: options.dropout, seed: stepSeed }), y), lr);
         });
-        lossSum += (loss.dataSync() as Float32Array)[0] as number;
+        lossSum += (await loss.data())[0] as number;
         loss.dispose();
         taken++;
         steps++;
         hooks.onStep?.(s + 1, perEpoch, epoch + 1);
       }
-      const trainAccuracy = evaluate(model, trainSet);
+      const trainAccuracy = await evaluate(model, trainSet);
       if (trainAccuracy === 1 && stepsToFit === null) stepsToFit = steps;
       const record: EpochRecord = { epoch: epoch + 1, steps, loss: lossSum / Math.max(taken, 1), trainAccuracy, lr, ms: Math.round(performance.now() - t0) };
       history = [...history, record];
       epoch++;
       if (outDir !== null) {
         appendFileSync(join(outDir, 'metrics.csv'), csvRow(record));
-        saveCheckpoint(outDir, model, sgd, { epoch, steps, stepsToFit, history });
+        await saveCheckpoint(outDir, model, sgd, { epoch, steps, stepsToFit, history });
       }
       hooks.onEpoch?.(record);
     }
     const last = history[history.length - 1];
-    return { history, steps, stepsToFit, trainAccuracy: last?.trainAccuracy ?? evaluate(model, trainSet), resumed };
+    return { history, steps, stepsToFit, trainAccuracy: last?.trainAccuracy ?? (await evaluate(model, trainSet)), resumed };
   } finally {
     sgd.dispose();
   }

@@ -51,31 +51,31 @@ describe('trainer', () => {
     expect(r.parameterCount).toBe(407_050);
   });
 
-  it('the same seed and backend give the same losses; another seed does not', () => {
-    const run = (seed: number) => {
+  it('the same seed and backend give the same losses; another seed does not', async () => {
+    const run = async (seed: number) => {
       const m = buildModel('mlp-1x512', [28, 28, 1], { seed });
-      const r = train(m, small, options({ seed }), null, false);
+      const r = await train(m, small, options({ seed }), null, false);
       m.dispose();
       return r.history.map((h) => h.loss);
     };
-    const a = run(1);
-    expect(run(1)).toEqual(a);
-    expect(run(2)).not.toEqual(a);
+    const a = await run(1);
+    expect(await run(1)).toEqual(a);
+    expect(await run(2)).not.toEqual(a);
   });
 
-  it('a run stopped after 2 epochs and resumed to 4 equals an uninterrupted 4-epoch run (weights, velocities, BN state)', () => {
+  it('a run stopped after 2 epochs and resumed to 4 equals an uninterrupted 4-epoch run (weights, velocities, BN state)', async () => {
     for (const id of ['mlp-1x512', 'small-inception'] as ModelId[]) {
       const set = id === 'mlp-1x512' ? small : tiny(24, 8);
       const straight = buildModel(id, set.shape, { seed: 9 });
-      const full = train(straight, set, options({ epochs: 4, batchSize: 12 }), null, false);
+      const full = await train(straight, set, options({ epochs: 4, batchSize: 12 }), null, false);
       straight.dispose();
       const dir = tmp();
       try {
         const first = buildModel(id, set.shape, { seed: 9 });
-        train(first, set, options({ epochs: 2, batchSize: 12 }), dir, false);
+        await train(first, set, options({ epochs: 2, batchSize: 12 }), dir, false);
         first.dispose();
         const second = buildModel(id, set.shape, { seed: 9 });
-        const resumed = train(second, set, options({ epochs: 4, batchSize: 12 }), dir, true);
+        const resumed = await train(second, set, options({ epochs: 4, batchSize: 12 }), dir, true);
         second.dispose();
         expect(resumed.resumed).toBe(true);
         expect(resumed.history.map((h) => [h.loss, h.trainAccuracy])).toEqual(full.history.map((h) => [h.loss, h.trainAccuracy]));
@@ -87,36 +87,36 @@ describe('trainer', () => {
     }
   });
 
-  it('resuming with a checkpoint of another model is refused with the reason', () => {
+  it('resuming with a checkpoint of another model is refused with the reason', async () => {
     const dir = tmp();
     try {
       const a = buildModel('mlp-1x512', [28, 28, 1], { seed: 1 });
-      train(a, small, options({ epochs: 1 }), dir, false);
+      await train(a, small, options({ epochs: 1 }), dir, false);
       a.dispose();
       const b = buildModel('mlp-3x512', [28, 28, 1], { seed: 1 });
-      expect(() => train(b, small, options({ epochs: 2 }), dir, true)).toThrow(/checkpoint holds 8 tensors, this model 16/);
+      await expect(train(b, small, options({ epochs: 2 }), dir, true)).rejects.toThrow(/checkpoint holds 8 tensors, this model 16/);
       b.dispose();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('the tensor count is flat across epochs (no leaks), BatchNorm and dropout included', () => {
+  it('the tensor count is flat across epochs (no leaks), BatchNorm and dropout included', async () => {
     const m = buildModel('small-inception', [8, 8, 1], { seed: 1 });
     const o = options({ epochs: 3, batchSize: 8, dropout: 0.3, cropPad: 2 });
-    train(m, tiny(16, 8), o, null, false); // warm-up: tfjs creates a few tensors once per process
+    await train(m, tiny(16, 8), o, null, false); // warm-up: tfjs creates a few tensors once per process
     const before = tf.memory().numTensors;
     const counts: number[] = [];
-    train(m, tiny(16, 8), o, null, false, { onEpoch: () => counts.push(tf.memory().numTensors) });
+    await train(m, tiny(16, 8), o, null, false, { onEpoch: () => counts.push(tf.memory().numTensors) });
     expect(counts.length).toBe(3);
     expect(new Set(counts).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before); // the velocities are freed at the end
     m.dispose();
   });
 
-  it('a step budget ends the run mid-epoch and counts the partial epoch', () => {
+  it('a step budget ends the run mid-epoch and counts the partial epoch', async () => {
     const m = buildModel('mlp-1x512', [28, 28, 1], { seed: 1 });
-    const r = train(m, small, options({ epochs: 10, maxSteps: 7 }), null, false); // 3 steps per epoch
+    const r = await train(m, small, options({ epochs: 10, maxSteps: 7 }), null, false); // 3 steps per epoch
     m.dispose();
     expect(r.steps).toBe(7);
     expect(r.history.map((h) => h.steps)).toEqual([3, 6, 7]);
@@ -127,7 +127,7 @@ describe('training on wasm matches the cpu backend', () => {
   async function losses(backend: 'cpu' | 'wasm', id: ModelId, set: ImageSet, lr: number): Promise<number[]> {
     await startBackend(backend);
     const m = buildModel(id, set.shape, { seed: 4 });
-    const r = train(m, set, options({ epochs: 3, batchSize: 8, lr }), null, false);
+    const r = await train(m, set, options({ epochs: 3, batchSize: 8, lr }), null, false);
     m.dispose();
     return r.history.map((h) => h.loss);
   }
