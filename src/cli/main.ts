@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import { formatHelp, type FlagSpecs } from './args.js';
 import { boundFlags, runBound } from './bound.js';
 import { expressivityFlags, runExpressivity } from './expressivity.js';
+import { figure1Flags, runFigure1 } from './figure1.js';
 import { fitFlags, modelsFlags, runFit, runModels } from './fit.js';
 import { kernelFlags, runKernel, runSgdMinNorm, sgdMinNormFlags } from './implicit.js';
 import { rademacherFlags, runRademacher } from './rademacher.js';
@@ -38,6 +39,11 @@ const commands: Readonly<Record<string, Command>> = {
     summary: 'train a network (MLP, small AlexNet, small Inception) on true or randomized data until it fits the training set',
     flags: fitFlags,
     run: runFit,
+  },
+  figure1: {
+    summary: 'the paper\'s Figure 1 on a small scale: loss curves per randomization, time to fit and test error vs label corruption (runs in parallel)',
+    flags: figure1Flags,
+    run: runFigure1,
   },
   models: {
     summary: 'the paper\'s models and their parameter counts for an input shape',
