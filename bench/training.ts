@@ -72,7 +72,7 @@ export const trainingBench: Bench = {
     } catch {
       notes.push('python3 with numpy not available: no numpy reference');
     }
-    const backends: BackendName[] = ['wasm', 'cpu', 'tensorflow'];
+    const backends: BackendName[] = ['wasm', 'cpu', 'webgpu', 'tensorflow'];
     for (const backend of backends) {
       try {
         await startBackend(backend);
@@ -80,8 +80,9 @@ export const trainingBench: Bench = {
         notes.push(`${backend}: not available — ${(e as Error).message}`);
         continue;
       }
-      // The cpu backend is ~20× slower: fewer timed steps, and no conv net (≈ 1,000 s per epoch).
-      const few = backend === 'cpu';
+      // The cpu backend is ~30× slower, and webgpu on lavapipe (no GPU) ~10×: fewer timed steps, and
+      // no conv net there (cpu: ≈ 1,000 s per epoch).
+      const few = backend === 'cpu' || backend === 'webgpu';
       const cases: [ModelId, ImageSet, number][] = [
         ['mlp-1x512', mnist10k, few ? 5 : 79],
         ['mlp-3x512', mnist10k, few ? 3 : 40],

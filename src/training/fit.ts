@@ -12,10 +12,14 @@ import { loadImages, subset, type ImageSet } from '../data/images.js';
 import { startBackend, type BackendName } from '../engine/backend.js';
 import { buildModel, type ModelId } from '../models/zoo.js';
 import { randomize, type RandomizationId } from '../randomization/images.js';
-import { evaluate, train, type EpochRecord, type TrainHooks } from './trainer.js';
+import { evaluate, train, type EpochRecord, type TrainHooks, type TrainOptions } from './trainer.js';
 
-/** A run's configuration: every field is stored in config.json before training starts. */
-export interface FitConfig {
+/**
+ * A run's configuration: every field is stored in config.json before training starts. The
+ * optimisation fields (momentum, batch size, decay, weight decay, dropout, budgets, seed) mean what
+ * they mean in {@link TrainOptions}.
+ */
+export interface FitConfig extends Pick<TrainOptions, 'momentum' | 'batchSize' | 'decay' | 'decaySteps' | 'weightDecay' | 'dropout' | 'epochs' | 'maxSteps' | 'seed'> {
   /** 'mnist' | 'cifar10' | 'synthetic' */
   data: string;
   /** CIFAR-10 directory */
@@ -29,21 +33,10 @@ export interface FitConfig {
   /** corruption probability for corrupt-labels */
   p?: number;
   backend: BackendName;
-  /** epoch budget */
-  epochs: number;
-  /** step budget; null for none */
-  maxSteps: number | null;
   /** η₀; null = the paper's (0.1 Inception, 0.01 otherwise) */
   lr: number | null;
-  momentum: number;
-  batchSize: number;
-  decay: number;
-  decaySteps: number;
-  weightDecay: number;
-  dropout: number;
   /** 'none' | 'crop' (random shifts of up to 4 pixels) */
   augment: 'none' | 'crop';
-  seed: number;
   /** output directory; null = no files */
   out: string | null;
   resume: boolean;
