@@ -106,14 +106,15 @@ export async function runKernel(argv: readonly string[], out: Output): Promise<n
   const run = async (p: number) => {
     const labels = p === 0 ? Float64Array.from(train.labels) : corrupt(train.labels, p, seed);
     if (solver === 'cg') {
-      const f = await kernelInterpolateFast(Float32Array.from(Xtr.data), labels, Xtr.rows, Xtr.cols, { kernel, tol });
+      // The test kernel is computed on the second core while this one builds K and solves.
       const t = performance.now();
-      const yHat = await f.predict(Float32Array.from(Xte.data), Xte.rows);
+      const f = await kernelInterpolateFast(Float32Array.from(Xtr.data), labels, Xtr.rows, Xtr.cols, { kernel, tol, test: { Z: Float32Array.from(Xte.data), m: Xte.rows } });
       f.dispose();
+      const yHat = f.testPredictions as Int32Array;
       let wrong = 0;
       for (let r = 0; r < Xte.rows; r++) if (yHat[r] !== test.labels[r]) wrong++;
-      const predictMs = Math.round(performance.now() - t);
-      return { p, n, testError: wrong / Xte.rows, trainError: f.trainError, rkhsNorm: f.rkhsNorm, solveMs: Math.round(f.solveMs), predictMs, totalMs: Math.round(f.solveMs) + predictMs, peakBytes: f.peakBytes, iterations: f.iterations, relativeResidual: f.relativeResidual };
+      const totalMs = Math.round(performance.now() - t);
+      return { p, n, testError: wrong / Xte.rows, trainError: f.trainError, rkhsNorm: f.rkhsNorm, solveMs: Math.round(f.solveMs), predictMs: totalMs - Math.round(f.solveMs), totalMs, peakBytes: f.peakBytes, iterations: f.iterations, relativeResidual: f.relativeResidual };
     }
     const f = kernelInterpolate(Xtr, labels, { kernel, solver });
     const yHat = f.predict(Xte);
@@ -154,7 +155,7 @@ export async function runKernel(argv: readonly string[], out: Output): Promise<n
         ['training error', String(r.trainError)],
         [`test error (${Xte.rows} MNIST test images)`, `${(r.testError * 100).toFixed(2)}%`],
         ['RKHS norm', r.rkhsNorm.toFixed(3)],
-        ['solve time', `${r.solveMs} ms (kernel + solve)${'predictMs' in r ? `; test prediction ${r.predictMs} ms; total ${r.totalMs} ms` : ''}`],
+        ['solve time', `${r.solveMs} ms (kernel + solve)${'predictMs' in r ? `; test prediction (its kernel on the second core, in parallel) +${r.predictMs} ms; total ${r.totalMs} ms` : ''}`],
         ['planned memory', `${(r.peakBytes / 2 ** 20).toFixed(0)} MiB`],
         ['seed', String(seed)],
       ]),

@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { freemem } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import type { Kernel } from '../kernels/gram.js';
 
@@ -24,6 +25,11 @@ export interface FastKernelOptions {
   readonly maxIterations?: number;
   /** bytes the solve may use (default 70% of free memory) */
   readonly memoryBudget?: number;
+  /**
+   * test points (m, d): their kernel rows are computed on the second core (a worker thread) while
+   * this thread builds K and solves; the argmax predictions come back as `testPredictions`
+   */
+  readonly test?: { readonly Z: Float32Array; readonly m: number };
 }
 
 /** The fitted interpolant and how the solve went. */
@@ -40,6 +46,8 @@ export interface FastKernelInterpolant {
   readonly relativeResidual: number;
   readonly solveMs: number;
   readonly peakBytes: number;
+  /** argmax class at the `test` points given in the options (null without them) */
+  readonly testPredictions: Int32Array | null;
   /** argmax class of f at m new points (m, d) */
   predict(Z: Float32Array, m: number): Promise<Int32Array>;
   /** frees the engine's copy of K */
@@ -103,6 +111,67 @@ function applyKernel(G: Float32Array, rows: number, n: number, kernel: Kernel, s
 }
 
 /**
+ * Kernel rows k(z_r, x_j) for all m points of Z against the n points of X, written into `out`
+ * (m, n) — on whichever tfjs backend is current. Used for the test kernel, possibly in a worker.
+ */
+export function kernelMatrixRows(Z: Float32Array, m: number, X: Float32Array, n: number, d: number, kernel: Kernel, out: Float32Array): void {
+  const sqX = rowNorms(X, n, d);
+  const sqZ = rowNorms(Z, m, d);
+  const Xt = tf.tidy(() => tf.transpose(tf.tensor2d(X, [n, d]))); // (d, n)
+  for (let r0 = 0; r0 < m; r0 += BLOCK) {
+    const rows = Math.min(BLOCK, m - r0);
+    const G = tf.tidy(() => tf.matMul(tf.tensor2d(Z.subarray(r0 * d, (r0 + rows) * d), [rows, d]), Xt)); // (rows, n)
+    const g = G.dataSync() as Float32Array;
+    G.dispose();
+    applyKernel(g, rows, n, kernel, sqZ, r0, sqX, out, r0 * n);
+  }
+  Xt.dispose();
+}
+
+/** The compiled module: workers run JavaScript, so a run from the TypeScript sources uses dist/. */
+function compiled(relative: string): string {
+  const here = new URL(relative, import.meta.url).href;
+  return here.includes('/src/') ? here.replace('/src/', '/dist/') : here;
+}
+
+const TEST_KERNEL_WORKER = `
+const { parentPort, workerData: w } = require('node:worker_threads');
+(async () => {
+  const { startBackend } = await import(w.backendUrl);
+  const { kernelMatrixRows } = await import(w.moduleUrl);
+  await startBackend('wasm');
+  kernelMatrixRows(new Float32Array(w.Z), w.m, new Float32Array(w.X), w.n, w.d, w.kernel, new Float32Array(w.out));
+  parentPort.postMessage({ done: true });
+})().catch((e) => parentPort.postMessage({ error: e && e.message ? e.message : String(e) }));
+`;
+
+/**
+ * Starts the test kernel (m, n) on the second core, in a worker with its own wasm backend, writing
+ * into shared memory; resolves when it is complete.
+ */
+function testKernelInWorker(Z: Float32Array, m: number, X: Float32Array, n: number, d: number, kernel: Kernel): { out: Float32Array; done: Promise<void> } {
+  const share = (a: Float32Array): SharedArrayBuffer => {
+    const b = new SharedArrayBuffer(a.byteLength);
+    new Float32Array(b).set(a);
+    return b;
+  };
+  const outBuffer = new SharedArrayBuffer(4 * m * n);
+  const done = new Promise<void>((resolve, reject) => {
+    const worker = new Worker(TEST_KERNEL_WORKER, {
+      eval: true,
+      workerData: { Z: share(Z), X: share(X), out: outBuffer, m, n, d, kernel, moduleUrl: compiled('./kernel-fast.js'), backendUrl: compiled('../engine/backend.js') },
+    });
+    worker.once('message', (msg: { done?: boolean; error?: string }) => {
+      void worker.terminate();
+      if (msg.done === true) resolve();
+      else reject(new Error(`test kernel worker: ${msg.error ?? 'failed'}`));
+    });
+    worker.once('error', reject);
+  });
+  return { out: new Float32Array(outBuffer), done };
+}
+
+/**
  * Solves K α = Y (one-hot labels) by conjugate gradients on the tfjs engine; see the module comment.
  * The backend must be started ({@link startBackend}); wasm and the native backend both work.
  *
@@ -122,7 +191,7 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
   if (labels.length !== n) throw new InputError(`kernel: ${labels.length} labels for ${n} points`);
   for (let t = 0; t < X.length; t++) if (!Number.isFinite(X[t] as number)) throw new InputError(`kernel: X[${Math.floor(t / d)}][${t % d}] is ${X[t]}; the data must be finite`);
   const budget = options.memoryBudget ?? 0.7 * freemem();
-  const peakBytes = fastKernelBytes(n, d);
+  const peakBytes = fastKernelBytes(n, d) + (options.test === undefined ? 0 : 4 * options.test.m * n + 4 * (options.test.m + n) * d + 3 * 4 * BLOCK * n);
   if (peakBytes > budget || 4 * n * n > ENGINE_HEAP_LIMIT) {
     const fits = Math.min(largestFastN(budget, d), Math.floor(Math.sqrt(ENGINE_HEAP_LIMIT / 4)));
     throw new InputError(`kernel: n = ${n} needs ${(peakBytes / 2 ** 30).toFixed(2)} GiB (float32 K twice) but ${(budget / 2 ** 30).toFixed(2)} GiB are available; the largest n that fits is ${fits}`);
@@ -133,7 +202,11 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
     if (!Number.isInteger(c) || c < 0) throw new InputError(`kernel: labels[${i}] = ${c} is not a class index`);
     k = Math.max(k, c + 1);
   }
+  if (options.test !== undefined && options.test.Z.length !== options.test.m * d) {
+    throw new InputError(`kernel: test points have ${options.test.Z.length} values, expected ${options.test.m}·${d}`);
+  }
   const tol = options.tol ?? 0.1;
+  const testKernel = options.test === undefined ? null : testKernelInWorker(options.test.Z, options.test.m, X, n, d, kernel);
   const maxIterations = options.maxIterations ?? 1000;
   const t0 = performance.now();
   const sqX = rowNorms(X, n, d);
@@ -211,6 +284,18 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
     for (let t = 0; t < n * k; t++) norm2 += (Yhost[t] as number) * (alpha[t] as number);
     const solveMs = performance.now() - t0;
     const alphaT = tf.tensor2d(alpha, [n, k]);
+    let testPredictions: Int32Array | null = null;
+    if (testKernel !== null && options.test !== undefined) {
+      await testKernel.done;
+      const m = options.test.m;
+      testPredictions = new Int32Array(m);
+      for (let r0 = 0; r0 < m; r0 += BLOCK) {
+        const rows = Math.min(BLOCK, m - r0);
+        const cT = tf.tidy(() => tf.argMax(tf.matMul(tf.tensor2d(testKernel.out.subarray(r0 * n, (r0 + rows) * n), [rows, n]), alphaT), 1));
+        testPredictions.set(cT.dataSync(), r0);
+        cT.dispose();
+      }
+    }
     return {
       n,
       k,
@@ -221,6 +306,7 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
       relativeResidual,
       solveMs,
       peakBytes,
+      testPredictions,
       async predict(Z: Float32Array, m: number): Promise<Int32Array> {
         if (Z.length !== m * d) throw new InputError(`kernel: test points have ${Z.length} values, expected ${m}·${d}`);
         const out = new Int32Array(m);

@@ -17,4 +17,15 @@ describe('rethink sgd-min-norm and rethink kernel', () => {
     expect(r.testError as number).toBeLessThan(0.3);
     for (const key of ['rkhsNorm', 'solveMs', 'peakBytes']) expect(typeof r[key]).toBe('number');
   });
+
+  test('kernel --solver cg runs on the engine, reports iterations and residual, and matches Cholesky\'s test error', async () => {
+    const args = ['kernel', '--n', '600', '--test-n', '500', '--seed', '3'];
+    const cg = await runJson([...args, '--solver', 'cg', '--tol', '0.01', '--backend', 'wasm']);
+    const chol = await runJson([...args, '--solver', 'cholesky']);
+    expect(cg).toMatchObject({ n: 600, trainError: 0, solver: 'cg', backend: 'wasm', seed: 3 });
+    expect(cg.relativeResidual as number).toBeLessThanOrEqual(0.01);
+    expect(cg.iterations as number).toBeGreaterThan(0);
+    expect(Math.abs((cg.testError as number) - (chol.testError as number))).toBeLessThanOrEqual(0.004); // ≤ 2 of 500 images
+    expect((cg.rkhsNorm as number) / (chol.rkhsNorm as number)).toBeGreaterThan(0.97);
+  });
 });
