@@ -1,6 +1,6 @@
 /**
  * The few layers the paper's models need, written on tfjs ops with explicit, seeded
- * parameters (no tfjs-layers: its `fit` shuffles with Math.random and its initializers draw from a
+ * parameters (no tfjs-layers: its `fit` shuffles with the unseeded global generator and its initializers draw from a
  * global stream). Every parameter lives in a {@link ParamStore} so that counting, checkpointing and
  * restoring are one loop.
  */

@@ -1,7 +1,7 @@
 /**
  * Batch order and assembly, on typed arrays. The order of epoch e is a permutation drawn from the
  * stream `batches/e` of the run's seed — a pure function of (seed, e), so a resumed run sees the
- * same batches as an uninterrupted one (and `Math.random` is never involved).
+ * same batches as an uninterrupted one (and the unseeded global generator is never involved).
  */
 import { Rng } from '../random/rng.js';
 import { permutation } from '../randomization/images.js';

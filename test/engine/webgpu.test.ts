@@ -19,7 +19,7 @@ describe('webgpu backend', () => {
   it.runIf(available !== true && required)('is required here (RETHINK_REQUIRE_WEBGPU=1) but did not start', () => {
     expect.fail(`webgpu did not start: ${String(available)}`);
   });
-  if (available !== true && !required) it.skip(`skipped: ${available}`, () => {});
+  if (available !== true && !required) console.warn(`webgpu test skipped here: ${available}`);
 
   async function losses(backend: 'cpu' | 'webgpu', id: ModelId, set: ImageSet): Promise<number[]> {
     const info = await startBackend(backend);
@@ -30,7 +30,7 @@ describe('webgpu backend', () => {
     return r.history.map((h) => h.loss);
   }
 
-  it.runIf(available === true)('MLP 1×512 and a small conv net train to the same losses as on cpu', async () => {
+  it.skipIf(available !== true)('MLP 1×512 and a small conv net train to the same losses as on cpu', async () => {
     const mnist = subset(loadImages('mnist', 'test'), 8, 1);
     const side = 8;
     const small: ImageSet = { ...mnist, shape: [side, side, 1], images: new Float32Array(8 * side * side).map((_, q) => mnist.images[Math.floor(q / 64) * 784 + (10 + Math.floor((q % 64) / side)) * 28 + 10 + (q % side)]!) };

@@ -30,8 +30,8 @@ function residuals(alpha: Float32Array, k: number): number[] {
       let v = 0;
       for (let j = 0; j < n; j++) v += K[i * n + j]! * alpha[j * k + c]!;
       const y = labels[i] === c ? 1 : 0;
-      num[c] += (y - v) ** 2;
-      den[c] += y * y;
+      num[c] = num[c]! + (y - v) ** 2;
+      den[c] = den[c]! + y * y;
     }
   }
   return Array.from(num, (v, c) => Math.sqrt(v / den[c]!));
