@@ -211,17 +211,6 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
   const t0 = performance.now();
   const sqX = rowNorms(X, n, d);
   const Xt = tf.tidy(() => tf.transpose(tf.tensor2d(X, [n, d]))); // (d, n)
-  const kernelRows = (Z: Float32Array, m: number, sqZ: Float64Array, sink: (r0: number, rows: number, Kb: Float32Array) => void): void => {
-    const Kb = new Float32Array(BLOCK * n);
-    for (let r0 = 0; r0 < m; r0 += BLOCK) {
-      const rows = Math.min(BLOCK, m - r0);
-      const G = tf.tidy(() => tf.matMul(tf.tensor2d(Z.subarray(r0 * d, (r0 + rows) * d), [rows, d]), Xt)); // (rows, n)
-      const g = G.dataSync() as Float32Array;
-      G.dispose();
-      applyKernel(g, rows, n, kernel, sqZ, r0, sqX, Kb, 0);
-      sink(r0, rows, Kb.subarray(0, rows * n));
-    }
-  };
   const Khost = new Float32Array(n * n); // (n, n)
   // K is symmetric: block row r0 needs only columns ≥ r0 (about half the products and kernel
   // evaluations); the lower triangle is mirrored.
@@ -239,6 +228,7 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
       for (let j = i + 1; j < n; j++) Khost[j * n + i] = Kb[r * cols + (j - r0)] as number; // K[j, i]
     }
   }
+  Xt.dispose();
   const K = tf.tensor2d(Khost, [n, n]);
   const Yhost = new Float32Array(n * k); // (n, k) one-hot
   for (let i = 0; i < n; i++) Yhost[i * k + (labels[i] as number)] = 1;
@@ -284,17 +274,21 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
     for (let t = 0; t < n * k; t++) norm2 += (Yhost[t] as number) * (alpha[t] as number);
     const solveMs = performance.now() - t0;
     const alphaT = tf.tensor2d(alpha, [n, k]);
+    // argmax_c Σ_i k(z, x_i) α_ic for the rows of a test kernel (m, n), in blocks.
+    const classify = (Kz: Float32Array, m: number): Int32Array => {
+      const out = new Int32Array(m);
+      for (let r0 = 0; r0 < m; r0 += BLOCK) {
+        const rows = Math.min(BLOCK, m - r0);
+        const cT = tf.tidy(() => tf.argMax(tf.matMul(tf.tensor2d(Kz.subarray(r0 * n, (r0 + rows) * n), [rows, n]), alphaT), 1));
+        out.set(cT.dataSync(), r0);
+        cT.dispose();
+      }
+      return out;
+    };
     let testPredictions: Int32Array | null = null;
     if (testKernel !== null && options.test !== undefined) {
       await testKernel.done;
-      const m = options.test.m;
-      testPredictions = new Int32Array(m);
-      for (let r0 = 0; r0 < m; r0 += BLOCK) {
-        const rows = Math.min(BLOCK, m - r0);
-        const cT = tf.tidy(() => tf.argMax(tf.matMul(tf.tensor2d(testKernel.out.subarray(r0 * n, (r0 + rows) * n), [rows, n]), alphaT), 1));
-        testPredictions.set(cT.dataSync(), r0);
-        cT.dispose();
-      }
+      testPredictions = classify(testKernel.out, options.test.m);
     }
     return {
       n,
@@ -309,17 +303,12 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
       testPredictions,
       async predict(Z: Float32Array, m: number): Promise<Int32Array> {
         if (Z.length !== m * d) throw new InputError(`kernel: test points have ${Z.length} values, expected ${m}·${d}`);
-        const out = new Int32Array(m);
-        const sqZ = rowNorms(Z, m, d);
-        kernelRows(Z, m, sqZ, (r0, rows, Kb) => {
-          const cT = tf.tidy(() => tf.argMax(tf.matMul(tf.tensor2d(Kb, [rows, n]), alphaT), 1));
-          out.set(cT.dataSync(), r0);
-          cT.dispose();
-        });
-        return out;
+        const Kz = new Float32Array(m * n); // (m, n)
+        kernelMatrixRows(Z, m, X, n, d, kernel, Kz);
+        return classify(Kz, m);
       },
       dispose(): void {
-        tf.dispose([K, alphaT, Xt]);
+        tf.dispose([K, alphaT]);
       },
     };
   } finally {
