@@ -1,12 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { BACKENDS, type BackendName } from '../engine/backend.js';
+import { BACKENDS, type BackendName } from '../engine/names.js';
 import { DATASETS } from '../data/images.js';
-import { parseModelId } from '../models/zoo.js';
+import { parseModelId } from '../models/ids.js';
 import { freshSeed } from '../random/rng.js';
 import { lineChart } from '../report/svg.js';
-import { FIT_DEFAULTS, type FitConfig, type FitResult } from '../training/fit.js';
+import { FIT_DEFAULTS } from '../training/defaults.js';
+import type { FitConfig, FitResult } from '../training/fit.js';
 import { fitParallel } from '../training/parallel.js';
 import { commonFlags, parseFlags, type FlagSpecs } from './args.js';
 import { formatTable, type Output } from './output.js';

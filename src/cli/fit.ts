@@ -1,10 +1,12 @@
 import { InputError } from '../errors.js';
-import { BACKENDS, startBackend, type BackendName } from '../engine/backend.js';
+import { BACKENDS, type BackendName } from '../engine/names.js';
 import { DATASETS } from '../data/images.js';
-import { MODEL_IDS, buildModel, parseModelId, type InputShape } from '../models/zoo.js';
+import { MODEL_IDS, parseModelId } from '../models/ids.js';
+import type { InputShape } from '../models/zoo.js';
 import { RANDOMIZATIONS, parseRandomization } from '../randomization/images.js';
 import { freshSeed } from '../random/rng.js';
-import { FIT_DEFAULTS, fit, type FitConfig } from '../training/fit.js';
+import { FIT_DEFAULTS } from '../training/defaults.js';
+import type { FitConfig } from '../training/fit.js';
 import type { EpochRecord } from '../training/trainer.js';
 import { commonFlags, outputFlags, parseFlags, type FlagSpecs } from './args.js';
 import { formatTable, type Output } from './output.js';
@@ -71,6 +73,7 @@ export async function runFit(argv: readonly string[], out: Output): Promise<numb
   const log = json ? out.info : out.table;
   const tty = !json && process.stderr.isTTY === true;
   let header = false;
+  const { fit } = await import('../training/fit.js'); // tfjs loads only for the commands that train
   const result = await fit(config, {
     onEpoch: (r: EpochRecord) => {
       if (tty) process.stderr.write('\r\x1b[K');
@@ -123,6 +126,8 @@ export async function runModels(argv: readonly string[], out: Output): Promise<n
   if (dims.length !== 3 || !dims.every((v) => Number.isInteger(v) && v >= 1)) {
     throw new InputError(`--input-shape '${raw}': expected HxWxC with positive integers, e.g. 28x28x1`);
   }
+  const { startBackend } = await import('../engine/backend.js');
+  const { buildModel } = await import('../models/zoo.js');
   await startBackend('wasm');
   const shape = dims as InputShape;
   const models = MODEL_IDS.map((id) => {

@@ -2,8 +2,7 @@ import { InputError } from '../errors.js';
 import { scaleMatrix } from '../data/matrix.js';
 import { mnistMatrix } from '../data/mnist.js';
 import { kernelInterpolate, type Kernel } from '../implicit/kernel.js';
-import { kernelInterpolateFast } from '../implicit/kernel-fast.js';
-import { BACKENDS, startBackend, type BackendName } from '../engine/backend.js';
+import { BACKENDS, type BackendName } from '../engine/names.js';
 import { minNormSolution, sgdLeastSquares, sgdLimit } from '../implicit/least-squares.js';
 import { Rng, freshSeed } from '../random/rng.js';
 import { randomLabels } from '../randomization/labels.js';
@@ -98,17 +97,19 @@ export async function runKernel(argv: readonly string[], out: Output): Promise<n
   const solver: 'cholesky' | 'cg' = requested === 'auto' ? (n <= 2000 ? 'cholesky' : 'cg') : (requested as 'cholesky' | 'cg');
   const tol = (flags.tol as number | undefined) ?? 0.1;
   if (!(tol > 0 && tol < 1)) throw new InputError(`--tol ${tol}: the relative residual tolerance must be in (0, 1)`);
-  const backend = solver === 'cg' ? (await startBackend(((flags.backend as string | undefined) ?? 'auto') as BackendName)).name : null;
+  // tfjs loads only when the engine is used.
+  const engine = solver === 'cg' ? await import('../implicit/kernel-fast.js') : null;
+  const backend = solver === 'cg' ? (await (await import('../engine/backend.js')).startBackend(((flags.backend as string | undefined) ?? 'auto') as BackendName)).name : null;
   const train = mnistMatrix('train', n, seed);
   const test = mnistMatrix('test', (flags['test-n'] as number | undefined) ?? 10000, seed);
   const Xtr = scaleMatrix(train.X, 1 / 255);
   const Xte = scaleMatrix(test.X, 1 / 255);
   const run = async (p: number) => {
     const labels = p === 0 ? Float64Array.from(train.labels) : corrupt(train.labels, p, seed);
-    if (solver === 'cg') {
+    if (engine !== null) {
       // The test kernel is computed on the second core while this one builds K and solves.
       const t = performance.now();
-      const f = await kernelInterpolateFast(Float32Array.from(Xtr.data), labels, Xtr.rows, Xtr.cols, { kernel, tol, test: { Z: Float32Array.from(Xte.data), m: Xte.rows } });
+      const f = await engine.kernelInterpolateFast(Float32Array.from(Xtr.data), labels, Xtr.rows, Xtr.cols, { kernel, tol, test: { Z: Float32Array.from(Xte.data), m: Xte.rows } });
       f.dispose();
       const yHat = f.testPredictions as Int32Array;
       let wrong = 0;

@@ -8,9 +8,9 @@ import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
-/** Backends a user can ask for. */
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'webgpu', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+import { BACKENDS, type BackendName } from './names.js';
+
+export { BACKENDS, type BackendName };
 
 /** What a started backend reports about itself. */
 export interface BackendInfo {

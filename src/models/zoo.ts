@@ -5,13 +5,12 @@
  * (with or without BatchNorm); for MNIST's 28×28×1 the MLPs have 407,050 and 932,362.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InputError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 import { ParamStore, batchNorm, conv, dense } from './layers.js';
 
-/** Model ids accepted by `rethink fit --model`. */
-export const MODEL_IDS = ['mlp-1x512', 'mlp-3x512', 'small-alexnet', 'small-inception', 'small-inception-no-bn'] as const;
-export type ModelId = (typeof MODEL_IDS)[number];
+import { MODEL_IDS, parseModelId, type ModelId } from './ids.js';
+
+export { MODEL_IDS, parseModelId, type ModelId };
 
 /** Input shape (height, width, channels). */
 export type InputShape = [number, number, number];
@@ -47,14 +46,6 @@ export interface BuildOptions {
   seed: number;
   /** number of classes (10) */
   classes?: number;
-}
-
-/** Checks a model id, listing the valid ones when it is not. */
-export function parseModelId(id: string): ModelId {
-  if (!(MODEL_IDS as readonly string[]).includes(id)) {
-    throw new InputError(`unknown model '${id}': valid models are ${MODEL_IDS.join(', ')}`);
-  }
-  return id as ModelId;
 }
 
 function drop(x: tf.Tensor2D, options: ApplyOptions, salt: number): tf.Tensor2D {

@@ -12,6 +12,7 @@ import { loadImages, subset, type ImageSet } from '../data/images.js';
 import { startBackend, type BackendName } from '../engine/backend.js';
 import { buildModel, type ModelId } from '../models/zoo.js';
 import { randomize, type RandomizationId } from '../randomization/images.js';
+import { FIT_DEFAULTS } from './defaults.js';
 import { evaluate, train, type EpochRecord, type TrainHooks, type TrainOptions } from './trainer.js';
 
 /**
@@ -42,21 +43,7 @@ export interface FitConfig extends Pick<TrainOptions, 'momentum' | 'batchSize' |
   resume: boolean;
 }
 
-/** The paper's defaults (Appendix A) for the fields a user may omit. */
-export const FIT_DEFAULTS = {
-  epochs: 100,
-  maxSteps: null,
-  lr: null,
-  momentum: 0.9,
-  batchSize: 128,
-  decay: 0.95,
-  decaySteps: 391,
-  weightDecay: 0,
-  dropout: 0,
-  augment: 'none',
-  testN: null,
-  resume: false,
-} as const;
+export { FIT_DEFAULTS };
 
 /** The result, as `rethink fit --json` prints it and summary.json stores it. */
 export interface FitResult {
