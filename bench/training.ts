@@ -20,7 +20,7 @@ const MACS: Record<string, number> = {
 };
 
 /** Times `steps` training steps (after 2 warm-up steps) and scales to one epoch of n images. */
-function timeEpoch(id: ModelId, set: ImageSet, steps: number): { msPerEpoch: number; gflops: number } {
+async function timeEpoch(id: ModelId, set: ImageSet, steps: number): Promise<{ msPerEpoch: number; gflops: number }> {
   const model = buildModel(id, set.shape, { seed: 1 });
   const sgd = new MomentumSgd(model.store.params, 0.9, 0);
   const B = 128;
@@ -29,7 +29,7 @@ function timeEpoch(id: ModelId, set: ImageSet, steps: number): { msPerEpoch: num
   const y = new Int32Array(B);
   const order = epochOrder(set.n, 1, 0);
   const perEpoch = stepsPerEpoch(set.n, B);
-  const step = (s: number): void => {
+  const step = async (s: number): Promise<void> => {
     const from = (s % perEpoch) * B;
     const to = Math.min(set.n, from + B);
     gatherBatch(set, order, from, to, x, y);
@@ -38,13 +38,13 @@ function timeEpoch(id: ModelId, set: ImageSet, steps: number): { msPerEpoch: num
       const ys = tf.oneHot(tf.tensor1d(y.subarray(0, to - from), 'int32'), 10) as tf.Tensor2D;
       return sgd.step(() => crossEntropy(model.apply(xs, { training: true }), ys), 0.01);
     });
-    loss.dataSync();
+    await loss.data(); // not dataSync(): it throws on webgpu in Node (no OffscreenCanvas)
     loss.dispose();
   };
-  step(0);
-  step(1);
+  await step(0);
+  await step(1);
   const t = performance.now();
-  for (let s = 0; s < steps; s++) step(s);
+  for (let s = 0; s < steps; s++) await step(s);
   const msPerStep = (performance.now() - t) / steps;
   sgd.dispose();
   model.dispose();
@@ -89,13 +89,13 @@ export const trainingBench: Bench = {
         ...(few ? [] : ([['small-alexnet', mnist2k, 16]] as [ModelId, ImageSet, number][])),
       ];
       for (const [id, set, steps] of cases) {
-        const r = timeEpoch(id, set, steps);
+        const r = await timeEpoch(id, set, steps);
         const isRef = id === 'mlp-1x512' && numpyMs !== null;
         rows.push({ backend, model: id, n: set.n, msPerEpoch: Math.round(r.msPerEpoch), gflops: Number(r.gflops.toFixed(2)), numpyMs: isRef ? Math.round(numpyMs!) : null, ratio: isRef ? Number((r.msPerEpoch / numpyMs!).toFixed(2)) : null });
       }
     }
     // Independent runs: 4 trainings one after another in-process vs 2 worker threads (needs dist/: npm run build).
-    const configs: FitConfig[] = [1, 2, 3, 4].map((seed) => ({ ...FIT_DEFAULTS, data: 'mnist', n: 1000, testN: 1000, model: 'mlp-1x512', randomization: 'random-labels', backend: 'wasm', epochs: 8, seed, out: null }));
+    const configs: FitConfig[] = [1, 2, 3, 4].map((seed) => ({ ...FIT_DEFAULTS, data: 'mnist', n: 1000, testN: 1000, model: 'mlp-1x512', randomization: 'random-labels', backend: 'wasm', epochs: 30, seed, out: null })); // 30 epochs: not yet fitted, so every run is full length
     let t = performance.now();
     for (const c of configs) await fit(c);
     const sequentialMs = performance.now() - t;

@@ -114,14 +114,14 @@ function applyKernel(G: Float32Array, rows: number, n: number, kernel: Kernel, s
  * Kernel rows k(z_r, x_j) for all m points of Z against the n points of X, written into `out`
  * (m, n) — on whichever tfjs backend is current. Used for the test kernel, possibly in a worker.
  */
-export function kernelMatrixRows(Z: Float32Array, m: number, X: Float32Array, n: number, d: number, kernel: Kernel, out: Float32Array): void {
+export async function kernelMatrixRows(Z: Float32Array, m: number, X: Float32Array, n: number, d: number, kernel: Kernel, out: Float32Array): Promise<void> {
   const sqX = rowNorms(X, n, d);
   const sqZ = rowNorms(Z, m, d);
   const Xt = tf.tidy(() => tf.transpose(tf.tensor2d(X, [n, d]))); // (d, n)
   for (let r0 = 0; r0 < m; r0 += BLOCK) {
     const rows = Math.min(BLOCK, m - r0);
     const G = tf.tidy(() => tf.matMul(tf.tensor2d(Z.subarray(r0 * d, (r0 + rows) * d), [rows, d]), Xt)); // (rows, n)
-    const g = G.dataSync() as Float32Array;
+    const g = (await G.data()) as Float32Array; // data(), not dataSync(): webgpu reads asynchronously
     G.dispose();
     applyKernel(g, rows, n, kernel, sqZ, r0, sqX, out, r0 * n);
   }
@@ -140,7 +140,7 @@ const { parentPort, workerData: w } = require('node:worker_threads');
   const { startBackend } = await import(w.backendUrl);
   const { kernelMatrixRows } = await import(w.moduleUrl);
   await startBackend('wasm');
-  kernelMatrixRows(new Float32Array(w.Z), w.m, new Float32Array(w.X), w.n, w.d, w.kernel, new Float32Array(w.out));
+  await kernelMatrixRows(new Float32Array(w.Z), w.m, new Float32Array(w.X), w.n, w.d, w.kernel, new Float32Array(w.out));
   parentPort.postMessage({ done: true });
 })().catch((e) => parentPort.postMessage({ error: e && e.message ? e.message : String(e) }));
 `;
@@ -218,7 +218,7 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
     const rows = Math.min(BLOCK, n - r0);
     const cols = n - r0;
     const G = tf.tidy(() => tf.matMul(tf.tensor2d(X.subarray(r0 * d, (r0 + rows) * d), [rows, d]), tf.slice(Xt, [0, r0], [d, cols]))); // (rows, cols)
-    const g = G.dataSync() as Float32Array;
+    const g = (await G.data()) as Float32Array;
     G.dispose();
     const Kb = new Float32Array(rows * cols);
     applyKernel(g, rows, cols, kernel, sqX, r0, sqX.subarray(r0), Kb, 0);
@@ -238,7 +238,7 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
   let R: tf.Tensor = Y.clone();
   let P: tf.Tensor = Y.clone();
   let rs: tf.Tensor = tf.sum(tf.square(R), 0); // (k)
-  const rs0 = Float64Array.from(rs.dataSync());
+  const rs0 = Float64Array.from(await rs.data());
   let iterations = 0;
   let relativeResidual = 1;
   try {
@@ -251,7 +251,7 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
         const rsNew = tf.sum(tf.square(Rn), 0);
         return [tf.add(A, tf.mul(P, a)), Rn, tf.add(Rn, tf.mul(P, tf.div(rsNew, rs))), rsNew, pKp];
       });
-      const curvature = pKp.dataSync();
+      const curvature = await pKp.data();
       pKp.dispose();
       if (Array.from(curvature).some((v) => !(v > 0))) {
         tf.dispose([A2, R2, P2, rs2]);
@@ -260,13 +260,13 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
       tf.dispose([A, R, P, rs]);
       [A, R, P, rs] = [A2, R2, P2, rs2];
       iterations++;
-      const r2 = rs.dataSync();
+      const r2 = await rs.data();
       relativeResidual = Math.sqrt(Math.max(...Array.from(r2, (v, c) => v / (rs0[c] as number))));
       if (relativeResidual <= tol) break;
     }
-    const alpha = A.dataSync() as Float32Array;
+    const alpha = (await A.data()) as Float32Array;
     const fittedT = tf.tidy(() => tf.argMax(tf.matMul(K, A), 1));
-    const fitted = fittedT.dataSync();
+    const fitted = await fittedT.data();
     fittedT.dispose();
     let wrong = 0;
     for (let i = 0; i < n; i++) if (fitted[i] !== labels[i]) wrong++;
@@ -275,12 +275,12 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
     const solveMs = performance.now() - t0;
     const alphaT = tf.tensor2d(alpha, [n, k]);
     // argmax_c Σ_i k(z, x_i) α_ic for the rows of a test kernel (m, n), in blocks.
-    const classify = (Kz: Float32Array, m: number): Int32Array => {
+    const classify = async (Kz: Float32Array, m: number): Promise<Int32Array> => {
       const out = new Int32Array(m);
       for (let r0 = 0; r0 < m; r0 += BLOCK) {
         const rows = Math.min(BLOCK, m - r0);
         const cT = tf.tidy(() => tf.argMax(tf.matMul(tf.tensor2d(Kz.subarray(r0 * n, (r0 + rows) * n), [rows, n]), alphaT), 1));
-        out.set(cT.dataSync(), r0);
+        out.set(await cT.data(), r0);
         cT.dispose();
       }
       return out;
@@ -288,7 +288,7 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
     let testPredictions: Int32Array | null = null;
     if (testKernel !== null && options.test !== undefined) {
       await testKernel.done;
-      testPredictions = classify(testKernel.out, options.test.m);
+      testPredictions = await classify(testKernel.out, options.test.m);
     }
     return {
       n,
@@ -304,7 +304,7 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
       async predict(Z: Float32Array, m: number): Promise<Int32Array> {
         if (Z.length !== m * d) throw new InputError(`kernel: test points have ${Z.length} values, expected ${m}·${d}`);
         const Kz = new Float32Array(m * n); // (m, n)
-        kernelMatrixRows(Z, m, X, n, d, kernel, Kz);
+        await kernelMatrixRows(Z, m, X, n, d, kernel, Kz);
         return classify(Kz, m);
       },
       dispose(): void {
