@@ -8,6 +8,7 @@ import { startBackend } from '../../src/engine/backend.js';
 import { loadImages, subset, type ImageSet } from '../../src/data/images.js';
 import { buildModel, type ModelId } from '../../src/models/zoo.js';
 import { train } from '../../src/training/trainer.js';
+import { kernelInterpolateFast } from '../../src/implicit/kernel-fast.js';
 
 const available: true | string = await startBackend('webgpu').then(
   () => true as const,
@@ -40,5 +41,20 @@ describe('webgpu backend', () => {
       cpu.forEach((l, i) => expect(Math.abs(gpu[i]! - l) / l).toBeLessThan(1e-3));
       expect(new Set(gpu).size).toBe(3);
     }
+  });
+
+  it.skipIf(available !== true)('kernel interpolation by CG reads everything asynchronously and matches wasm', async () => {
+    const set = subset(loadImages('mnist', 'test'), 120, 2);
+    const run = async (backend: 'wasm' | 'webgpu') => {
+      await startBackend(backend);
+      const f = await kernelInterpolateFast(set.images, set.labels, set.n, 784, { kernel: { kind: 'gaussian', gamma: 0.002 }, tol: 0.01 });
+      f.dispose();
+      return f;
+    };
+    const gpu = await run('webgpu');
+    const cpu = await run('wasm');
+    expect(gpu.trainError).toBe(0);
+    expect(Math.abs(gpu.iterations - cpu.iterations)).toBeLessThanOrEqual(1);
+    expect(gpu.rkhsNorm / cpu.rkhsNorm).toBeCloseTo(1, 2);
   });
 });
