@@ -1,11 +1,11 @@
-import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadImages, subset, type ImageSet } from '../src/data/images.js';
 import { mnistDirectory } from '../src/data/mnist.js';
 import { startBackend, type BackendName } from '../src/engine/backend.js';
 import { buildModel, type ModelId } from '../src/models/zoo.js';
-import { MomentumSgd, crossEntropy } from '../src/training/sgd.js';
+import { MomentumSgd } from '../src/training/sgd.js';
+import { trainingStep } from '../src/training/trainer.js';
 import { epochOrder, gatherBatch, stepsPerEpoch } from '../src/training/batches.js';
 import { FIT_DEFAULTS, fit, type FitConfig } from '../src/training/fit.js';
 import { fitParallel } from '../src/training/parallel.js';
@@ -33,13 +33,7 @@ async function timeEpoch(id: ModelId, set: ImageSet, steps: number): Promise<{ m
     const from = (s % perEpoch) * B;
     const to = Math.min(set.n, from + B);
     gatherBatch(set, order, from, to, x, y);
-    const loss = tf.tidy(() => {
-      const xs = tf.tensor4d(x.subarray(0, (to - from) * h * w * c), [to - from, h, w, c]);
-      const ys = tf.oneHot(tf.tensor1d(y.subarray(0, to - from), 'int32'), 10) as tf.Tensor2D;
-      return sgd.step(() => crossEntropy(model.apply(xs, { training: true }), ys), 0.01);
-    });
-    await loss.data(); // not dataSync(): it throws on webgpu in Node (no OffscreenCanvas)
-    loss.dispose();
+    await trainingStep(model, sgd, x, y, to - from, 0.01, { training: true });
   };
   await step(0);
   await step(1);

@@ -36,9 +36,10 @@ const INPUT_RANDOMIZATIONS = ['shuffled-pixels', 'random-pixels', 'gaussian'] as
 export async function runFigure1(argv: readonly string[], out: Output): Promise<number> {
   const flags = parseFlags(argv, figure1Flags, 'figure1');
   const seed = (flags.seed as number | undefined) ?? freshSeed();
-  const ps = ((flags.ps as string | undefined) ?? '0,0.2,0.4,0.6,0.8,1').split(',').map(Number);
-  if (ps.some((p) => !(p >= 0 && p <= 1))) throw new InputError(`--ps '${String(flags.ps)}': every p must be a number in [0, 1]`);
-  if (!ps.includes(0)) ps.unshift(0); // the reference for "relative time to fit"
+  const given = ((flags.ps as string | undefined) ?? '0,0.2,0.4,0.6,0.8,1').split(',').map(Number);
+  if (given.some((p) => !(p >= 0 && p <= 1))) throw new InputError(`--ps '${String(flags.ps)}': every p must be a number in [0, 1]`);
+  // Ascending, without repeats, and always starting at p = 0: the reference for "relative time to fit".
+  const ps = [...new Set([0, ...given])].sort((a, b) => a - b);
   const threads = (flags.threads as number | undefined) ?? 2;
   if (!(threads >= 1)) throw new InputError(`--threads ${threads}: must be ≥ 1`);
   const outDir = (flags.out as string | undefined) ?? null;

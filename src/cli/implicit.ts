@@ -5,7 +5,7 @@ import { kernelInterpolate, type Kernel } from '../implicit/kernel.js';
 import { BACKENDS, type BackendName } from '../engine/names.js';
 import { minNormSolution, sgdLeastSquares, sgdLimit } from '../implicit/least-squares.js';
 import { Rng, freshSeed } from '../random/rng.js';
-import { randomLabels } from '../randomization/labels.js';
+import { corruptLabels } from '../randomization/images.js';
 import { commonFlags, parseFlags, type FlagSpecs } from './args.js';
 import { formatTable, type Output } from './output.js';
 
@@ -105,7 +105,7 @@ export async function runKernel(argv: readonly string[], out: Output): Promise<n
   const Xtr = scaleMatrix(train.X, 1 / 255);
   const Xte = scaleMatrix(test.X, 1 / 255);
   const run = async (p: number) => {
-    const labels = p === 0 ? Float64Array.from(train.labels) : corrupt(train.labels, p, seed);
+    const labels = Float64Array.from(corruptLabels(train.labels, p, 10, seed).labels); // p = 0 keeps every label
     if (engine !== null) {
       // The test kernel is computed on the second core while this one builds K and solves.
       const t = performance.now();
@@ -163,11 +163,4 @@ export async function runKernel(argv: readonly string[], out: Output): Promise<n
     );
   }
   return 0;
-}
-
-/** Labels with each one replaced by a uniform random class with probability p (seeded, drawn once). */
-function corrupt(labels: Uint8Array, p: number, seed: number): Float64Array {
-  const rng = new Rng(seed).fork(`corrupt-${p}`);
-  const random = randomLabels(labels.length, 10, seed + Math.round(p * 1000));
-  return Float64Array.from(labels, (v, i) => (rng.uniform() < p ? (random[i] as number) : v));
 }

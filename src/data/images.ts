@@ -41,8 +41,8 @@ export function loadImages(data: string, split: 'train' | 'test', options: Image
     case 'mnist': {
       // Standardized with the training split's pixel mean and standard deviation (both splits alike):
       // on [0, 1] pixels MLP 1×512 needed > 200 epochs to fit 1,000 random labels, standardized 65.
-      const { mean, std } = mnistMoments();
       const raw = loadMnist(split);
+      const { mean, std } = mnistMoments(split === 'train' ? raw.images : undefined);
       const images = new Float32Array(raw.images.length);
       for (let i = 0; i < images.length; i++) images[i] = ((raw.images[i] as number) / 255 - mean) / std;
       return { images, labels: raw.labels, n: raw.n, shape: [28, 28, 1], classes: 10 };
@@ -62,10 +62,13 @@ export function loadImages(data: string, split: 'train' | 'test', options: Image
 
 let moments: { mean: number; std: number } | null = null;
 
-/** Mean and standard deviation of MNIST's 60,000 training pixels on the [0, 1] scale (≈ 0.1307, 0.3081). */
-export function mnistMoments(): { mean: number; std: number } {
+/**
+ * Mean and standard deviation of MNIST's 60,000 training pixels on the [0, 1] scale (≈ 0.1307,
+ * 0.3081), computed once; pass the training images when they are already loaded.
+ */
+export function mnistMoments(trainImages?: Uint8Array): { mean: number; std: number } {
   if (moments === null) {
-    const { images } = loadMnist('train');
+    const images = trainImages ?? loadMnist('train').images;
     let sum = 0;
     let sq = 0;
     for (let i = 0; i < images.length; i++) {

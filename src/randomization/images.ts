@@ -57,14 +57,7 @@ export function corruptLabels(labels: Uint8Array, p: number, k: number, seed: nu
 
 /** A seeded permutation of 0 … m−1. */
 export function permutation(m: number, rng: Rng): Int32Array {
-  const p = Int32Array.from({ length: m }, (_, i) => i);
-  for (let i = m - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = p[i] as number;
-    p[i] = p[j] as number;
-    p[j] = t;
-  }
-  return p;
+  return Int32Array.from(rng.shuffle(Array.from({ length: m }, (_, i) => i)));
 }
 
 /** Applies a pixel-position permutation π (over h·w positions, channels kept together) to one image: out[q] = x[π(q)]. */

@@ -33,7 +33,7 @@ function runInWorker(config: FitConfig, fitUrl: string): Promise<FitResult> {
       else {
         // Errors cross the thread boundary as messages: bad input stays an InputError.
         const message = m.error ?? 'worker failed';
-        reject(m.name === 'InputError' || m.name === 'BackendUnavailableError' ? new InputError(message) : new Error(message));
+        reject(m.name === 'InputError' ? new InputError(message) : new Error(message)); // BackendUnavailableError is an InputError
       }
     });
     worker.once('error', reject);

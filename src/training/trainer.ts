@@ -9,7 +9,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { ImageSet } from '../data/images.js';
-import type { Model } from '../models/zoo.js';
+import type { ApplyOptions, Model } from '../models/zoo.js';
 import { cropShifts, epochOrder, gatherBatch, stepsPerEpoch } from './batches.js';
 import { MomentumSgd, crossEntropy, learningRate } from './sgd.js';
 
@@ -151,6 +151,22 @@ function loadCheckpoint(dir: string, model: Model, sgd: MomentumSgd): Checkpoint
   return meta;
 }
 
+/**
+ * One SGD step on the first `count` images of a gathered batch; returns the batch's mean loss.
+ * (Read with `await data()`: dataSync throws on webgpu in Node.)
+ */
+export async function trainingStep(model: Model, sgd: MomentumSgd, x: Float32Array, labels: Int32Array, count: number, lr: number, apply: ApplyOptions): Promise<number> {
+  const [h, w, c] = model.inputShape;
+  const loss = tf.tidy(() => {
+    const xs = tf.tensor4d(x.subarray(0, count * h * w * c), [count, h, w, c]); // (B, h, w, c)
+    const ys = tf.oneHot(tf.tensor1d(labels.subarray(0, count), 'int32'), model.classes) as tf.Tensor2D; // (B, k)
+    return sgd.step(() => crossEntropy(model.apply(xs, apply), ys), lr);
+  });
+  const value = (await loss.data())[0] as number;
+  loss.dispose();
+  return value;
+}
+
 const CSV_HEADER = 'epoch,steps,loss,train_accuracy,lr,ms\n';
 
 /**
@@ -208,13 +224,7 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
         gatherBatch(trainSet, order, from, to, xBuf, yBuf, shift);
         lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
         const stepSeed = (options.seed * 1_000_003 + steps) >>> 0;
-        const loss = tf.tidy(() => {
-          const x = tf.tensor4d(xBuf.subarray(0, (to - from) * size), [to - from, h, w, c]);
-          const y = tf.oneHot(tf.tensor1d(yBuf.subarray(0, to - from), 'int32'), model.classes) as tf.Tensor2D;
-          return sgd.step(() => crossEntropy(model.apply(x, { training: true, dropout: options.dropout, seed: stepSeed }), y), lr);
-        });
-        lossSum += (await loss.data())[0] as number;
-        loss.dispose();
+        lossSum += await trainingStep(model, sgd, xBuf, yBuf, to - from, lr, { training: true, dropout: options.dropout, seed: stepSeed });
         taken++;
         steps++;
         hooks.onStep?.(s + 1, perEpoch, epoch + 1);

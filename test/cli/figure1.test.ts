@@ -9,7 +9,7 @@ import { fitParallel } from '../../src/training/parallel.js';
 describe('rethink figure1', () => {
   test('every randomization is fitted; test error is near chance for random labels and low for true labels; files are written', async () => {
     const out = mkdtempSync(join(tmpdir(), 'rethink-fig1-'));
-    const r = await runJson(['figure1', '--n', '200', '--test-n', '500', '--ps', '0,1', '--epochs', '120', '--backend', 'wasm', '--threads', '2', '--seed', '2', '--out', out]);
+    const r = await runJson(['figure1', '--n', '200', '--test-n', '500', '--ps', '1,0,1', '--epochs', '120', '--backend', 'wasm', '--threads', '2', '--seed', '2', '--out', out]);
     const runs = r.runs as { run: string; trainAccuracy: number; testError: number; relativeTimeToFit: number | null; lossCurve: [number, number][] }[];
     expect(runs.map((x) => x.run)).toEqual(['p=0', 'p=1', 'shuffled-pixels', 'random-pixels', 'gaussian']);
     for (const x of runs) expect(x.trainAccuracy).toBe(1);

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { startBackend } from '../../src/engine/backend.js';
 import { loadImages, subset, type ImageSet } from '../../src/data/images.js';
-import { buildModel, type ModelId } from '../../src/models/zoo.js';
-import { train } from '../../src/training/trainer.js';
+import type { ModelId } from '../../src/models/zoo.js';
 import { kernelInterpolateFast } from '../../src/implicit/kernel-fast.js';
+import { centreCrop, lossesOn } from '../helpers/training.js';
 
 const available: true | string = await startBackend('webgpu').then(
   () => true as const,
@@ -22,22 +22,12 @@ describe('webgpu backend', () => {
   });
   if (available !== true && !required) console.warn(`webgpu test skipped here: ${available}`);
 
-  async function losses(backend: 'cpu' | 'webgpu', id: ModelId, set: ImageSet): Promise<number[]> {
-    const info = await startBackend(backend);
-    expect(info.name).toBe(backend);
-    const m = buildModel(id, set.shape, { seed: 4 });
-    const r = await train(m, set, { lr: 0.01, momentum: 0.9, batchSize: 8, decay: 0.95, decaySteps: 391, weightDecay: 0, dropout: 0, cropPad: 0, epochs: 3, maxSteps: null, stopWhenFitted: false, seed: 5 }, null, false);
-    m.dispose();
-    return r.history.map((h) => h.loss);
-  }
-
   it.skipIf(available !== true)('MLP 1×512 and a small conv net train to the same losses as on cpu', async () => {
     const mnist = subset(loadImages('mnist', 'test'), 8, 1);
-    const side = 8;
-    const small: ImageSet = { ...mnist, shape: [side, side, 1], images: new Float32Array(8 * side * side).map((_, q) => mnist.images[Math.floor(q / 64) * 784 + (10 + Math.floor((q % 64) / side)) * 28 + 10 + (q % side)]!) };
+    const small = centreCrop(mnist, 8);
     for (const [id, set] of [['mlp-1x512', mnist], ['small-alexnet', small]] as [ModelId, ImageSet][]) {
-      const cpu = await losses('cpu', id, set);
-      const gpu = await losses('webgpu', id, set);
+      const cpu = await lossesOn('cpu', id, set);
+      const gpu = await lossesOn('webgpu', id, set);
       cpu.forEach((l, i) => expect(Math.abs(gpu[i]! - l) / l).toBeLessThan(1e-3));
       expect(new Set(gpu).size).toBe(3);
     }

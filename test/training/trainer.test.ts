@@ -12,13 +12,10 @@ import { startBackend } from '../../src/engine/backend.js';
 import { loadImages, subset, syntheticImages, type ImageSet } from '../../src/data/images.js';
 import { buildModel, type ModelId } from '../../src/models/zoo.js';
 import { randomize } from '../../src/randomization/images.js';
-import { train, type TrainOptions } from '../../src/training/trainer.js';
+import { train } from '../../src/training/trainer.js';
 import { FIT_DEFAULTS, fit } from '../../src/training/fit.js';
+import { lossesOn, options, tiny } from '../helpers/training.js';
 
-const options = (o: Partial<TrainOptions> = {}): TrainOptions => ({
-  lr: 0.01, momentum: 0.9, batchSize: 32, decay: 0.95, decaySteps: 391, weightDecay: 0, dropout: 0, cropPad: 0,
-  epochs: 3, maxSteps: null, stopWhenFitted: false, seed: 5, ...o,
-});
 
 let small: ImageSet;
 beforeAll(async () => {
@@ -26,14 +23,6 @@ beforeAll(async () => {
   const s = syntheticImages(96, 3);
   small = randomize(s, s, 'random-labels', undefined, 3).train;
 });
-
-/** n random-labelled synthetic images cropped to side × side × 1 (small enough for the conv nets on 2 cores). */
-function tiny(n: number, side: number): ImageSet {
-  const s = syntheticImages(n, 11);
-  const images = new Float32Array(n * side * side);
-  for (let i = 0; i < n; i++) for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) images[(i * side + y) * side + x] = s.images[i * 784 + (y + 10) * 28 + x + 10]!;
-  return randomize({ ...s, images, shape: [side, side, 1] }, s, 'random-labels', undefined, 11).train;
-}
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'rethink-train-'));
@@ -128,13 +117,6 @@ describe('trainer', () => {
 });
 
 describe('training on wasm matches the cpu backend', () => {
-  async function losses(backend: 'cpu' | 'wasm', id: ModelId, set: ImageSet, lr: number): Promise<number[]> {
-    await startBackend(backend);
-    const m = buildModel(id, set.shape, { seed: 4 });
-    const r = await train(m, set, options({ epochs: 3, batchSize: 8, lr }), null, false);
-    m.dispose();
-    return r.history.map((h) => h.loss);
-  }
   const mnist = (): ImageSet => {
     const full = loadImages('mnist', 'test');
     return subset(full, 8, 1);
@@ -150,8 +132,8 @@ describe('training on wasm matches the cpu backend', () => {
   ];
   it.each(cases)('%s: three steps give the same losses (relative 1e-4)', async (id, data, lr) => {
     const set = data();
-    const cpu = await losses('cpu', id, set, lr);
-    const wasm = await losses('wasm', id, set, lr);
+    const cpu = await lossesOn('cpu', id, set, lr);
+    const wasm = await lossesOn('wasm', id, set, lr);
     cpu.forEach((l, i) => expect(Math.abs(wasm[i]! - l) / l).toBeLessThan(1e-4));
     expect(new Set(cpu).size).toBe(3); // the weights did change between steps
   });
