@@ -192,9 +192,18 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
   for (let t = 0; t < X.length; t++) if (!Number.isFinite(X[t] as number)) throw new InputError(`kernel: X[${Math.floor(t / d)}][${t % d}] is ${X[t]}; the data must be finite`);
   const budget = options.memoryBudget ?? 0.7 * freemem();
   const peakBytes = fastKernelBytes(n, d) + (options.test === undefined ? 0 : 4 * options.test.m * n + 4 * (options.test.m + n) * d + 3 * 4 * BLOCK * n);
-  if (peakBytes > budget || 4 * n * n > ENGINE_HEAP_LIMIT) {
-    const fits = Math.min(largestFastN(budget, d), Math.floor(Math.sqrt(ENGINE_HEAP_LIMIT / 4)));
-    throw new InputError(`kernel: n = ${n} needs ${(peakBytes / 2 ** 30).toFixed(2)} GiB (float32 K twice) but ${(budget / 2 ** 30).toFixed(2)} GiB are available; the largest n that fits is ${fits}`);
+  const heapN = Math.floor(Math.sqrt(ENGINE_HEAP_LIMIT / 4));
+  if (4 * n * n > ENGINE_HEAP_LIMIT) {
+    throw new InputError(
+      `kernel: n = ${n} needs a float32 K of ${((4 * n * n) / 2 ** 30).toFixed(2)} GiB, more than the ${(ENGINE_HEAP_LIMIT / 2 ** 30).toFixed(0)} GiB a WebAssembly heap can address; ` +
+        `the largest n this solver takes is ${Math.min(heapN, largestFastN(budget, d))}`,
+    );
+  }
+  if (peakBytes > budget) {
+    throw new InputError(
+      `kernel: n = ${n} needs ${(peakBytes / 2 ** 30).toFixed(2)} GiB of memory (K twice, the test kernel and blocks) but only ${(budget / 2 ** 30).toFixed(2)} GiB are free (70% of the free RAM); ` +
+        `the largest n that fits is ${Math.min(heapN, largestFastN(budget, d))}`,
+    );
   }
   let k = 0;
   for (let i = 0; i < n; i++) {
