@@ -1,3 +1,4 @@
+import { DECIMAL } from '../data/decimal.js';
 import { InputError } from '../errors.js';
 
 interface FlagBase {
@@ -77,7 +78,6 @@ export interface NoteSink {
   info(message: string): void;
 }
 
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Parses `--name value`, `--name=value` and boolean `--name` (`-h` is `--help`). Unknown flags,

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync as writeFile } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, InterruptedError } from '../errors.js';
+import { parseDecimal } from '../data/decimal.js';
 import { freshSeed } from '../random/rng.js';
 import { lineChart } from '../report/svg.js';
 import { FIT_DEFAULTS } from '../training/defaults.js';
@@ -20,7 +21,8 @@ const FIGURE_FILES = ['figure1.csv', 'figure1a.svg', 'figure1bc.svg'];
 export function parsePs(raw: string): number[] {
   const parts = raw.split(',').map((t) => t.trim());
   for (const t of parts) {
-    if (!/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) || !(Number(t) <= 1)) {
+    const p = parseDecimal(t);
+    if (p === null || p < 0 || p > 1) {
       throw new InputError(`--ps '${raw}': '${t}' is not a corruption level in [0, 1]; give comma-separated numbers, e.g. 0,0.5,1`);
     }
   }

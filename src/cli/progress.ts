@@ -8,7 +8,7 @@ import type { Progress } from '../training/trainer.js';
 export function progressDisplay(stream: NodeJS.WriteStream = process.stderr, now: () => number = () => performance.now()): { update(p: Progress): void; clear(): void } {
   const tty = stream.isTTY === true;
   const start = now();
-  let last = -Infinity;
+  let last = tty ? -Infinity : start; // a log gets its first line after 30 s, not at once
   let shown = false;
   return {
     update(p: Progress): void {

@@ -56,6 +56,9 @@ export class BackendUnavailableError extends InputError {
  * const { name } = await startBackend('auto'); // 'wasm' here, 'tensorflow' where tfjs-node installs
  */
 export async function startBackend(name: BackendName): Promise<BackendInfo> {
+  // Production mode: no console banners (tfjs's cpu backend advertises tfjs-node on first use; the
+  // backend in use is reported with every result instead).
+  tf.env().set('PROD', true);
   if (!(BACKENDS as readonly string[]).includes(name)) {
     throw new InputError(`unknown backend '${String(name)}': valid backends are ${BACKENDS.join(', ')}`);
   }
@@ -113,7 +116,8 @@ export class WasmHeapExhaustedError extends InputError {
 /**
  * tfjs-backend-wasm 4.22 does not check `malloc`: when the 4 GiB heap is full it gets address 0,
  * registers the tensor there and the next kernel overwrites the heap's start ("memory access out of
- * bounds", or silently wrong numbers); a request of 4 GiB or more wraps around as a 32-bit size. This wraps the module's `_malloc` so that a failed allocation
+ * bounds", or silently wrong numbers); a request of 4 GiB or more wraps around as a 32-bit size, and
+ * one above 2 GiB can get a block that ends past the heap. This wraps the module's `_malloc` so that a failed allocation
  * throws {@link WasmHeapExhaustedError} before anything is written.
  */
 function guardWasmHeap(backend: { wasm: WasmModule }): void {
@@ -126,8 +130,14 @@ function guardWasmHeap(backend: { wasm: WasmModule }): void {
   wasm._malloc = (bytes: number): number => {
     // A request of 4 GiB or more would wrap around as a 32-bit size and "succeed" with a small block.
     if (bytes >= 2 ** 32) throw new WasmHeapExhaustedError(bytes, wasm.HEAPU8.length);
-    const pointer = malloc(bytes);
+    const pointer = malloc(bytes) >>> 0;
     if (pointer === 0 && bytes > 0) throw new WasmHeapExhaustedError(bytes, wasm.HEAPU8.length);
+    // Emscripten's sbrk takes a signed 32-bit increment: a request above 2 GiB can come back as a
+    // block that runs past the end of memory (measured). Such a block is refused (and not freed:
+    // freeing it would make the allocator read past the end of memory).
+    if (pointer + bytes > wasm.HEAPU8.length) {
+      throw new WasmHeapExhaustedError(bytes, wasm.HEAPU8.length);
+    }
     return pointer;
   };
   wasm.rethinkHeapGuard = true;

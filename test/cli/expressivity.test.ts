@@ -76,7 +76,7 @@ describe('the rethink binary', () => {
     writeFileSync(csv, '1,2,0\n3,4,1\n1,2,1\n');
     const cases: [string[], RegExp][] = [
       [['expressivity', '--data', csv], /rows 1 and 3 \(1-based\) are the same point with different labels/],
-      [['expressivity', '--data', join(tmp, 'missing.csv')], /cannot read CSV file .*missing.csv: ENOENT/],
+      [['expressivity', '--data', join(tmp, 'missing.csv')], /cannot read CSV file .*missing.csv: no such file \(ENOENT\)/],
       [['expressivity', '--frobnicate'], /unknown flag --frobnicate; valid flags: --data/],
       [['expressivity', '--randomization', 'maybe'], /--randomization 'maybe' is not one of true-labels, corrupt-labels, random-labels/],
       [['expressivity', '--n', 'ten'], /--n must be a positive integer or all written in decimal, got 'ten'/],

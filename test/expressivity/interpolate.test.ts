@@ -59,7 +59,7 @@ describe('interpolate refuses what it cannot do correctly', () => {
     expect(() => interpolate(X, [0, 1])).toThrow(/collide; the points are too close for float64/);
   });
   test('identical points: merged with equal labels, refused with different labels or under duplicates: error', () => {
-    expect(() => interpolate([[1], [1]], [3, 3], { duplicates: 'error' })).toThrow(/rows 0, 1 are the same point/);
+    expect(() => interpolate([[1], [1]], [3, 3], { duplicates: 'error' })).toThrow(/rows 1, 2 \(1-based\) are the same point/);
     const net = interpolate([[1], [2], [1]], [3, 4, 3]);
     expect(net.merged).toEqual([{ kept: 0, dropped: [2] }]);
     expect(net.n).toBe(2);
