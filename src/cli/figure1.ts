@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync as writeFile } from 'node:fs';
+import { existsSync, writeFileSync as writeFile } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, InterruptedError } from '../errors.js';
 import { parseDecimal } from '../data/decimal.js';
@@ -72,10 +72,10 @@ export async function runFigure1(flags: Flags<typeof figure1Flags>, out: Output)
     }
     // --resume: a run with a checkpoint continues (a finished one is only re-read), one without starts (force).
     runs.forEach((r) => Object.assign(r.config, { resume: flags.resume === true, force: true }));
+    const { fileError, makeDirectory } = await import('../training/run-store.js');
     try {
-      mkdirSync(outDir, { recursive: true });
+      makeDirectory(outDir);
     } catch (err) {
-      const { fileError } = await import('../training/run-store.js');
       throw fileError(err, 'create', outDir);
     }
   } else {

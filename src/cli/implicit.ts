@@ -89,6 +89,7 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
   out.info(`seed: ${seed}`);
   // tfjs loads only when the engine is used.
   const engine = solver === 'cg' ? await import('../implicit/kernel-fast.js') : null;
+  engine?.checkFastKernelPlan(n, 784, testN); // refuse a solve that cannot fit before loading anything
   const backend = solver === 'cg' ? (await (await import('../engine/backend.js')).startBackend(flags.backend ?? 'auto')).name : null;
   const train = mnistMatrix('train', n, seed);
   const test = mnistMatrix('test', testN, seed);

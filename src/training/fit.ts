@@ -119,6 +119,7 @@ export function readRunConfig(dir: string): Partial<FitConfig> | null {
 function openStore(config: FitConfig): { store: RunStore | null; resume: boolean } {
   if (config.out === null) return { store: null, resume: false };
   const store = new DirectoryRunStore(config.out);
+  store.ensure(); // an --out that cannot be created fails now, before any work
   const state = store.state();
   const force = config.force === true;
   if (config.resume) {

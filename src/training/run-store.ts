@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 
 /** One epoch of history (a partial last epoch under a step budget counts as one). */
@@ -160,6 +160,27 @@ export function fileError(err: unknown, action: string, path: string): InputErro
   return new InputError(`cannot ${action} ${path}: ${code !== undefined ? (why[code] ?? code) : String(err)}`);
 }
 
+/**
+ * `mkdir -p`, one level at a time. (Node's own recursive mkdir loops forever on some paths, e.g.
+ * under /proc, where mkdir answers ENOENT although the parent exists.)
+ *
+ * @throws the first error other than "exists already"
+ */
+export function makeDirectory(path: string): void {
+  const absolute = resolve(path);
+  const parts = absolute.split(sep).filter((p) => p !== '');
+  let current = absolute.startsWith(sep) ? sep : '';
+  for (const part of parts) {
+    current = join(current, part);
+    try {
+      mkdirSync(current);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (!statSync(current).isDirectory()) throw Object.assign(new Error(`${current} is a file`), { code: 'ENOTDIR' });
+    }
+  }
+}
+
 const RUN_FILES = ['config.json', 'metrics.csv', 'checkpoint.bin', 'checkpoint.prev.bin', 'summary.json'];
 
 /**
@@ -183,7 +204,7 @@ export class DirectoryRunStore implements RunStore {
       throw new InputError(`--out ${this.location} is a file, not a directory; choose another --out`);
     }
     try {
-      mkdirSync(this.location, { recursive: true });
+      makeDirectory(this.location);
     } catch (err) {
       throw fileError(err, 'create the run directory', this.location);
     }

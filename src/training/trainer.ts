@@ -209,6 +209,9 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
       let taken = 0;
       let lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
       for (let s = 0; s < perEpoch && (options.maxSteps === null || steps < options.maxSteps); s++) {
+        // A turn of the event loop, so that a signal (delivered as an event) can abort between steps:
+        // the step itself only awaits already-resolved promises on the CPU backends.
+        if (hooks.signal !== undefined) await new Promise((resolve) => setImmediate(resolve));
         if (hooks.signal?.aborted === true) throw new InterruptedError(epoch);
         const from = s * B;
         const to = Math.min(trainSet.n, from + B);

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackend } from '../../src/engine/backend.js';
 import { loadImages, subset, syntheticImages, type ImageSet } from '../../src/data/images.js';
-import { buildModel, type ModelId } from '../../src/models/zoo.js';
+import { MODEL_IDS, buildModel, type ModelId } from '../../src/models/zoo.js';
+import { Rng } from '../../src/random/rng.js';
 import { randomize } from '../../src/randomization/images.js';
 import { train } from '../../src/training/trainer.js';
 import { DirectoryRunStore } from '../../src/training/run-store.js';
@@ -114,6 +115,31 @@ describe('trainer', () => {
     m.dispose();
     expect(r.steps).toBe(7);
     expect(r.history.map((h) => h.steps)).toEqual([3, 6, 7]);
+  });
+});
+
+describe('the paper\'s models at their real size', () => {
+  // 28×28×3 inputs (cropped CIFAR-10) at the paper's batch size 128, on wasm. Before the conv units
+  // became single ops, small Inception with BatchNorm exhausted the 4 GiB wasm heap here.
+  const batch: ImageSet = (() => {
+    const rng = new Rng(12);
+    return { images: Float32Array.from({ length: 128 * 28 * 28 * 3 }, () => rng.gaussian()), labels: Uint8Array.from({ length: 128 }, (_, i) => i % 10), n: 128, shape: [28, 28, 3], classes: 10 };
+  })();
+  it.each(MODEL_IDS.map((id) => [id]))('%s takes one SGD step of batch 128 on 28×28×3, reporting progress within the step', async (id) => {
+    await startBackend('wasm');
+    const m = buildModel(id, [28, 28, 3], { seed: 2 });
+    const before = Float32Array.from(m.store.params[0]!.variable.dataSync());
+    const fractions: number[] = [];
+    const r = await train(m, batch, options({ epochs: 1, maxSteps: 1, batchSize: 128 }), null, false, { onProgress: (p) => fractions.push(p.stepFraction) });
+    expect(r.steps).toBe(1);
+    expect(Number.isFinite(r.history[0]!.loss)).toBe(true);
+    expect(Array.from(m.store.params[0]!.variable.dataSync())).not.toEqual(Array.from(before)); // the step changed the weights
+    const within = fractions.filter((f) => f > 0);
+    // Conv nets: every conv unit reports its forward and backward pass (2 per unit); MLPs: the step only.
+    expect(within.length).toBe(2 * m.units);
+    expect(within).toEqual([...within].sort((a, b) => a - b));
+    expect(fractions.at(-1)).toBe(0); // and the step's end
+    m.dispose();
   });
 });
 
