@@ -65,7 +65,8 @@ export async function main(argv: readonly string[], out: Output = processOutput)
   } catch (err) {
     if (debug) out.error(`${(err as Error).stack ?? String(err)}`);
     if (err instanceof InputError) {
-      out.error(`rethink ${name}: error: ${err.message}`);
+      // Library messages may start with their own context ("kernel: …"): under `rethink kernel` it is said once.
+      out.error(`rethink ${name}: error: ${err.message.startsWith(`${name}: `) ? err.message.slice(name.length + 2) : err.message}`);
       return 2;
     }
     out.error(`rethink ${name}: internal error: ${(err as Error).message ?? String(err)} (rerun with --debug for the stack)`);
