@@ -14,5 +14,6 @@
 export { conjecture, isConjecture, DEFAULT_RUNS, type Conjecture, type ConjectureSpec, type Expected } from './conjecture.js';
 export { search, type SearchOptions } from './search.js';
 export { matchesExpected, type SearchResult, type Refuted, type Survived, type SearchError, type Phase, type Coverage } from './result.js';
+export { BUILTIN_CONJECTURES, builtinConjecture } from './builtins/index.js';
 export { pointsTable, table, showValue, toJsonSafe } from './format.js';
 export { DEFAULT_STORE } from './store.js';

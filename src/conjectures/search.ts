@@ -52,6 +52,10 @@ class Tally<T> {
   ms(): number {
     return Math.round(performance.now() - this.t0);
   }
+  /** Milliseconds to 0.01 ms (times to a first failure are often below one). */
+  preciseMs(): number {
+    return Math.round(100 * (performance.now() - this.t0)) / 100;
+  }
 }
 
 /**
@@ -191,7 +195,7 @@ async function runSearch<T>(c: Conjecture<T>, seed: number, total: number, targe
     tally.evals++;
     tally.coverage.add(input);
     if (ev.kind === 'fails') {
-      tally.firstFailure = { run: tally.evals, ms: tally.ms() };
+      tally.firstFailure = { run: tally.evals, ms: tally.preciseMs() };
       return false;
     }
     if (targeting) {
@@ -228,7 +232,7 @@ async function runSearch<T>(c: Conjecture<T>, seed: number, total: number, targe
     tally.evals++;
     tally.coverage.add(input);
     if (ev.kind === 'fails') {
-      tally.firstFailure = { run: tally.evals, ms: tally.ms() };
+      tally.firstFailure = { run: tally.evals, ms: tally.preciseMs() };
       return { kind: 'fails' };
     }
     const score = await scoreOf(c, input);
