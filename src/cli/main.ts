@@ -6,6 +6,7 @@ import { figure1Flags, runFigure1 } from './figure1.js';
 import { fitFlags, modelsFlags, runFit, runModels } from './fit.js';
 import { kernelFlags, runKernel, runSgdMinNorm, sgdMinNormFlags } from './implicit.js';
 import { rademacherFlags, runRademacher } from './rademacher.js';
+import { runSearch, searchFlags } from './search.js';
 import { processOutput, type Output } from './output.js';
 
 interface Command {
@@ -54,6 +55,11 @@ const commands: Readonly<Record<string, Command>> = {
     summary: 'minimum-norm kernel interpolation on MNIST: test error, RKHS norm (--compare-norms: true vs random labels)',
     flags: kernelFlags,
     run: runKernel,
+  },
+  search: {
+    summary: 'counterexample search: built-in conjectures about generalization (--list, --all) or your own file, shrunk, stored and replayable',
+    flags: searchFlags,
+    run: runSearch,
   },
 };
 

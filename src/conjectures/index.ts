@@ -17,3 +17,5 @@ export { matchesExpected, type SearchResult, type Refuted, type Survived, type S
 export { BUILTIN_CONJECTURES, builtinConjecture } from './builtins/index.js';
 export { pointsTable, table, showValue, toJsonSafe } from './format.js';
 export { DEFAULT_STORE } from './store.js';
+export { loadConjecture } from './load.js';
+export { formatReport, reportJson } from './report.js';
