@@ -128,7 +128,12 @@ export function integerGrid(constraints: IntegerGridConstraints = {}): fc.Arbitr
   return pointsWithMinGap({ minN, maxN, d, minGap: 1, maxAbs: M });
 }
 
-/** Distinct 1-D integer points in [−20, 20] (n ≤ maxN), or with repeats allowed when `repeats`. */
+/**
+ * 1-D integer points in [−20, 20], 1 ≤ n ≤ maxN: distinct, or with repeats allowed when `repeats`.
+ *
+ * @example
+ * fc.sample(linePoints(4), 1); // [[3, -7, 0]]
+ */
 export function linePoints(maxN = 10, repeats = false): fc.Arbitrary<number[]> {
   const pt = fc.integer({ min: -20, max: 20 });
   return repeats ? fc.array(pt, { minLength: 1, maxLength: maxN }) : fc.uniqueArray(pt, { minLength: 1, maxLength: maxN });

@@ -37,6 +37,9 @@ export function integerSample(maxN = 12, maxD = 5): fc.Arbitrary<Sample<number>>
 /**
  * Distinct real (float64) points with real labels, including near-duplicates: some points are
  * copies of others moved by a relative 2^−30 in one coordinate.
+ *
+ * @example
+ * fc.sample(realSample(3, 2), 1); // [{ n: 2, d: 2, X: [[12.5, -0.25], [12.5, -0.2500000002]], y: [3.1, -7] }]
  */
 export function realSample(maxN = 10, maxD = 4): fc.Arbitrary<Sample<number>> {
   // Values below 1e−12 in magnitude become 0: points that differ only in subnormal digits cannot be
@@ -73,7 +76,12 @@ export function realSample(maxN = 10, maxD = 4): fc.Arbitrary<Sample<number>> {
     );
 }
 
-/** Distinct points with rational coordinates and labels given as `p/q` strings (exact inputs). */
+/**
+ * Distinct points with rational coordinates and labels given as `p/q` strings (exact inputs).
+ *
+ * @example
+ * fc.sample(rationalSample(2, 1), 1); // [{ n: 2, d: 1, X: [['1/3'], ['-2/1']], y: ['5/7', '0/1'] }]
+ */
 export function rationalSample(maxN = 8, maxD = 3): fc.Arbitrary<Sample<string>> {
   const rational = fc.tuple(fc.integer({ min: -20, max: 20 }), fc.integer({ min: 1, max: 7 })).map(([p, q]) => `${p}/${q}`);
   return fc

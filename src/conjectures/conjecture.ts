@@ -88,7 +88,12 @@ export function conjecture<T>(spec: ConjectureSpec<T>): Conjecture<T> {
   return Object.freeze({ ...spec, kind: CONJECTURE_KIND, expected, numRuns });
 }
 
-/** Whether a value (for instance a file's default export) is a conjecture made by {@link conjecture}. */
+/**
+ * Whether a value (for instance a file's default export) is a conjecture made by {@link conjecture}.
+ *
+ * @example
+ * isConjecture((await import('./my-claim.js')).default); // true for `export default conjecture({...})`
+ */
 export function isConjecture(value: unknown): value is Conjecture {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === CONJECTURE_KIND;
 }

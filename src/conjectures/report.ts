@@ -31,6 +31,10 @@ export function verdictLine(r: SearchResult): string {
 /**
  * A search's outcome for a terminal: statement, source, verdict, the shrunk counterexample in
  * readable form and the command that replays it — or, for a survival, what the runs covered.
+ *
+ * @example
+ * const c = builtinConjecture('weight-bound')!;
+ * console.log(formatReport(c, await search(c, { seed: 1 }))); // … counterexample: (a table) … replay: rethink search weight-bound --seed 1 --path …
  */
 export function formatReport<T>(c: Conjecture<T>, r: SearchResult<T>): string {
   const lines = [`${c.name}: ${c.statement}`];
@@ -54,6 +58,9 @@ export function formatReport<T>(c: Conjecture<T>, r: SearchResult<T>): string {
 /**
  * The machine-readable outcome: `name`, `verdict`, `expected`, `counterexample` (JSON-safe; null
  * unless refuted), `seed`, `path`, `runs`, `phase`, `ms`, and more per verdict.
+ *
+ * @example
+ * JSON.stringify(reportJson(await search(c, { seed: 1 }))); // what `rethink search … --json` prints
  */
 export function reportJson(r: SearchResult): Record<string, unknown> {
   const base = {

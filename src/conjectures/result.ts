@@ -79,7 +79,12 @@ export interface Coverage {
   readonly labels: readonly { readonly label: string; readonly runs: number }[];
 }
 
-/** Whether an outcome is what the conjecture's `expected` says (`holds` ⇔ survived, `refuted` ⇔ refuted). */
+/**
+ * Whether an outcome is what the conjecture's `expected` says (`holds` ⇔ survived, `refuted` ⇔ refuted).
+ *
+ * @example
+ * matchesExpected(await search(builtinConjecture('weight-bound')!)); // true: it is expected to be refuted
+ */
 export function matchesExpected(result: SearchResult): boolean {
   return result.verdict === (result.expected === 'holds' ? 'survived' : 'refuted');
 }

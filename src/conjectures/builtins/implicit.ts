@@ -29,6 +29,8 @@ type Problem = { X: number[][]; y: number[]; w0: number[] };
 
 const norm = (v: ArrayLike<number>) => Math.hypot(...Array.from(v));
 const distance = (a: ArrayLike<number>, b: ArrayLike<number>) => norm(Array.from(a, (v, j) => v - (b[j] as number)));
+/** ‖w − target‖ − 1e−6·(1 + ‖target‖): at most 0 when w is the target up to the tolerance. */
+const beyondTolerance = (w: ArrayLike<number>, target: ArrayLike<number>) => distance(w, target) - 1e-6 * (1 + norm(target));
 
 /** SGD from w₀ until ‖Xw − y‖ ≤ 1e−12‖y‖; rejects (fc.pre) rank-deficient X or a run that did not converge. */
 function sgdFrom({ X, y, w0 }: Problem): Float64Array {
@@ -62,16 +64,8 @@ export const sgdToPseudoinverse = conjecture({
   expected: 'refuted',
   numRuns: 100,
   arbitrary: underdetermined,
-  predicate: (p) => {
-    const w = sgdFrom(p);
-    const star = minNormSolution(p.X, p.y);
-    return distance(w, star) <= 1e-6 * (1 + norm(star));
-  },
-  score: (p) => {
-    const w = sgdFrom(p);
-    const star = minNormSolution(p.X, p.y);
-    return distance(w, star) - 1e-6 * (1 + norm(star));
-  },
+  predicate: (p) => beyondTolerance(sgdFrom(p), minNormSolution(p.X, p.y)) <= 0,
+  score: (p) => beyondTolerance(sgdFrom(p), minNormSolution(p.X, p.y)),
   show: (p) => {
     const w = sgdLeastSquares(p.X, p.y, { w0: p.w0, seed: 1, epochs: 20000, tol: 1e-12 }).w;
     return showProblem(p, { w0: p.w0, 'w_SGD': w, 'X⁺y': minNormSolution(p.X, p.y) });
@@ -86,11 +80,7 @@ export const sgdLimit = conjecture({
   expected: 'holds',
   numRuns: 100,
   arbitrary: underdetermined,
-  predicate: (p) => {
-    const w = sgdFrom(p);
-    const limit = predictedLimit(p).map((v) => Number(v.valueOf()));
-    return distance(w, limit) <= 1e-6 * (1 + norm(limit));
-  },
+  predicate: (p) => beyondTolerance(sgdFrom(p), predictedLimit(p).map((v) => Number(v.valueOf()))) <= 0,
   classify: ({ X }) => `n = ${X.length}, d = ${X[0]!.length}`,
 });
 

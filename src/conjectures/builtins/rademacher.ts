@@ -40,6 +40,11 @@ function showClass(P: number[][], sigma: number[], extra: Record<string, number[
 }
 
 const abs = (t: number) => Math.abs(t);
+
+/** sup Σσ|h| − sup Σσh at one σ: positive where contraction fails for this σ. */
+function contractionExcess({ P, sigma }: { P: number[][]; sigma: number[] }): number {
+  return supAt(P.map((h) => h.map(abs)), sigma) - supAt(P, sigma);
+}
 const ramp = (t: number) => Math.max(t, 0) - 2 * Math.max(t - 1, 0);
 
 /** Talagrand's contraction, per sign vector: false. */
@@ -50,14 +55,20 @@ export const contractionPerSigma = conjecture({
   expected: 'refuted',
   numRuns: 200,
   arbitrary: classAndSigma,
-  predicate: ({ P, sigma }) => supAt(P.map((h) => h.map(abs)), sigma) <= supAt(P, sigma),
-  score: ({ P, sigma }) => supAt(P.map((h) => h.map(abs)), sigma) - supAt(P, sigma),
+  predicate: (s) => contractionExcess(s) <= 0,
+  score: contractionExcess,
   show: ({ P, sigma }) => `${showClass(P, sigma)}\nsup Σσ|h| = ${supAt(P.map((h) => h.map(abs)), sigma)} > sup Σσh = ${supAt(P, sigma)}`,
 });
 
 /** The exact value E_σ sup_h (1/n) Σ σ_i h(x_i) (all 2^n sign vectors). */
 function exactRademacher(P: number[][]): Fraction {
   return exhaustiveRademacher(finiteClass(P)).exact as Fraction;
+}
+
+/** R̂(φ∘F) − ρ·R̂(F) for φ = ρ·ψ, exactly. */
+function expectedContractionExcess({ cls, psi, rho }: { cls: { P: number[][] }; psi: 'abs' | 'ramp'; rho: number }): Fraction {
+  const f = psi === 'abs' ? abs : ramp;
+  return exactRademacher(cls.P.map((h) => h.map((v) => rho * f(v)))).sub(exactRademacher(cls.P).mul(rho));
 }
 
 /** Talagrand's contraction in expectation: holds, decided exactly. */
@@ -68,14 +79,8 @@ export const contractionInExpectation = conjecture({
   expected: 'holds',
   numRuns: 100,
   arbitrary: fc.record({ cls: finiteClassPredictions(6, 4), psi: fc.constantFrom('abs' as const, 'ramp' as const), rho: fc.integer({ min: 1, max: 3 }) }),
-  predicate: ({ cls, psi, rho }) => {
-    const f = psi === 'abs' ? abs : ramp;
-    return exactRademacher(cls.P.map((h) => h.map((v) => rho * f(v)))).compare(exactRademacher(cls.P).mul(rho)) <= 0;
-  },
-  score: ({ cls, psi, rho }) => {
-    const f = psi === 'abs' ? abs : ramp;
-    return Number(exactRademacher(cls.P.map((h) => h.map((v) => rho * f(v)))).sub(exactRademacher(cls.P).mul(rho)).valueOf());
-  },
+  predicate: (s) => expectedContractionExcess(s).compare(0) <= 0,
+  score: (s) => Number(expectedContractionExcess(s).valueOf()),
   show: ({ cls, psi, rho }) => `φ = ${rho}·${psi}\n${table(['', ...Array.from({ length: cls.n }, (_, i) => `x${i + 1}`)], cls.P.map((h, k) => [`h${k + 1}`, ...h.map(String)]))}`,
   classify: ({ cls }) => `n = ${cls.n}`,
 });
@@ -91,6 +96,11 @@ const classShiftSigma = fc
     return { P: Array.from({ length: N }, (_, k) => points.map((p) => p.column[k] as number)), h0: points.map((p) => p.h0), sigma: points.map((p) => p.s) };
   });
 
+/** sup_h Σ σ_i (h + h₀)(x_i). */
+function shiftedSup({ P, h0, sigma }: { P: number[][]; h0: number[]; sigma: number[] }): number {
+  return supAt(P.map((h) => h.map((v, i) => v + (h0[i] as number))), sigma);
+}
+
 /** Translation invariance per σ: false (Σ σ_i h₀(x_i) averages to 0 only over σ). */
 export const translationPerSigma = conjecture({
   name: 'translation-per-sigma',
@@ -99,12 +109,9 @@ export const translationPerSigma = conjecture({
   expected: 'refuted',
   numRuns: 200,
   arbitrary: classShiftSigma,
-  predicate: ({ P, h0, sigma }) => supAt(P.map((h) => h.map((v, i) => v + (h0[i] as number))), sigma) === supAt(P, sigma),
-  score: ({ P, h0, sigma }) => Math.abs(supAt(P.map((h) => h.map((v, i) => v + (h0[i] as number))), sigma) - supAt(P, sigma)) - 0.5,
-  show: ({ P, h0, sigma }) => {
-    const shifted = supAt(P.map((h) => h.map((v, i) => v + (h0[i] as number))), sigma);
-    return `${showClass(P, sigma, { h0 })}\nsup Σσ(h + h₀) = ${shifted} ≠ sup Σσh = ${supAt(P, sigma)}`;
-  },
+  predicate: (s) => shiftedSup(s) === supAt(s.P, s.sigma),
+  score: (s) => Math.abs(shiftedSup(s) - supAt(s.P, s.sigma)) - 0.5,
+  show: (s) => `${showClass(s.P, s.sigma, { h0: s.h0 })}\nsup Σσ(h + h₀) = ${shiftedSup(s)} ≠ sup Σσh = ${supAt(s.P, s.sigma)}`,
 });
 
 /** Massart's finite-class lemma: holds (checked against the exact value, with a float tolerance for the bound's √ and ln). */
