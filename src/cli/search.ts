@@ -8,35 +8,9 @@ import { search } from '../conjectures/search.js';
 import { DEFAULT_STORE } from '../conjectures/store.js';
 import { table } from '../conjectures/format.js';
 import { freshSeed } from '../random/rng.js';
-import { commonFlags, parseFlags, type FlagSpecs } from './args.js';
+import type { Flags } from './args.js';
+import type { searchFlags } from './commands.js';
 import type { Output } from './output.js';
-
-export const searchFlags: FlagSpecs = {
-  list: { type: 'boolean', description: 'list the built-in conjectures with their expected outcomes' },
-  all: { type: 'boolean', description: 'run every built-in conjecture; exit 1 if an outcome differs from its expected one' },
-  runs: { type: 'integer', placeholder: 'N', description: 'predicate evaluations (default: the conjecture\'s own budget)' },
-  path: { type: 'string', placeholder: 'p', description: 'replay the counterexample at this path (with the --seed it was found with) instead of searching' },
-  'no-target': { type: 'boolean', description: 'random search only, no hill-climbing on the score' },
-  'no-store': { type: 'boolean', description: `neither replay nor save counterexamples (default store: ${DEFAULT_STORE}/<name>.json)` },
-  store: { type: 'string', placeholder: 'DIR', description: `where counterexamples are stored (default ${DEFAULT_STORE})` },
-  ...commonFlags,
-};
-
-/** Splits off the one positional argument (a conjecture name or file); the rest are flags for parseFlags. */
-function splitTarget(argv: readonly string[]): { target: string | undefined; flags: string[] } {
-  const flags: string[] = [];
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg.startsWith('--')) {
-      flags.push(arg);
-      const spec = searchFlags[arg.slice(2)];
-      if (spec && spec.type !== 'boolean' && !arg.includes('=') && i + 1 < argv.length) flags.push(argv[++i] as string);
-    } else positional.push(arg);
-  }
-  if (positional.length > 1) throw new InputError(`rethink search: one conjecture at a time, got ${positional.map((p) => `'${p}'`).join(' and ')} (or --all)`);
-  return { target: positional[0], flags };
-}
 
 /** The replay command names the conjecture as the user did (a file path quoted when it needs it). */
 function commandFor(target: string): string {
@@ -51,31 +25,26 @@ async function resolveConjecture(target: string): Promise<Conjecture<unknown>> {
 }
 
 /** `rethink search`: counterexample search for the built-in conjectures or a user's file. */
-export async function runSearch(argv: readonly string[], out: Output): Promise<number> {
-  const { target, flags: rest } = splitTarget(argv);
-  const flags = parseFlags(rest, searchFlags, 'search');
+export async function runSearch(flags: Flags<typeof searchFlags>, out: Output, operands: readonly string[] = []): Promise<number> {
+  const target = operands[0];
   const json = flags.json === true;
   const modes = [flags.list === true, flags.all === true, target !== undefined].filter(Boolean).length;
-  if (modes !== 1) throw new InputError('rethink search: give exactly one of --list, --all, or a conjecture (a built-in name or a .ts/.js file); see rethink search --help');
+  if (modes !== 1) throw new InputError('give exactly one of --list, --all, or a conjecture (a built-in name or a .ts/.js file); see rethink search --help');
   if (flags.list === true) return list(out, json);
 
-  const store = flags['no-store'] === true ? null : ((flags.store as string | undefined) ?? DEFAULT_STORE);
-  const options = {
-    runs: flags.runs as number | undefined,
-    target: flags['no-target'] !== true,
-    store,
-  };
+  const store = flags['no-store'] === true ? null : (flags.store ?? DEFAULT_STORE);
+  const options = { runs: flags.runs, target: flags['no-target'] !== true, store };
   if (flags.all === true) {
-    if (flags.path !== undefined) throw new InputError('rethink search: --path replays one conjecture; name it instead of --all');
-    const seed = (flags.seed as number | undefined) ?? freshSeed();
+    if (flags.path !== undefined) throw new InputError('--path replays one conjecture; name it instead of --all');
+    const seed = flags.seed ?? freshSeed();
     out.info(`seed: ${seed}`);
     return runAll(seed, options, out, json);
   }
 
   const c = await resolveConjecture(target as string);
-  const seed = (flags.seed as number | undefined) ?? (flags.path !== undefined ? undefined : freshSeed());
+  const seed = flags.seed ?? (flags.path !== undefined ? undefined : freshSeed());
   if (seed !== undefined) out.info(`seed: ${seed}`);
-  const r = await search(c, { ...options, seed, path: flags.path as string | undefined, command: commandFor(target as string) });
+  const r = await search(c, { ...options, seed, path: flags.path, command: commandFor(target as string) });
   if (r.verdict === 'error') {
     const input = r.input === null ? '' : ` at input ${truncate(JSON.stringify(reportJson(r).input), 200)}`;
     throw new InputError(`${c.name}: ${r.error}${input} (seed ${r.seed})`);
@@ -101,7 +70,7 @@ function list(out: Output, json: boolean): number {
   return 0;
 }
 
-async function runAll(seed: number, options: { runs?: number; target: boolean; store: string | null }, out: Output, json: boolean): Promise<number> {
+async function runAll(seed: number, options: { runs: number | undefined; target: boolean; store: string | null }, out: Output, json: boolean): Promise<number> {
   const t0 = performance.now();
   const results: SearchResult[] = [];
   for (const c of BUILTIN_CONJECTURES) {

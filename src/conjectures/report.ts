@@ -57,7 +57,8 @@ export function formatReport<T>(c: Conjecture<T>, r: SearchResult<T>): string {
 
 /**
  * The machine-readable outcome: `name`, `verdict`, `expected`, `counterexample` (JSON-safe; null
- * unless refuted), `seed`, `path`, `runs`, `phase`, `ms`, and more per verdict.
+ * unless refuted), `seed`, `path`, `runs`, `phase`, `ms` (also as `wallMs`, as every command reports
+ * it), and more per verdict.
  *
  * @example
  * JSON.stringify(reportJson(await search(c, { seed: 1 }))); // what `rethink search … --json` prints
@@ -74,6 +75,7 @@ export function reportJson(r: SearchResult): Record<string, unknown> {
     runs: r.runs,
     phase: r.verdict === 'refuted' ? r.phase : null,
     ms: r.ms,
+    wallMs: r.ms, // the name every other command uses for its wall time
     rejected: r.rejected,
     targeted: r.targeted,
     empirical: r.empirical,

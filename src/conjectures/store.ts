@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { toJsonSafe } from './format.js';
 
-/** The default store of counterexamples, relative to the working directory. */
-export const DEFAULT_STORE = join('.rethink', 'counterexamples');
+export { DEFAULT_STORE } from './defaults.js';
 
 /** A stored counterexample: enough to replay it (seed and path) and to read it (the value). */
 export interface StoredCounterexample {
