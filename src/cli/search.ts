@@ -8,7 +8,7 @@ import { search } from '../conjectures/search.js';
 import { DEFAULT_STORE } from '../conjectures/store.js';
 import { table } from '../conjectures/format.js';
 import { freshSeed } from '../random/rng.js';
-import type { Flags } from './args.js';
+import { onlyWith, type Flags } from './args.js';
 import type { searchFlags } from './commands.js';
 import type { Output } from './output.js';
 
@@ -30,6 +30,10 @@ export async function runSearch(flags: Flags<typeof searchFlags>, out: Output, o
   const json = flags.json === true;
   const modes = [flags.list === true, flags.all === true, target !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new InputError('give exactly one of --list, --all, or a conjecture (a built-in name or a .ts/.js file); see rethink search --help');
+  // flags that would have no effect are refused, not ignored
+  for (const name of ['runs', 'seed', 'path', 'no-target', 'no-store', 'store'] as const) onlyWith(flags[name] !== undefined, flags.list !== true, `--${name} has no effect with --list, which only lists the built-ins`);
+  onlyWith(flags.store !== undefined, flags['no-store'] !== true, '--store names the store that --no-store turns off; give one of them');
+  for (const name of ['runs', 'no-target'] as const) onlyWith(flags[name] !== undefined, flags.path === undefined, `--${name} has no effect on a replay (--path): it only re-evaluates the counterexample`);
   if (flags.list === true) return list(out, json);
 
   const store = flags['no-store'] === true ? null : (flags.store ?? DEFAULT_STORE);

@@ -102,7 +102,7 @@ describe('--out never loses work', () => {
     const flipped = copy('flipped');
     for (const f of ['checkpoint.bin', 'checkpoint.prev.bin']) {
       const bytes = readFileSync(join(flipped, f));
-      bytes[bytes.length - 5] ^= 0xff;
+      bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0xff;
       writeFileSync(join(flipped, f), bytes);
     }
     await refused(resume(flipped), /do not match the stored SHA-256/);

@@ -137,9 +137,12 @@ describe('rethink search: bad flags and paths', () => {
       [['--all', '--list'], /give exactly one of --list, --all, or a conjecture/],
       [['--all', '--path', '0'], /--path replays one conjecture/],
       [['weight-bound', '--runs', '0'], /--runs 0: must be an integer in \[1, 10000000\]/],
+      [['--list', '--seed', '3'], /--seed has no effect with --list/],
+      [['weight-bound', '--store', 'somewhere', '--no-store'], /--store names the store that --no-store turns off/],
+      [['weight-bound', '--seed', '1', '--path', '0:1', '--runs', '5'], /--runs has no effect on a replay/],
     ];
     for (const [args, message] of cases) {
-      const { code, errors } = await rethink([...args, '--no-store']);
+      const { code, errors } = await rethink(args.includes('--list') || args.includes('--no-store') ? args : [...args, '--no-store']);
       expect(code, args.join(' ')).toBe(2);
       expect(errors, args.join(' ')).toHaveLength(1);
       expect(errors[0]).toMatch(/^rethink search: error: /);
