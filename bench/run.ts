@@ -9,11 +9,12 @@ import { expressivityBench } from './expressivity.js';
 import { kernelBench } from './kernel.js';
 import { lambdaBench } from './lambda.js';
 import { rademacherBench } from './rademacher.js';
+import { searchBench } from './search.js';
 import { startupBench } from './startup.js';
 import { trainingBench } from './training.js';
 import type { Bench } from './harness.js';
 
-const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench, kernel: kernelBench, training: trainingBench, startup: startupBench };
+const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench, kernel: kernelBench, training: trainingBench, startup: startupBench, search: searchBench };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {
