@@ -54,7 +54,7 @@ export function loadImages(data: string, split: 'train' | 'test', options: Image
       return readCifar10(options.dataDir, split, options);
     }
     case 'synthetic':
-      return syntheticImages(split === 'train' ? 2000 : 500, (options.seed ?? 1) + (split === 'train' ? 0 : 1_000_003));
+      return syntheticImages(split === 'train' ? 2000 : 500, options.seed ?? 1, split);
     default:
       throw new InputError(`unknown data set '${data}': valid data sets are ${DATASETS.join(', ')}`);
   }
@@ -83,12 +83,12 @@ export function mnistMoments(trainImages?: Uint8Array): { mean: number; std: num
 }
 
 /** 28×28×1 images from 10 Gaussian clusters (centres shared across splits), for fast tests. */
-export function syntheticImages(n: number, seed: number): ImageSet {
+export function syntheticImages(n: number, seed: number, stream = 'train'): ImageSet {
   const d = 784;
   const centres = new Rng(7).fork('synthetic-images/centres');
   const mu = new Float32Array(10 * d);
   for (let i = 0; i < mu.length; i++) mu[i] = centres.gaussian();
-  const rng = new Rng(seed).fork('synthetic-images');
+  const rng = new Rng(seed).fork('synthetic-images').fork(stream);
   const images = new Float32Array(n * d);
   const labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

@@ -45,7 +45,7 @@ export interface BuildOptions {
 function drop(x: tf.Tensor2D, options: ApplyOptions, salt: number): tf.Tensor2D {
   const rate = options.dropout ?? 0;
   if (!options.training || rate <= 0) return x;
-  return tf.dropout(x, rate, undefined, ((options.seed ?? 0) * 31 + salt) >>> 0) as tf.Tensor2D;
+  return tf.dropout(x, rate, undefined, new Rng(options.seed ?? 0).fork(`dropout/${salt}`).nextUint32()) as tf.Tensor2D;
 }
 
 function mlp(store: ParamStore, [h, w, c]: InputShape, depth: number, classes: number): Model['apply'] {
