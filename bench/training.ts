@@ -11,14 +11,6 @@ import { FIT_DEFAULTS, fit, type FitConfig } from '../src/training/fit.js';
 import { fitParallel } from '../src/training/parallel.js';
 import type { Bench } from './harness.js';
 
-/** Multiply-adds per image of a forward pass, counted from the layer shapes (×2 FLOPs, ×3 for forward + backward). */
-const MACS: Record<string, number> = {
-  'mlp-1x512': 784 * 512 + 512 * 10,
-  'mlp-3x512': 784 * 512 + 2 * 512 * 512 + 512 * 10,
-  // conv1 5×5×1×64 on 28×28, conv2 5×5×64×64 on 14×14, FC 3136·384 + 384·192 + 192·10
-  'small-alexnet': 28 * 28 * 25 * 64 + 14 * 14 * 25 * 64 * 64 + 3136 * 384 + 384 * 192 + 192 * 10,
-};
-
 /** Times `steps` training steps (after 2 warm-up steps) and scales to one epoch of n images. */
 async function timeEpoch(id: ModelId, set: ImageSet, steps: number): Promise<{ msPerEpoch: number; gflops: number }> {
   const model = buildModel(id, set.shape, { seed: 1 });
@@ -41,9 +33,10 @@ async function timeEpoch(id: ModelId, set: ImageSet, steps: number): Promise<{ m
   for (let s = 0; s < steps; s++) await step(s);
   const msPerStep = (performance.now() - t) / steps;
   sgd.dispose();
-  model.dispose();
   const msPerEpoch = msPerStep * perEpoch;
-  return { msPerEpoch, gflops: (6 * (MACS[id] ?? 0) * set.n) / (msPerEpoch * 1e6) };
+  model.dispose();
+  // multiply-adds of the registry's count, ×2 FLOPs, ×3 for forward and backward
+  return { msPerEpoch, gflops: (6 * model.spec.macsPerExample(set.shape, set.classes) * set.n) / (msPerEpoch * 1e6) };
 }
 
 /**

@@ -6,9 +6,9 @@
 import { DATASETS } from '../data/images.js';
 import { BACKENDS } from '../engine/names.js';
 import { DEFAULT_LAMBDA } from '../expressivity/interpolate.js';
-import { MODEL_IDS } from '../models/ids.js';
+import { MODEL_IDS } from '../models/registry.js';
 import { CLASS_NAMES, MAX_EXACT_N } from '../rademacher/names.js';
-import { LABEL_RANDOMIZATIONS, RANDOMIZATIONS } from '../randomization/names.js';
+import { LABEL_RANDOMIZATIONS, RANDOMIZATIONS } from '../randomization/registry.js';
 import { FIT_DEFAULTS } from '../training/defaults.js';
 import { DEFAULT_STORE } from '../conjectures/defaults.js';
 import { commonFlags, outputFlags, type FlagSpecs, type Flags } from './args.js';

@@ -1,13 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { rowOf, type Matrix } from '../data/matrix.js';
-import { loadSource } from '../data/source.js';
+import { loadDataset } from '../data/dataset.js';
 import { certify } from '../expressivity/certify.js';
 import { diagnose } from '../expressivity/diagnostics.js';
 import type { DirectionStrategy } from '../expressivity/direction.js';
 import { interpolate, interpolateClasses, type InterpolatedNetwork } from '../expressivity/interpolate.js';
 import { Rng, freshSeed } from '../random/rng.js';
-import { randomizeLabels } from '../randomization/labels.js';
 import { fileError } from '../training/run-store.js';
 import { onlyWith, type Flags } from './args.js';
 import type { expressivityFlags } from './commands.js';
@@ -39,21 +38,17 @@ export async function runExpressivity(flags: ExpressivityFlags, out: Output): Pr
 
   const tData = performance.now();
   const n = flags.n === 'all' ? undefined : flags.n;
-  const source = loadSource(dataName, { ...(n !== undefined ? { n } : {}), ...(flags.d !== undefined ? { d: flags.d } : {}), seed });
+  const ds = loadDataset({ source: dataName, n: n ?? null, ...(flags.d !== undefined ? { d: flags.d } : {}), seed, randomization, ...(p !== undefined ? { p } : {}), test: false });
+  const X = ds.matrix('train'); // (n, d): raw pixels 0 … 255 for MNIST, so projections stay exact
   const dataLoadMs = performance.now() - tData;
-  const { X } = source;
-  let y = source.y;
-  let labelsChanged = 0;
-  if (randomization !== 'true-labels') {
-    if (source.classes === null) throw new InputError(`--randomization ${randomization} needs class labels 0 … k−1; ${dataName} has other labels`);
-    ({ y, labelsChanged } = randomizeLabels(y, source.classes, randomization, p, seed));
-  }
-  if (multiClass && source.classes === null) throw new InputError(`--classes needs class labels 0 … k−1; ${dataName} has other labels`);
-  out.info(`data: ${source.description}; ${randomization}${p !== undefined ? ` (p = ${p})` : ''}`);
+  const y = ds.train.labels;
+  const classes = ds.train.classes;
+  if (multiClass && classes === null) throw new InputError(`--classes needs class labels 0 … k−1; ${dataName} has other labels`);
+  out.info(`data: ${ds.description}; ${randomization}${p !== undefined ? ` (p = ${p})` : ''}`);
 
   // Exact arithmetic (mathjs, which the depth-k construction is generic over) loads only when used.
   const deep = flags.depth !== undefined || exact ? await import('../expressivity/deep.js') : null;
-  const result = exact ? await runExact(X, y, flags, seed, deep as DeepModule) : runFloat(X, y, flags, seed, multiClass, source.classes, deep);
+  const result = exact ? await runExact(X, y, flags, seed, deep as DeepModule) : runFloat(X, y, flags, seed, multiClass, classes, deep);
   if (result.merged.length > 0) {
     const shown = result.merged.slice(0, 5).map((m) => `${m.dropped.map((r) => r + 1).join(', ')} → ${m.kept + 1}`);
     out.info(
@@ -62,10 +57,11 @@ export async function runExpressivity(flags: ExpressivityFlags, out: Output): Pr
   }
   const report = finiteReport({
     ...result.report,
-    data: source.description,
+    data: ds.description,
+    dataFingerprint: ds.fingerprint,
     randomization,
-    p: randomization === 'true-labels' ? 0 : randomization === 'random-labels' ? 1 : (p as number),
-    labelsChanged,
+    p: ds.p,
+    labelsChanged: ds.labelsChanged,
     dataLoadMs: round(dataLoadMs),
     wallMs: round(performance.now() - t0),
     seed,
@@ -74,7 +70,7 @@ export async function runExpressivity(flags: ExpressivityFlags, out: Output): Pr
   if (flags.save !== undefined) {
     const path = flags.save;
     try {
-      writeFileSync(path, JSON.stringify({ ...result.saved, seed, data: source.description }) + '\n');
+      writeFileSync(path, JSON.stringify({ ...result.saved, seed, data: ds.description }) + '\n');
     } catch (err) {
       throw fileError(err, 'write --save', path);
     }

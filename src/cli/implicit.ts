@@ -1,11 +1,9 @@
 import { InputError } from '../errors.js';
-import { scaleMatrix } from '../data/matrix.js';
-import { mnistMatrix } from '../data/mnist.js';
+import { loadDataset } from '../data/dataset.js';
 import { kernelInterpolate, type Kernel } from '../implicit/kernel.js';
 import { minNormSolution, sgdLeastSquares, sgdLimit } from '../implicit/least-squares.js';
 import { Rng, freshSeed } from '../random/rng.js';
-import { randomizeLabels } from '../randomization/labels.js';
-import type { LabelRandomizationId } from '../randomization/names.js';
+import { randomizePoints, type LabelRandomizationId } from '../randomization/registry.js';
 import { onlyWith, type Flags } from './args.js';
 import { MNIST_TEST_N, type kernelFlags, type sgdMinNormFlags } from './commands.js';
 import { labelRandomization } from './labels.js';
@@ -91,12 +89,15 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
   const engine = solver === 'cg' ? await import('../implicit/kernel-fast.js') : null;
   engine?.checkFastKernelPlan(n, 784, testN); // refuse a solve that cannot fit before loading anything
   const backend = solver === 'cg' ? (await (await import('../engine/backend.js')).startBackend(flags.backend ?? 'auto')).name : null;
-  const train = mnistMatrix('train', n, seed);
-  const test = mnistMatrix('test', testN, seed);
-  const Xtr = scaleMatrix(train.X, 1 / 255);
-  const Xte = scaleMatrix(test.X, 1 / 255);
+  const ds = loadDataset({ source: 'mnist', n, testN, seed }); // the same images as fit --n --test-n --seed
+  const test = { labels: (ds.test as NonNullable<typeof ds.test>).labels };
+  const Xtr = ds.matrix('train', { unit: true }); // (n, 784), pixels / 255
+  const Xte = ds.matrix('test', { unit: true }); // (m, 784)
   const run = async (r: LabelRandomizationId, p: number | undefined) => {
-    const { y: labels, p: pUsed, labelsChanged } = randomizeLabels(Float64Array.from(train.labels), 10, r, p, seed);
+    const randomized = randomizePoints(ds.train, null, r, p, seed);
+    const { labels } = randomized.train;
+    const pUsed = randomized.p as number;
+    const { labelsChanged } = randomized;
     if (engine !== null) {
       // The test kernel is computed on the second core while this one builds K and solves.
       const t = performance.now();
@@ -106,7 +107,7 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
       let wrong = 0;
       for (let r = 0; r < Xte.rows; r++) if (yHat[r] !== test.labels[r]) wrong++;
       const totalMs = Math.round(performance.now() - t);
-      return { randomization: r, p: pUsed, labelsChanged, n, testN: Xte.rows, testError: wrong / Xte.rows, trainError: f.trainError, rkhsNorm: f.rkhsNorm, solveMs: Math.round(f.solveMs), predictMs: totalMs - Math.round(f.solveMs), peakBytes: f.peakBytes, iterations: f.iterations, relativeResidual: f.relativeResidual };
+      return { randomization: r, p: pUsed, labelsChanged, n, testN: Xte.rows, dataFingerprint: ds.fingerprint, testError: wrong / Xte.rows, trainError: f.trainError, rkhsNorm: f.rkhsNorm, solveMs: Math.round(f.solveMs), predictMs: totalMs - Math.round(f.solveMs), peakBytes: f.peakBytes, iterations: f.iterations, relativeResidual: f.relativeResidual };
     }
     const f = kernelInterpolate(Xtr, labels, { kernel, solver });
     const yHat = f.predict(Xte);
@@ -116,7 +117,7 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
       for (let c = 1; c < f.k; c++) if ((yHat[r * f.k + c] as number) > (yHat[r * f.k + best] as number)) best = c;
       if (best !== test.labels[r]) wrong++;
     }
-    return { randomization: r, p: pUsed, labelsChanged, n, testN: Xte.rows, testError: wrong / Xte.rows, trainError: f.trainError, rkhsNorm: f.rkhsNorm, solveMs: Math.round(f.solveMs), peakBytes: f.peakBytes };
+    return { randomization: r, p: pUsed, labelsChanged, n, testN: Xte.rows, dataFingerprint: ds.fingerprint, testError: wrong / Xte.rows, trainError: f.trainError, rkhsNorm: f.rkhsNorm, solveMs: Math.round(f.solveMs), peakBytes: f.peakBytes };
   };
   type Row = Awaited<ReturnType<typeof run>>;
   if (flags['compare-norms'] === true) {

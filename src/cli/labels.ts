@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { LabelRandomizationId } from '../randomization/names.js';
+import type { LabelRandomizationId } from '../randomization/registry.js';
 
 /**
  * The label randomization of a theory command from `--randomization`/`--p`, or from the deprecated

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
-import { rowOf, scaleMatrix, type Matrix } from '../data/matrix.js';
-import { loadSource } from '../data/source.js';
+import { rowOf, type Matrix } from '../data/matrix.js';
+import { loadDataset } from '../data/dataset.js';
 import {
   kernelBallBounds,
   l1Bound,
@@ -149,15 +149,13 @@ function checkGram(n: number): void {
   }
 }
 
-/** The sample: n given, `all` (the whole data set), or the default (1000 of MNIST or synthetic data; a file's every row). */
-function vectorSource(dataName: string | undefined, n: number | 'all' | undefined, seed: number, d: number | undefined): { X: Matrix; description: string } {
+/** The sample: n given, `all` (the whole data set), or the default (1000 of MNIST or synthetic data; a file's every row), pixels / 255. */
+function vectorSource(dataName: string | undefined, n: number | 'all' | undefined, seed: number, d: number | undefined): { X: Matrix; description: string; fingerprint: string } {
   const data = dataName ?? 'mnist';
-  const count = n === 'all' ? undefined : (n ?? (data === 'mnist' || data === 'synthetic' ? 1000 : undefined));
-  const source = loadSource(data, { ...(count !== undefined ? { n: count } : {}), ...(d !== undefined ? { d } : {}), seed });
-  if (data !== 'mnist') return { X: source.X, description: source.description };
+  const count = n === 'all' ? null : (n ?? (data === 'mnist' || data === 'synthetic' ? 1000 : null));
+  const ds = loadDataset({ source: data, n: count, ...(d !== undefined ? { d } : {}), seed, test: false });
   // pixels / 255 so that ‖x‖ ≤ 28 and the kernel width γ = 0.02 is the usual one
-  const X = scaleMatrix(source.X, 1 / 255);
-  return { X, description: source.description.replace('pixels 0-255', 'pixels/255') };
+  return { X: ds.matrix('train', { unit: true }), description: ds.description.replace('pixels 0–255', 'pixels/255'), fingerprint: ds.fingerprint };
 }
 
 function linePoints(dataName: string | undefined, n: number | 'all' | undefined, seed: number, d: number | undefined): { x: Float64Array; description: string } {

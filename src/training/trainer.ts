@@ -175,7 +175,7 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
   if (h !== model.inputShape[0] || w !== model.inputShape[1] || c !== model.inputShape[2]) {
     throw new InputError(`model ${model.id} expects ${model.inputShape.join('×')} images, the data are ${trainSet.shape.join('×')}`);
   }
-  const sgd = new MomentumSgd(model.store.params, options.momentum, options.weightDecay);
+  const sgd = new MomentumSgd(model.store.params, options.momentum, options.weightDecay, (name) => model.spec.decays(name));
   try {
     let epoch = 0;
     let steps = 0;

@@ -186,7 +186,7 @@ describe('every I/O failure and range error is one line and exit 2', () => {
   test.each([
     [['fit', '--test-n', '0'], /--test-n 0: must be a positive integer or all/],
     [['fit', '--test-n', '-1'], /--test-n -1: must be a positive integer or all/],
-    [['fit', '--data', 'synthetic', '--test-n', '20000', '--seed', '1'], /--test-n 20000: the synthetic test split has 500 images; use --test-n 500 or all/],
+    [['fit', '--test-n', '20000', '--seed', '1'], /--test-n 20000: the mnist test split has 10000 points; choose 1 … 10000 or all/],
     [['kernel', '--test-n', '20000'], /--test-n 20000: must be an integer in \[1, 10000\] or all/],
     [['sgd-min-norm', '--epochs', '-3'], /--epochs -3: must be an integer in \[1, 1000000\]/],
     [['fit', '--momentum', '1.5'], /--momentum 1.5: must be a number in \[0, 1\)/],
