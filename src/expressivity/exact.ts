@@ -48,8 +48,15 @@ export interface ExactNetwork {
   readonly merged: readonly { kept: number; dropped: number[] }[];
   /** The direction rule that was used (and t for the moment curve, K for powers). */
   readonly directionUsed: string;
-  /** c(x), exactly. */
+  /** c(x), exactly, by the definition Σ_j w_j·max(⟨a, x⟩ − b_j, 0): O(n) rational operations. */
   evaluate(x: readonly ExactInput[]): Fraction;
+  /**
+   * c(x), exactly, through the prefix sums S_k = Σ_{j≤k} w_j and T_k = Σ_{j≤k} w_j·b_j: with
+   * k = #{b_j < ⟨a, x⟩} (binary search over the sorted biases), c(x) = ⟨a, x⟩·S_k − T_k. The same
+   * rational number as {@link evaluate} in O(log n) operations after an O(n) set-up — what makes
+   * checking all n points O(n log n) instead of O(n²).
+   */
+  evaluateFast(x: readonly ExactInput[]): Fraction;
 }
 
 /**
@@ -150,7 +157,29 @@ export function interpolateExact(
     for (let j = 0; j < n; j++) out = out.add((w[j] as Fraction).mul(reluFraction(zx.sub(b[j] as Fraction))));
     return out;
   };
-  return { a, b, w, order, zSorted, n, d, parameterCount: 2 * n + d, merged, directionUsed, evaluate };
+  let prefix: { S: Fraction[]; T: Fraction[] } | null = null;
+  const evaluateFast = (x: readonly ExactInput[]): Fraction => {
+    if (x.length !== d) throw new InputError(`evaluate: input has ${x.length} features but the network expects d = ${d}`);
+    if (prefix === null) {
+      const S = [ZERO];
+      const T = [ZERO];
+      for (let j = 0; j < n; j++) {
+        S.push((S[j] as Fraction).add(w[j] as Fraction));
+        T.push((T[j] as Fraction).add((w[j] as Fraction).mul(b[j] as Fraction)));
+      }
+      prefix = { S, T };
+    }
+    const zx = project(x.map(toFraction));
+    let lo = 0; // k = #{j : b_j < zx}; the biases increase
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((b[mid] as Fraction).compare(zx) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return zx.mul(prefix.S[lo] as Fraction).sub(prefix.T[lo] as Fraction);
+  };
+  return { a, b, w, order, zSorted, n, d, parameterCount: 2 * n + d, merged, directionUsed, evaluate, evaluateFast };
 }
 
 function chooseExactDirection(rows: Fraction[][], rule: ExactDirection, seed: number): { a: Fraction[]; directionUsed: string } {
