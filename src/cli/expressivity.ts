@@ -6,6 +6,7 @@ import { certify } from '../expressivity/certify.js';
 import { diagnose } from '../expressivity/diagnostics.js';
 import type { DirectionStrategy } from '../expressivity/direction.js';
 import { interpolate, interpolateClasses, type InterpolatedNetwork } from '../expressivity/interpolate.js';
+import { saveExactNetwork, saveNetwork, type SavedExactNetwork, type SavedNetwork } from '../expressivity/network-file.js';
 import { Rng, freshSeed } from '../random/rng.js';
 import { fileError } from '../training/run-store.js';
 import { onlyWith, type Flags } from './args.js';
@@ -83,7 +84,7 @@ export async function runExpressivity(flags: ExpressivityFlags, out: Output): Pr
 
 interface RunResult {
   report: Record<string, unknown>;
-  saved: Record<string, unknown>;
+  saved: SavedNetwork | SavedExactNetwork;
   merged: readonly { kept: number; dropped: readonly number[] }[];
 }
 
@@ -129,18 +130,7 @@ function runFloat(
     certificate: cert.method,
   };
   if (flags.depth !== undefined && deep !== null) Object.assign(report, depthReport(net, X, flags.depth, seed, deep));
-  const saved = {
-    format: 'rethink/relu-2layer@1',
-    function: 'c(x)[c] = sum_j w[j*k + c] * max(sum_i a[i]*x[i] - b[j], 0)',
-    n: net.n,
-    d: net.d,
-    k: net.k,
-    a: Array.from(net.a),
-    b: Array.from(net.b),
-    w: Array.from(net.w),
-    order: Array.from(net.order),
-    lambda: net.lambda,
-  };
+  const saved = saveNetwork(net, { lambda: net.lambda });
   return { report, saved, merged: net.merged };
 }
 
@@ -173,31 +163,18 @@ async function runExact(X: Matrix, y: Float64Array, flags: ExpressivityFlags, se
       `--exact: n·d = ${X.rows}·${X.cols} = ${X.rows * X.cols} exceeds the exact-arithmetic limit ${EXACT_LIMIT}; use --n ${Math.max(1, Math.floor(EXACT_LIMIT / X.cols))} or fewer, or drop --exact (the float construction is certified rigorously)`,
     );
   }
-  const { interpolateExact } = await import('../expressivity/exact.js');
+  const { checkExact, interpolateExact } = await import('../expressivity/exact.js');
   const { toFraction, toNumber } = await import('../exact/fraction.js');
   const rows = Array.from({ length: X.rows }, (_, i) => Array.from(rowOf(X, i)));
   const labels = Array.from(y);
   const t0 = performance.now();
   const net = interpolateExact(rows, labels, { seed, ...(flags.lambda !== undefined ? { lambda: flags.lambda } : {}) });
   const constructMs = performance.now() - t0;
-  // The exact check: c(x_i) − y_i for every point, in rational arithmetic (O(log n) per point through
-  // the prefix sums; the definition's O(n) sum gives the same numbers, proven in proofs/theorem1).
+  // The exact check: c(x_i) − y_i for every point, in rational arithmetic.
   const t1 = performance.now();
-  let maxResidual = toFraction(0);
-  let recovered = 0;
-  rows.forEach((x, i) => {
-    const r = net.evaluateFast(x).sub(toFraction(labels[i] as number)).abs();
-    if (r.compare(maxResidual) > 0) maxResidual = r;
-    if (r.compare('1/2') < 0) recovered++;
-  });
+  const check = checkExact(net, rows, labels);
   const certifyMs = performance.now() - t1;
-  let minGap = net.zSorted.length > 1 ? net.zSorted[1]!.sub(net.zSorted[0]!) : null;
-  for (let i = 2; i < net.n; i++) {
-    const g = net.zSorted[i]!.sub(net.zSorted[i - 1]!);
-    if (minGap !== null && g.compare(minGap) < 0) minGap = g;
-  }
-  let maxAbsWeight = toFraction(0);
-  for (const w of net.w) if (w.abs().compare(maxAbsWeight) > 0) maxAbsWeight = w.abs();
+  const { maxResidual, minGap, maxAbsWeight } = check;
   const report: Record<string, unknown> = {
     n: net.n,
     d: net.d,
@@ -208,7 +185,7 @@ async function runExact(X: Matrix, y: Float64Array, flags: ExpressivityFlags, se
     // toNumber, not valueOf(): exact weights can have numerators beyond float64's range (valueOf gives NaN)
     maxResidual: toNumber(maxResidual),
     maxResidualExact: maxResidual.toFraction(),
-    labelsRecovered: labels.every(Number.isInteger) ? recovered / rows.length : null,
+    labelsRecovered: check.labelsRecovered,
     minGap: minGap === null ? null : toNumber(minGap),
     maxAbsWeight: toNumber(maxAbsWeight),
     maxAbsWeightBits: maxAbsWeight.n.toString(2).length,
@@ -230,17 +207,7 @@ async function runExact(X: Matrix, y: Float64Array, flags: ExpressivityFlags, se
       depthEqualsShallowExactly: equal,
     });
   }
-  const saved = {
-    format: 'rethink/relu-2layer-exact@1',
-    function: 'c(x) = sum_j w[j] * max(sum_i a[i]*x[i] - b[j], 0), all numbers exact fractions',
-    n: net.n,
-    d: net.d,
-    k: 1,
-    a: net.a.map((v) => v.toFraction()),
-    b: net.b.map((v) => v.toFraction()),
-    w: net.w.map((v) => v.toFraction()),
-    order: net.order,
-  };
+  const saved = saveExactNetwork(net);
   return { report, saved, merged: net.merged };
 }
 

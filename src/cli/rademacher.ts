@@ -28,6 +28,7 @@ import {
 } from '../rademacher/oracles.js';
 import { CLASS_NAMES, type ClassName } from '../rademacher/names.js';
 import { Rng, freshSeed } from '../random/rng.js';
+import { compareClasses } from '../rademacher/compare.js';
 import { onlyWith, type Flags } from './args.js';
 import type { rademacherFlags } from './commands.js';
 import { finiteReport, formatTable, type Output } from './output.js';
@@ -183,31 +184,12 @@ function pointIds(X: Matrix): Float64Array {
   });
 }
 
-/**
- * `rethink rademacher --compare`: on MNIST, the norm-bounded linear class and a Gaussian-kernel ball
- * (both scaled so |h| ≤ 1) against Theorem 1's two-layer ReLU class (clipped to [−1, 1]), with the
- * generalization gap each gives for the 1-Lipschitz ramp loss (contraction: R̂(ℓ∘H) ≤ R̂(H)).
- */
+/** `rethink rademacher --compare`: {@link compareClasses} on the sample, as a table. */
 function runCompare(flags: RademacherFlags, seed: number, delta: number, out: Output, t0: number): number {
   const { X, description } = vectorSource(flags.data ?? 'mnist', flags.n, seed, flags.d);
   checkGram(X.rows);
   out.info(`sample: ${description}`);
-  let maxNorm = 0;
-  for (let i = 0; i < X.rows; i++) maxNorm = Math.max(maxNorm, Math.sqrt(rowOf(X, i).reduce((s, v) => s + v * v, 0)));
-  const draws = flags.draws ?? 200;
-  const gamma = flags.gamma ?? 0.02;
-  const classes: { name: string; oracle: SupOracle; draws: number }[] = [
-    { name: `linear-l2, ‖w‖ ≤ 1/max‖x‖ (= ${(1 / maxNorm).toPrecision(3)})`, oracle: linearL2(X, 1 / maxNorm), draws },
-    { name: `rkhs-gaussian γ = ${gamma}, ‖f‖ ≤ 1`, oracle: rkhsBall(gaussianGram(X, gamma), 1, 'Gaussian RKHS'), draws },
-    { name: 'relu-2layer (Theorem 1, clipped)', oracle: relu2Layer(X, seed), draws: Math.min(draws, 10) },
-  ];
-  const rows = classes.map(({ name, oracle, draws: m }) => {
-    const e = estimateRademacher(oracle, { draws: m, delta, seed });
-    const upper = e.estimate + e.halfWidth;
-    const mohri = mohriBound(0, upper, X.rows, delta);
-    const ssbd = ssbdBound(0, upper, X.rows, delta);
-    return { class: name, n: X.rows, estimate: e.estimate, halfWidth: e.halfWidth, draws: m, mohriGap: mohri.gap, ssbdGap: ssbd.gap, vacuous: mohri.vacuous && ssbd.vacuous };
-  });
+  const rows = compareClasses(X, { seed, delta, ...(flags.draws !== undefined ? { draws: flags.draws } : {}), ...(flags.gamma !== undefined ? { gamma: flags.gamma } : {}) });
   finiteReport({ rows }, OVERFLOW);
   if (flags.json === true) {
     out.json({ compare: rows, delta, seed, sample: description, loss: 'ramp loss min(1, max(0, 1 − y·h)), 1-Lipschitz, values in [0, 1]', wallMs: Math.round(performance.now() - t0) });
