@@ -11,7 +11,7 @@ export { evaluate, train, type EpochRecord, type TrainHooks, type TrainOptions, 
 export { fitParallel } from './parallel.js';
 export { MomentumSgd, crossEntropy, learningRate } from './sgd.js';
 export { BACKENDS, startBackend, type BackendInfo, type BackendName } from '../engine/backend.js';
-export { registerWasmKernels } from '../engine/wasm-kernels.js';
+export { registerWasmOps } from '../engine/wasm-ops.js';
 export { MODELS, MODEL_IDS, buildModel, type Model, type ModelId, type ModelSpec, type InputShape } from '../models/zoo.js';
 export { RANDOMIZATIONS, RANDOMIZATION_SPECS, randomizePoints, corruptLabels, type RandomizationId, type RandomizationSpec } from '../randomization/registry.js';
 export { loadDataset, type Dataset, type DatasetSpec } from '../data/dataset.js';
