@@ -12,7 +12,7 @@ import { fileError } from '../training/run-store.js';
 import { onlyWith, type Flags } from './args.js';
 import type { expressivityFlags } from './commands.js';
 import { labelRandomization } from './labels.js';
-import { finiteReport, formatTable, type Output } from './output.js';
+import { finiteReport, formatNumber, formatTable, type Output } from './output.js';
 
 type ExpressivityFlags = Flags<typeof expressivityFlags>;
 type DeepModule = typeof import('../expressivity/deep.js');
@@ -240,7 +240,7 @@ function round(ms: number): number {
 function tableRows(r: Record<string, unknown>): [string, string][] {
   const rows: [string, string][] = [
     ['data', String(r.data)],
-    ['randomization', `${r.randomization}${r.randomization === 'corrupt-labels' ? ` (p = ${r.p})` : ''}; labels changed: ${fmt((r.labelsChanged as number) * 100)}%`],
+    ['randomization', `${r.randomization}${r.randomization === 'corrupt-labels' ? ` (p = ${r.p})` : ''}; labels changed: ${formatNumber((r.labelsChanged as number) * 100)}%`],
     ['n (distinct points)', String(r.n)],
     ['d', String(r.d)],
     ['outputs k', String(r.k)],
@@ -248,10 +248,10 @@ function tableRows(r: Record<string, unknown>): [string, string][] {
     ['construct time', `${r.constructMs} ms`],
     ['certify time', `${r.certifyMs} ms`],
     ['data load, total', `${r.dataLoadMs} ms, ${r.wallMs} ms`],
-    ['certified max residual', fmt(r.maxResidual)],
-    ['labels recovered', r.labelsRecovered === null ? 'n/a (non-integer labels)' : `${fmt((r.labelsRecovered as number) * 100)}% (proven)`],
-    ['min projection gap', fmt(r.minGap)],
-    ['max |w|', `${fmt(r.maxAbsWeight)}${r.maxAbsWeightBits !== undefined ? ` (numerator of ${r.maxAbsWeightBits} bits)` : ''}`],
+    ['certified max residual', formatNumber(r.maxResidual)],
+    ['labels recovered', r.labelsRecovered === null ? 'n/a (non-integer labels)' : `${formatNumber((r.labelsRecovered as number) * 100)}% (proven)`],
+    ['min projection gap', formatNumber(r.minGap)],
+    ['max |w|', `${formatNumber(r.maxAbsWeight)}${r.maxAbsWeightBits !== undefined ? ` (numerator of ${r.maxAbsWeightBits} bits)` : ''}`],
     ['certificate', String(r.certificate)],
     ['seed', String(r.seed)],
   ];
@@ -259,15 +259,9 @@ function tableRows(r: Record<string, unknown>): [string, string][] {
   if (r.depth !== undefined) {
     rows.push([`depth-${r.depth} width`, `${r.depthWidth} (≤ ⌈n/k⌉ + 3 = ${r.depthWidthLimit})`]);
     if (r.depthMaxDeviation !== undefined) {
-      rows.push([`depth-k vs shallow (float64, ${r.depthCheckedPoints} points)`, fmt(r.depthMaxDeviation)]);
+      rows.push([`depth-k vs shallow (float64, ${r.depthCheckedPoints} points)`, formatNumber(r.depthMaxDeviation)]);
     }
     if (r.depthEqualsShallowExactly !== undefined) rows.push(['depth-k = shallow (exact)', String(r.depthEqualsShallowExactly)]);
   }
   return rows;
-}
-
-function fmt(v: unknown): string {
-  if (typeof v !== 'number') return String(v);
-  if (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6)) return String(Math.round(v * 1e6) / 1e6);
-  return v.toExponential(3);
 }

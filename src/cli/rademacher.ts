@@ -31,7 +31,9 @@ import { Rng, freshSeed } from '../random/rng.js';
 import { compareClasses } from '../rademacher/compare.js';
 import { onlyWith, type Flags } from './args.js';
 import type { rademacherFlags } from './commands.js';
-import { finiteReport, formatTable, type Output } from './output.js';
+import { finiteReport, formatNumber, formatTable, type Output } from './output.js';
+
+const fmt5 = (v: number): string => formatNumber(v, 5);
 
 type RademacherFlags = Flags<typeof rademacherFlags>;
 const ONE_D: readonly ClassName[] = ['thresholds', 'two-sided-thresholds', 'intervals'];
@@ -84,11 +86,11 @@ export async function runRademacher(flags: RademacherFlags, out: Output): Promis
       ['sample', description],
       ['n', String(report.n)],
       ['convention', convention === 'zhang' ? "Eq. 1: E sup (1/n)Σσh" : 'Bartlett–Mendelson: E sup |(2/n)Σσh|'],
-      [exact ? 'value (all 2^n σ)' : `estimate (${report.draws} draws)`, fmt(report.estimate as number)],
+      [exact ? 'value (all 2^n σ)' : `estimate (${report.draws} draws)`, fmt5(report.estimate as number)],
     ];
     if (report.exact !== null) rows.push(['exact', String(report.exact)]);
-    if (!exact) rows.push([`half-width (δ = ${delta})`, `± ${fmt(report.halfWidth as number)}`]);
-    for (const [k, v] of Object.entries(report.bounds as Record<string, number>)) rows.push([`bound: ${k}`, fmt(v)]);
+    if (!exact) rows.push([`half-width (δ = ${delta})`, `± ${fmt5(report.halfWidth as number)}`]);
+    for (const [k, v] of Object.entries(report.bounds as Record<string, number>)) rows.push([`bound: ${k}`, fmt5(v)]);
     rows.push(['seed', String(seed)]);
     out.table(formatTable(rows));
   }
@@ -197,7 +199,7 @@ function runCompare(flags: RademacherFlags, seed: number, delta: number, out: Ou
   }
   const table = [
     ['class', 'R̂ estimate', `± (δ = ${delta})`, 'gap (Mohri 3.3)', 'gap (SSBD 26.5)', 'verdict'],
-    ...rows.map((r) => [r.class, fmt(r.estimate), fmt(r.halfWidth), fmt(r.mohriGap), fmt(r.ssbdGap), r.vacuous ? 'VACUOUS for any training error' : `says something while training loss < ${fmt(1 - r.mohriGap)}`]),
+    ...rows.map((r) => [r.class, fmt5(r.estimate), fmt5(r.halfWidth), fmt5(r.mohriGap), fmt5(r.ssbdGap), r.vacuous ? 'VACUOUS for any training error' : `says something while training loss < ${fmt5(1 - r.mohriGap)}`]),
   ];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   out.table(table.map((r) => r.map((v, c) => v.padEnd(widths[c]!)).join('  ')).join('\n'));
@@ -207,9 +209,4 @@ function runCompare(flags: RademacherFlags, seed: number, delta: number, out: Ou
       `vacuous exactly for the class that, like deep nets, fits random labels. seed ${seed}`,
   );
   return 0;
-}
-
-function fmt(v: number): string {
-  if (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6)) return String(Math.round(v * 1e5) / 1e5);
-  return v.toExponential(3);
 }
