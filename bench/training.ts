@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadImages, subset, type ImageSet } from '../src/data/images.js';
+import { loadDataset } from '../src/data/dataset.js';
+import type { ImageSet } from '../src/data/images.js';
 import { mnistDirectory } from '../src/data/mnist.js';
 import { startBackend, type BackendName } from '../src/engine/backend.js';
 import { buildModel, type ModelId } from '../src/models/zoo.js';
@@ -49,9 +50,8 @@ export const trainingBench: Bench = {
   async run() {
     const rows: Record<string, string | number | null>[] = [];
     const notes: string[] = [];
-    const full = loadImages('mnist', 'train');
-    const mnist10k = subset(full, 10_000, 1);
-    const mnist2k = subset(full, 2_000, 1);
+    const mnist10k = loadDataset({ source: 'mnist', n: 10_000, seed: 1, test: false }).images('train');
+    const mnist2k = loadDataset({ source: 'mnist', n: 2_000, seed: 1, test: false }).images('train');
     let numpyMs: number | null = null;
     try {
       const out = execFileSync('python3', [join(import.meta.dirname, 'reference/mlp_numpy.py'), mnistDirectory(), '10000', '1', '3'], { encoding: 'utf8' });
