@@ -12,7 +12,8 @@ export interface SymmetricEigen {
  * All eigenpairs of a symmetric matrix A = V Λ Vᵀ, in float64: Householder reduction to tridiagonal
  * form, then the implicit QL iteration on it (the EISPACK routines tred2 and tql2, as in JAMA). The
  * work is O(n³); storage is column-major so that every inner loop runs over contiguous memory
- * (about 10× faster than ml-matrix's nested arrays at n = 1000).
+ * (about 3× faster than ml-matrix's nested arrays at n = 1000). Entries are normal floats: subnormal
+ * ones (below 2⁻¹⁰²²) can turn the Householder scaling into 0/0.
  *
  * @param A - (n, n) row-major, symmetric (only one triangle is read)
  * @param n - the order
