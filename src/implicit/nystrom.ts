@@ -15,9 +15,9 @@
  * alone: conjugate gradients on the preconditioned system then see a condition number of about
  * λ_{q+1}/λ_n instead of λ_1/λ_n. M is symmetric and positive definite by construction (its
  * eigenvalues lie in [1 − max D, 1] when U_q is orthonormal); because U_q is computed in float32 its
- * orthonormality error ε = ‖U_qᵀU_q − I‖_F is measured and D is scaled by 1/(1 + ε) and capped at
- * 1 − τ, so that M stays positive definite whatever the rounding (τ = 10⁻³: M's smallest eigenvalue
- * is at least 10⁻³).
+ * columns are re-orthonormalised once (Cholesky QR), the remaining orthonormality error
+ * ε = ‖U_qᵀU_q − I‖_F is measured, and D is scaled by 1/(1 + ε) and capped at 1 − τ, so that M stays
+ * positive definite whatever the rounding (τ = 10⁻⁵: M's smallest eigenvalue is at least 10⁻⁵).
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
@@ -61,8 +61,8 @@ export interface NystromPreconditioner {
   dispose(): void;
 }
 
-/** The cap τ of D: M's eigenvalues stay ≥ τ. */
-const TAU = 1e-3;
+/** The cap τ of D: M's eigenvalues stay ≥ τ (well above the float32 rounding of applying M). */
+const TAU = 1e-5;
 
 /**
  * Cholesky factor L (lower, row-major) of A + shift·I for symmetric A (s, s) in float64, or null when
@@ -165,12 +165,27 @@ export async function nystromPreconditioner(row: (i: number) => Float32Array, n:
     const scale = 1 / Math.sqrt(values[i] as number);
     for (let j = 0; j < s; j++) coef[i * s + j] = (vectors[i * s + j] as number) * scale;
   }
-  const Ut = tf.tidy(() => tf.matMul(tf.tensor2d(coef, [q, s]), Bt)); // (q, n) = U_qᵀ
+  let Ut: tf.Tensor2D = tf.tidy(() => tf.matMul(tf.tensor2d(coef, [q, s]), Bt)); // (q, n) = U_qᵀ
   Bt.dispose();
+  // U is orthonormal only to about 10⁻³ in float32 (its columns come out of long sums); one pass of
+  // Cholesky QR (UᵀU = LLᵀ, U ← U L⁻ᵀ) brings that to about 10⁻⁵, so that the top eigenvalues can be
+  // brought down to λ̂_{q+1} instead of being held up by the orthogonality error (see below).
+  const gram = async (V: tf.Tensor2D): Promise<Float64Array> => {
+    const G = tf.matMul(V, V, false, true); // (q, q) = V Vᵀ for V = Uᵀ
+    const g = (await G.data()) as Float32Array;
+    G.dispose();
+    return Float64Array.from({ length: q * q }, (_, t) => ((g[t] as number) + (g[(t % q) * q + Math.floor(t / q)] as number)) / 2);
+  };
+  const LU = choleskyLower(await gram(Ut), q, 0);
+  if (LU !== null) {
+    const LUinv = Float32Array.from(invertLower(LU, q));
+    const next: tf.Tensor2D = tf.tidy(() => tf.matMul(tf.tensor2d(LUinv, [q, q]), Ut)); // (q, n) = L⁻¹Uᵀ = (U L⁻ᵀ)ᵀ
+    Ut.dispose();
+    Ut = next;
+  }
+  const gu = await gram(Ut);
   const U = tf.transpose(Ut) as tf.Tensor2D; // (n, q)
-  const GU = tf.matMul(Ut, U); // (q, q)
-  const gu = (await GU.data()) as Float32Array;
-  tf.dispose([GU, Ut]);
+  Ut.dispose();
   let err2 = 0;
   for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) err2 += ((gu[i * q + j] as number) - (i === j ? 1 : 0)) ** 2;
   const orthogonalityError = Math.sqrt(err2);
