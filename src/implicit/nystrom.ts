@@ -65,6 +65,27 @@ export interface NystromPreconditioner {
 const TAU = 1e-5;
 
 /**
+ * The weights D of M = I − U D Uᵀ from the eigenvalues λ̂ (descending) and the measured orthonormality
+ * error ε = ‖UᵀU − I‖_F: D_i = min(1 − λ̂_{q+1}/λ̂_i, 1 − τ)/(1 + ε). Since ‖UᵀU‖₂ ≤ 1 + ε, U D Uᵀ
+ * has eigenvalues at most max D·(1 + ε) ≤ 1 − τ, so M's eigenvalues lie in [τ, 1]: positive
+ * definite whatever the rounding of U.
+ *
+ * @returns D (q) and the lower bound 1 − max D·(1 + ε) on M's smallest eigenvalue
+ * @example
+ * preconditionerWeights(Float64Array.of(100, 10, 1), 2, 0).D; // [0.99, 0.9]
+ */
+export function preconditionerWeights(values: Float64Array, q: number, orthogonalityError: number): { D: Float64Array; minEigenvalue: number } {
+  const lambdaFloor = values[q] as number;
+  const D = new Float64Array(q);
+  let maxD = 0;
+  for (let i = 0; i < q; i++) {
+    D[i] = Math.min(1 - lambdaFloor / (values[i] as number), 1 - TAU) / (1 + orthogonalityError);
+    maxD = Math.max(maxD, D[i] as number);
+  }
+  return { D, minEigenvalue: 1 - maxD * (1 + orthogonalityError) };
+}
+
+/**
  * Cholesky factor L (lower, row-major) of A + shift·I for symmetric A (s, s) in float64, or null when
  * a pivot is not positive.
  */
@@ -189,13 +210,7 @@ export async function nystromPreconditioner(row: (i: number) => Float32Array, n:
   let err2 = 0;
   for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) err2 += ((gu[i * q + j] as number) - (i === j ? 1 : 0)) ** 2;
   const orthogonalityError = Math.sqrt(err2);
-  // With ‖UᵀU‖ ≤ 1 + ε, U D Uᵀ has eigenvalues ≤ max D·(1 + ε) ≤ 1 − τ: M ≥ τ·I.
-  const D = new Float64Array(q);
-  let maxD = 0;
-  for (let i = 0; i < q; i++) {
-    D[i] = Math.min(1 - lambdaFloor / (values[i] as number), 1 - TAU) / (1 + orthogonalityError);
-    maxD = Math.max(maxD, D[i] as number);
-  }
+  const { D, minEigenvalue } = preconditionerWeights(values, q, orthogonalityError);
   const fingerprint = createHash('sha256')
     .update(new Uint8Array(landmarks.buffer))
     .update(new Uint8Array(values.buffer))
@@ -207,7 +222,7 @@ export async function nystromPreconditioner(row: (i: number) => Float32Array, n:
     lambdaMax,
     lambdaFloor,
     orthogonalityError,
-    minEigenvalue: 1 - maxD * (1 + orthogonalityError),
+    minEigenvalue,
     shift,
     fingerprint,
     ms: performance.now() - t0,
