@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mnistDirectory, mnistMatrix } from '../src/data/mnist.js';
+import { loadDataset } from '../src/data/dataset.js';
+import { mnistDirectory } from '../src/data/mnist.js';
 import type { Bench } from './harness.js';
 
 /** The sizes measured: `KERNEL_BENCH_N=16000,32000 npm run bench -- kernel` picks others. */
@@ -31,7 +32,7 @@ export const kernelBench: Bench = {
       type Reference = { ms: number; testError: number; peakRssBytes: number } | { failed: string };
       let numpy: Reference | null = null;
       const rowsFile = join(work, `rows-${n}.bin`);
-      writeFileSync(rowsFile, new Uint8Array(mnistMatrix('train', n, 1).indices.buffer));
+      writeFileSync(rowsFile, new Uint8Array(Int32Array.from(loadDataset({ source: 'mnist', n, seed: 1 }).train.indices).buffer)); // the CLI's rows
       if (4 * n * n + 2 ** 30 > freemem()) {
         notes.push(`n = ${n}: numpy not run — its float32 K (${gb(4 * n * n)} GB) and working set do not fit in the ${gb(freemem())} GB available`);
       } else {

@@ -1,3 +1,6 @@
+import { InputError } from '../src/errors.js';
+import type { MlMatrix } from '../src/linalg/dense.js';
+
 /**
  * The plain-JavaScript reference of Theorem 1's construction (THEORY.md §1: "about 0.15 s on full
  * MNIST"): one Gaussian direction, dense projection, argsort, midpoint biases and the float64
@@ -24,4 +27,21 @@ export function plainReference(data: Float64Array, n: number, d: number, y: Floa
     T += wi * bi;
   }
   return w;
+}
+
+/** x with L x = b for lower-triangular L (n, n), by forward substitution (O(n²)). */
+/** (The dense O(n²) reference the O(n) recurrence is measured against.) */
+export function solveLowerTriangular(L: MlMatrix, b: ArrayLike<number>): Float64Array {
+  const n = L.rows;
+  if (L.columns !== n) throw new InputError(`solveLowerTriangular: L has shape (${L.rows}, ${L.columns}); it must be square`);
+  if (b.length !== n) throw new InputError(`solveLowerTriangular: L is (${n}, ${n}) but b has ${b.length} entries`);
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let acc = b[i] as number;
+    for (let j = 0; j < i; j++) acc -= L.get(i, j) * (x[j] as number);
+    const diag = L.get(i, i);
+    if (diag === 0) throw new InputError(`solveLowerTriangular: L[${i}][${i}] = 0, the system is singular`);
+    x[i] = acc / diag;
+  }
+  return x;
 }

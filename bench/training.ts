@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadImages, subset, type ImageSet } from '../src/data/images.js';
+import { loadDataset } from '../src/data/dataset.js';
+import type { ImageSet } from '../src/data/images.js';
 import { mnistDirectory } from '../src/data/mnist.js';
 import { startBackend, type BackendName } from '../src/engine/backend.js';
 import { buildModel, type ModelId } from '../src/models/zoo.js';
@@ -10,14 +11,6 @@ import { epochOrder, gatherBatch, stepsPerEpoch } from '../src/training/batches.
 import { FIT_DEFAULTS, fit, type FitConfig } from '../src/training/fit.js';
 import { fitParallel } from '../src/training/parallel.js';
 import type { Bench } from './harness.js';
-
-/** Multiply-adds per image of a forward pass, counted from the layer shapes (×2 FLOPs, ×3 for forward + backward). */
-const MACS: Record<string, number> = {
-  'mlp-1x512': 784 * 512 + 512 * 10,
-  'mlp-3x512': 784 * 512 + 2 * 512 * 512 + 512 * 10,
-  // conv1 5×5×1×64 on 28×28, conv2 5×5×64×64 on 14×14, FC 3136·384 + 384·192 + 192·10
-  'small-alexnet': 28 * 28 * 25 * 64 + 14 * 14 * 25 * 64 * 64 + 3136 * 384 + 384 * 192 + 192 * 10,
-};
 
 /** Times `steps` training steps (after 2 warm-up steps) and scales to one epoch of n images. */
 async function timeEpoch(id: ModelId, set: ImageSet, steps: number): Promise<{ msPerEpoch: number; gflops: number }> {
@@ -41,9 +34,10 @@ async function timeEpoch(id: ModelId, set: ImageSet, steps: number): Promise<{ m
   for (let s = 0; s < steps; s++) await step(s);
   const msPerStep = (performance.now() - t) / steps;
   sgd.dispose();
-  model.dispose();
   const msPerEpoch = msPerStep * perEpoch;
-  return { msPerEpoch, gflops: (6 * (MACS[id] ?? 0) * set.n) / (msPerEpoch * 1e6) };
+  model.dispose();
+  // multiply-adds of the registry's count, ×2 FLOPs, ×3 for forward and backward
+  return { msPerEpoch, gflops: (6 * model.spec.macsPerExample(set.shape, set.classes) * set.n) / (msPerEpoch * 1e6) };
 }
 
 /**
@@ -56,9 +50,8 @@ export const trainingBench: Bench = {
   async run() {
     const rows: Record<string, string | number | null>[] = [];
     const notes: string[] = [];
-    const full = loadImages('mnist', 'train');
-    const mnist10k = subset(full, 10_000, 1);
-    const mnist2k = subset(full, 2_000, 1);
+    const mnist10k = loadDataset({ source: 'mnist', n: 10_000, seed: 1, test: false }).images('train');
+    const mnist2k = loadDataset({ source: 'mnist', n: 2_000, seed: 1, test: false }).images('train');
     let numpyMs: number | null = null;
     try {
       const out = execFileSync('python3', [join(import.meta.dirname, 'reference/mlp_numpy.py'), mnistDirectory(), '10000', '1', '3'], { encoding: 'utf8' });

@@ -11,8 +11,8 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/<!-- file: (\S+) -->\n```\w*\n([^]*?)```/g)].map((m) => ({ path: m[1] as string, code: m[2] as string }));
 
 describe('README examples', () => {
-  test('each example block is its file, letter for letter (the files run in the suite: the .test.ts through vitest, the conjectures below)', () => {
-    expect(blocks.map((b) => b.path)).toEqual(['examples/conjectures/thresholds-rate.ts', 'examples/conjectures/thresholds-massart.ts', 'examples/conjectures/thresholds.test.ts']);
+  test('each example block is its file, letter for letter (the files run in the suite: the .test.ts through vitest, the conjectures below, the library examples in test/package.test.ts)', () => {
+    expect(blocks.map((b) => b.path)).toEqual(['examples/conjectures/thresholds-rate.ts', 'examples/conjectures/thresholds-massart.ts', 'examples/conjectures/thresholds.test.ts', 'examples/library/theorem1.ts', 'examples/library/training.ts']);
     for (const b of blocks) expect(b.code, b.path).toBe(readFileSync(join(root, b.path), 'utf8'));
   });
 

@@ -1,5 +1,6 @@
 import { DECIMAL } from '../data/decimal.js';
 import { InputError } from '../errors.js';
+import { MAX_SEED } from '../random/rng.js';
 
 interface FlagBase {
   readonly description: string;
@@ -57,8 +58,7 @@ export type FlagValue<S extends FlagSpec> = S extends BooleanFlag
 /** Parsed flags: each key present only when the flag was given. */
 export type Flags<S extends FlagSpecs> = { readonly [K in keyof S]?: FlagValue<S[K]> };
 
-/** Seeds are 32-bit: larger ones would be reduced and alias smaller ones, so they are refused. */
-export const MAX_SEED = 2 ** 32 - 1;
+export { MAX_SEED }; // seeds are 32-bit: larger ones would alias smaller ones, so they are refused
 
 /** The flags every command takes: `--json`, `--debug`, `--help`. */
 export const outputFlags = {

@@ -1,18 +1,18 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { rowOf, type Matrix } from '../data/matrix.js';
-import { loadSource } from '../data/source.js';
+import { loadDataset } from '../data/dataset.js';
 import { certify } from '../expressivity/certify.js';
 import { diagnose } from '../expressivity/diagnostics.js';
 import type { DirectionStrategy } from '../expressivity/direction.js';
 import { interpolate, interpolateClasses, type InterpolatedNetwork } from '../expressivity/interpolate.js';
+import { saveExactNetwork, saveNetwork, type SavedExactNetwork, type SavedNetwork } from '../expressivity/network-file.js';
 import { Rng, freshSeed } from '../random/rng.js';
-import { randomizeLabels } from '../randomization/labels.js';
 import { fileError } from '../training/run-store.js';
 import { onlyWith, type Flags } from './args.js';
 import type { expressivityFlags } from './commands.js';
 import { labelRandomization } from './labels.js';
-import { finiteReport, formatTable, type Output } from './output.js';
+import { finiteReport, formatNumber, formatTable, type Output } from './output.js';
 
 type ExpressivityFlags = Flags<typeof expressivityFlags>;
 type DeepModule = typeof import('../expressivity/deep.js');
@@ -39,21 +39,17 @@ export async function runExpressivity(flags: ExpressivityFlags, out: Output): Pr
 
   const tData = performance.now();
   const n = flags.n === 'all' ? undefined : flags.n;
-  const source = loadSource(dataName, { ...(n !== undefined ? { n } : {}), ...(flags.d !== undefined ? { d: flags.d } : {}), seed });
+  const ds = loadDataset({ source: dataName, n: n ?? null, ...(flags.d !== undefined ? { d: flags.d } : {}), seed, randomization, ...(p !== undefined ? { p } : {}), test: false });
+  const X = ds.matrix('train'); // (n, d): raw pixels 0 … 255 for MNIST, so projections stay exact
   const dataLoadMs = performance.now() - tData;
-  const { X } = source;
-  let y = source.y;
-  let labelsChanged = 0;
-  if (randomization !== 'true-labels') {
-    if (source.classes === null) throw new InputError(`--randomization ${randomization} needs class labels 0 … k−1; ${dataName} has other labels`);
-    ({ y, labelsChanged } = randomizeLabels(y, source.classes, randomization, p, seed));
-  }
-  if (multiClass && source.classes === null) throw new InputError(`--classes needs class labels 0 … k−1; ${dataName} has other labels`);
-  out.info(`data: ${source.description}; ${randomization}${p !== undefined ? ` (p = ${p})` : ''}`);
+  const y = ds.train.labels;
+  const classes = ds.train.classes;
+  if (multiClass && classes === null) throw new InputError(`--classes needs class labels 0 … k−1; ${dataName} has other labels`);
+  out.info(`data: ${ds.description}; ${randomization}${p !== undefined ? ` (p = ${p})` : ''}`);
 
   // Exact arithmetic (mathjs, which the depth-k construction is generic over) loads only when used.
   const deep = flags.depth !== undefined || exact ? await import('../expressivity/deep.js') : null;
-  const result = exact ? await runExact(X, y, flags, seed, deep as DeepModule) : runFloat(X, y, flags, seed, multiClass, source.classes, deep);
+  const result = exact ? await runExact(X, y, flags, seed, deep as DeepModule) : runFloat(X, y, flags, seed, multiClass, classes, deep);
   if (result.merged.length > 0) {
     const shown = result.merged.slice(0, 5).map((m) => `${m.dropped.map((r) => r + 1).join(', ')} → ${m.kept + 1}`);
     out.info(
@@ -62,10 +58,11 @@ export async function runExpressivity(flags: ExpressivityFlags, out: Output): Pr
   }
   const report = finiteReport({
     ...result.report,
-    data: source.description,
+    data: ds.description,
+    dataFingerprint: ds.fingerprint,
     randomization,
-    p: randomization === 'true-labels' ? 0 : randomization === 'random-labels' ? 1 : (p as number),
-    labelsChanged,
+    p: ds.p,
+    labelsChanged: ds.labelsChanged,
     dataLoadMs: round(dataLoadMs),
     wallMs: round(performance.now() - t0),
     seed,
@@ -74,7 +71,7 @@ export async function runExpressivity(flags: ExpressivityFlags, out: Output): Pr
   if (flags.save !== undefined) {
     const path = flags.save;
     try {
-      writeFileSync(path, JSON.stringify({ ...result.saved, seed, data: source.description }) + '\n');
+      writeFileSync(path, JSON.stringify({ ...result.saved, seed, data: ds.description }) + '\n');
     } catch (err) {
       throw fileError(err, 'write --save', path);
     }
@@ -87,7 +84,7 @@ export async function runExpressivity(flags: ExpressivityFlags, out: Output): Pr
 
 interface RunResult {
   report: Record<string, unknown>;
-  saved: Record<string, unknown>;
+  saved: SavedNetwork | SavedExactNetwork;
   merged: readonly { kept: number; dropped: readonly number[] }[];
 }
 
@@ -133,18 +130,7 @@ function runFloat(
     certificate: cert.method,
   };
   if (flags.depth !== undefined && deep !== null) Object.assign(report, depthReport(net, X, flags.depth, seed, deep));
-  const saved = {
-    format: 'rethink/relu-2layer@1',
-    function: 'c(x)[c] = sum_j w[j*k + c] * max(sum_i a[i]*x[i] - b[j], 0)',
-    n: net.n,
-    d: net.d,
-    k: net.k,
-    a: Array.from(net.a),
-    b: Array.from(net.b),
-    w: Array.from(net.w),
-    order: Array.from(net.order),
-    lambda: net.lambda,
-  };
+  const saved = saveNetwork(net, { lambda: net.lambda });
   return { report, saved, merged: net.merged };
 }
 
@@ -177,30 +163,18 @@ async function runExact(X: Matrix, y: Float64Array, flags: ExpressivityFlags, se
       `--exact: n·d = ${X.rows}·${X.cols} = ${X.rows * X.cols} exceeds the exact-arithmetic limit ${EXACT_LIMIT}; use --n ${Math.max(1, Math.floor(EXACT_LIMIT / X.cols))} or fewer, or drop --exact (the float construction is certified rigorously)`,
     );
   }
-  const { interpolateExact } = await import('../expressivity/exact.js');
+  const { checkExact, interpolateExact } = await import('../expressivity/exact.js');
   const { toFraction, toNumber } = await import('../exact/fraction.js');
   const rows = Array.from({ length: X.rows }, (_, i) => Array.from(rowOf(X, i)));
   const labels = Array.from(y);
   const t0 = performance.now();
   const net = interpolateExact(rows, labels, { seed, ...(flags.lambda !== undefined ? { lambda: flags.lambda } : {}) });
   const constructMs = performance.now() - t0;
-  // The exact check: c(x_i) − y_i for every point, in rational arithmetic (O(n) per point).
+  // The exact check: c(x_i) − y_i for every point, in rational arithmetic.
   const t1 = performance.now();
-  let maxResidual = toFraction(0);
-  let recovered = 0;
-  rows.forEach((x, i) => {
-    const r = net.evaluate(x).sub(toFraction(labels[i] as number)).abs();
-    if (r.compare(maxResidual) > 0) maxResidual = r;
-    if (r.compare('1/2') < 0) recovered++;
-  });
+  const check = checkExact(net, rows, labels);
   const certifyMs = performance.now() - t1;
-  let minGap = net.zSorted.length > 1 ? net.zSorted[1]!.sub(net.zSorted[0]!) : null;
-  for (let i = 2; i < net.n; i++) {
-    const g = net.zSorted[i]!.sub(net.zSorted[i - 1]!);
-    if (minGap !== null && g.compare(minGap) < 0) minGap = g;
-  }
-  let maxAbsWeight = toFraction(0);
-  for (const w of net.w) if (w.abs().compare(maxAbsWeight) > 0) maxAbsWeight = w.abs();
+  const { maxResidual, minGap, maxAbsWeight } = check;
   const report: Record<string, unknown> = {
     n: net.n,
     d: net.d,
@@ -211,7 +185,7 @@ async function runExact(X: Matrix, y: Float64Array, flags: ExpressivityFlags, se
     // toNumber, not valueOf(): exact weights can have numerators beyond float64's range (valueOf gives NaN)
     maxResidual: toNumber(maxResidual),
     maxResidualExact: maxResidual.toFraction(),
-    labelsRecovered: labels.every(Number.isInteger) ? recovered / rows.length : null,
+    labelsRecovered: check.labelsRecovered,
     minGap: minGap === null ? null : toNumber(minGap),
     maxAbsWeight: toNumber(maxAbsWeight),
     maxAbsWeightBits: maxAbsWeight.n.toString(2).length,
@@ -233,17 +207,7 @@ async function runExact(X: Matrix, y: Float64Array, flags: ExpressivityFlags, se
       depthEqualsShallowExactly: equal,
     });
   }
-  const saved = {
-    format: 'rethink/relu-2layer-exact@1',
-    function: 'c(x) = sum_j w[j] * max(sum_i a[i]*x[i] - b[j], 0), all numbers exact fractions',
-    n: net.n,
-    d: net.d,
-    k: 1,
-    a: net.a.map((v) => v.toFraction()),
-    b: net.b.map((v) => v.toFraction()),
-    w: net.w.map((v) => v.toFraction()),
-    order: net.order,
-  };
+  const saved = saveExactNetwork(net);
   return { report, saved, merged: net.merged };
 }
 
@@ -276,7 +240,7 @@ function round(ms: number): number {
 function tableRows(r: Record<string, unknown>): [string, string][] {
   const rows: [string, string][] = [
     ['data', String(r.data)],
-    ['randomization', `${r.randomization}${r.randomization === 'corrupt-labels' ? ` (p = ${r.p})` : ''}; labels changed: ${fmt((r.labelsChanged as number) * 100)}%`],
+    ['randomization', `${r.randomization}${r.randomization === 'corrupt-labels' ? ` (p = ${r.p})` : ''}; labels changed: ${formatNumber((r.labelsChanged as number) * 100)}%`],
     ['n (distinct points)', String(r.n)],
     ['d', String(r.d)],
     ['outputs k', String(r.k)],
@@ -284,10 +248,10 @@ function tableRows(r: Record<string, unknown>): [string, string][] {
     ['construct time', `${r.constructMs} ms`],
     ['certify time', `${r.certifyMs} ms`],
     ['data load, total', `${r.dataLoadMs} ms, ${r.wallMs} ms`],
-    ['certified max residual', fmt(r.maxResidual)],
-    ['labels recovered', r.labelsRecovered === null ? 'n/a (non-integer labels)' : `${fmt((r.labelsRecovered as number) * 100)}% (proven)`],
-    ['min projection gap', fmt(r.minGap)],
-    ['max |w|', `${fmt(r.maxAbsWeight)}${r.maxAbsWeightBits !== undefined ? ` (numerator of ${r.maxAbsWeightBits} bits)` : ''}`],
+    ['certified max residual', formatNumber(r.maxResidual)],
+    ['labels recovered', r.labelsRecovered === null ? 'n/a (non-integer labels)' : `${formatNumber((r.labelsRecovered as number) * 100)}% (proven)`],
+    ['min projection gap', formatNumber(r.minGap)],
+    ['max |w|', `${formatNumber(r.maxAbsWeight)}${r.maxAbsWeightBits !== undefined ? ` (numerator of ${r.maxAbsWeightBits} bits)` : ''}`],
     ['certificate', String(r.certificate)],
     ['seed', String(r.seed)],
   ];
@@ -295,15 +259,9 @@ function tableRows(r: Record<string, unknown>): [string, string][] {
   if (r.depth !== undefined) {
     rows.push([`depth-${r.depth} width`, `${r.depthWidth} (≤ ⌈n/k⌉ + 3 = ${r.depthWidthLimit})`]);
     if (r.depthMaxDeviation !== undefined) {
-      rows.push([`depth-k vs shallow (float64, ${r.depthCheckedPoints} points)`, fmt(r.depthMaxDeviation)]);
+      rows.push([`depth-k vs shallow (float64, ${r.depthCheckedPoints} points)`, formatNumber(r.depthMaxDeviation)]);
     }
     if (r.depthEqualsShallowExactly !== undefined) rows.push(['depth-k = shallow (exact)', String(r.depthEqualsShallowExactly)]);
   }
   return rows;
-}
-
-function fmt(v: unknown): string {
-  if (typeof v !== 'number') return String(v);
-  if (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6)) return String(Math.round(v * 1e6) / 1e6);
-  return v.toExponential(3);
 }

@@ -1,11 +1,9 @@
 import { InputError, InterruptedError } from '../errors.js';
-import { scaleMatrix } from '../data/matrix.js';
-import { mnistMatrix } from '../data/mnist.js';
+import { loadDataset } from '../data/dataset.js';
 import { kernelInterpolate, type Kernel } from '../implicit/kernel.js';
 import { minNormSolution, sgdLeastSquares, sgdLimit } from '../implicit/least-squares.js';
 import { Rng, freshSeed } from '../random/rng.js';
-import { randomizeLabels } from '../randomization/labels.js';
-import type { LabelRandomizationId } from '../randomization/names.js';
+import { randomizePoints, type LabelRandomizationId } from '../randomization/registry.js';
 import { onlyWith, type Flags } from './args.js';
 import type { FastKernelInterpolant, KernelProgress, LabelSetResult, PreconditionerSize, ResidualCheck } from '../implicit/kernel-fast.js';
 import { INTERRUPTED_EXIT, whileInterruptible } from './interrupt.js';
@@ -141,13 +139,14 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
   // Refuse a solve that cannot fit before loading anything.
   engine?.checkFastKernelPlan(n, 784, testN, memoryBudget, size);
   const backend = cg ? (await (await import('../engine/backend.js')).startBackend(flags.backend ?? 'auto')).name : null;
-  const train = mnistMatrix('train', n, seed);
-  const test = mnistMatrix('test', testN, seed);
-  const Xtr = scaleMatrix(train.X, 1 / 255);
-  const Xte = scaleMatrix(test.X, 1 / 255);
+  const ds = loadDataset({ source: 'mnist', n, testN, seed }); // the same images as fit --n --test-n --seed
+  const test = { labels: (ds.test as NonNullable<typeof ds.test>).labels };
+  const Xtr = ds.matrix('train', { unit: true }); // (n, 784), pixels / 255
+  const Xte = ds.matrix('test', { unit: true }); // (m, 784)
   const runs = (levels ?? [null]).map((q) => {
     const [r, pr]: [LabelRandomizationId, number | undefined] = q === null ? [randomization, p] : q === 0 ? ['true-labels', undefined] : q === 1 ? ['random-labels', undefined] : ['corrupt-labels', q];
-    return { r, ...randomizeLabels(Float64Array.from(train.labels), 10, r, pr, seed) };
+    const randomized = randomizePoints(ds.train, null, r, pr, seed);
+    return { r, y: randomized.train.labels, p: randomized.p as number, labelsChanged: randomized.labelsChanged };
   });
   const testError = (yHat: ArrayLike<number>): number => {
     let wrong = 0;
@@ -223,7 +222,7 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
     });
     solve = { solveMs: Math.round(performance.now() - t), peakRssBytes: process.resourceUsage().maxRSS * 1024 };
   }
-  const common = { seed, kernel, solver, backend };
+  const common = { dataFingerprint: ds.fingerprint, seed, kernel, solver, backend };
   if (levels !== null) {
     const first = rows[0] as Row;
     const last = rows[rows.length - 1] as Row;

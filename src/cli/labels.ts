@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { parseDecimal } from '../data/decimal.js';
-import type { LabelRandomizationId } from '../randomization/names.js';
+import type { LabelRandomizationId } from '../randomization/registry.js';
 
 /**
  * The label randomization of a theory command from `--randomization`/`--p`, or from the deprecated

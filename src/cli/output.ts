@@ -55,3 +55,17 @@ export function finiteReport<T extends Record<string, unknown>>(report: T, why =
   if (bad.length > 0) throw new InputError(`no result to show: ${bad.slice(0, 4).join(', ')}${bad.length > 4 ? ', …' : ''} — ${why}`);
   return report;
 }
+
+/**
+ * A number for a table: plain with up to `decimals` decimals in [10⁻³, 10⁶), else 4 significant
+ * digits in exponent form; anything not a number as it prints.
+ *
+ * @example
+ * formatNumber(0.123456789); // '0.123457'
+ * formatNumber(4.4e-12);     // '4.400e-12'
+ */
+export function formatNumber(v: unknown, decimals = 6): string {
+  if (typeof v !== 'number') return String(v);
+  if (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6)) return String(Math.round(v * 10 ** decimals) / 10 ** decimals);
+  return v.toExponential(3);
+}

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
-import { rowOf, scaleMatrix, type Matrix } from '../data/matrix.js';
-import { loadSource } from '../data/source.js';
+import { rowOf, type Matrix } from '../data/matrix.js';
+import { loadDataset } from '../data/dataset.js';
 import {
   kernelBallBounds,
   l1Bound,
@@ -28,9 +28,12 @@ import {
 } from '../rademacher/oracles.js';
 import { CLASS_NAMES, type ClassName } from '../rademacher/names.js';
 import { Rng, freshSeed } from '../random/rng.js';
+import { compareClasses } from '../rademacher/compare.js';
 import { onlyWith, type Flags } from './args.js';
 import type { rademacherFlags } from './commands.js';
-import { finiteReport, formatTable, type Output } from './output.js';
+import { finiteReport, formatNumber, formatTable, type Output } from './output.js';
+
+const fmt5 = (v: number): string => formatNumber(v, 5);
 
 type RademacherFlags = Flags<typeof rademacherFlags>;
 const ONE_D: readonly ClassName[] = ['thresholds', 'two-sided-thresholds', 'intervals'];
@@ -83,11 +86,11 @@ export async function runRademacher(flags: RademacherFlags, out: Output): Promis
       ['sample', description],
       ['n', String(report.n)],
       ['convention', convention === 'zhang' ? "Eq. 1: E sup (1/n)Σσh" : 'Bartlett–Mendelson: E sup |(2/n)Σσh|'],
-      [exact ? 'value (all 2^n σ)' : `estimate (${report.draws} draws)`, fmt(report.estimate as number)],
+      [exact ? 'value (all 2^n σ)' : `estimate (${report.draws} draws)`, fmt5(report.estimate as number)],
     ];
     if (report.exact !== null) rows.push(['exact', String(report.exact)]);
-    if (!exact) rows.push([`half-width (δ = ${delta})`, `± ${fmt(report.halfWidth as number)}`]);
-    for (const [k, v] of Object.entries(report.bounds as Record<string, number>)) rows.push([`bound: ${k}`, fmt(v)]);
+    if (!exact) rows.push([`half-width (δ = ${delta})`, `± ${fmt5(report.halfWidth as number)}`]);
+    for (const [k, v] of Object.entries(report.bounds as Record<string, number>)) rows.push([`bound: ${k}`, fmt5(v)]);
     rows.push(['seed', String(seed)]);
     out.table(formatTable(rows));
   }
@@ -149,15 +152,13 @@ function checkGram(n: number): void {
   }
 }
 
-/** The sample: n given, `all` (the whole data set), or the default (1000 of MNIST or synthetic data; a file's every row). */
-function vectorSource(dataName: string | undefined, n: number | 'all' | undefined, seed: number, d: number | undefined): { X: Matrix; description: string } {
+/** The sample: n given, `all` (the whole data set), or the default (1000 of MNIST or synthetic data; a file's every row), pixels / 255. */
+function vectorSource(dataName: string | undefined, n: number | 'all' | undefined, seed: number, d: number | undefined): { X: Matrix; description: string; fingerprint: string } {
   const data = dataName ?? 'mnist';
-  const count = n === 'all' ? undefined : (n ?? (data === 'mnist' || data === 'synthetic' ? 1000 : undefined));
-  const source = loadSource(data, { ...(count !== undefined ? { n: count } : {}), ...(d !== undefined ? { d } : {}), seed });
-  if (data !== 'mnist') return { X: source.X, description: source.description };
+  const count = n === 'all' ? null : (n ?? (data === 'mnist' || data === 'synthetic' ? 1000 : null));
+  const ds = loadDataset({ source: data, n: count, ...(d !== undefined ? { d } : {}), seed, test: false });
   // pixels / 255 so that ‖x‖ ≤ 28 and the kernel width γ = 0.02 is the usual one
-  const X = scaleMatrix(source.X, 1 / 255);
-  return { X, description: source.description.replace('pixels 0-255', 'pixels/255') };
+  return { X: ds.matrix('train', { unit: true }), description: ds.description.replace('pixels 0–255', 'pixels/255'), fingerprint: ds.fingerprint };
 }
 
 function linePoints(dataName: string | undefined, n: number | 'all' | undefined, seed: number, d: number | undefined): { x: Float64Array; description: string } {
@@ -185,31 +186,12 @@ function pointIds(X: Matrix): Float64Array {
   });
 }
 
-/**
- * `rethink rademacher --compare`: on MNIST, the norm-bounded linear class and a Gaussian-kernel ball
- * (both scaled so |h| ≤ 1) against Theorem 1's two-layer ReLU class (clipped to [−1, 1]), with the
- * generalization gap each gives for the 1-Lipschitz ramp loss (contraction: R̂(ℓ∘H) ≤ R̂(H)).
- */
+/** `rethink rademacher --compare`: {@link compareClasses} on the sample, as a table. */
 function runCompare(flags: RademacherFlags, seed: number, delta: number, out: Output, t0: number): number {
   const { X, description } = vectorSource(flags.data ?? 'mnist', flags.n, seed, flags.d);
   checkGram(X.rows);
   out.info(`sample: ${description}`);
-  let maxNorm = 0;
-  for (let i = 0; i < X.rows; i++) maxNorm = Math.max(maxNorm, Math.sqrt(rowOf(X, i).reduce((s, v) => s + v * v, 0)));
-  const draws = flags.draws ?? 200;
-  const gamma = flags.gamma ?? 0.02;
-  const classes: { name: string; oracle: SupOracle; draws: number }[] = [
-    { name: `linear-l2, ‖w‖ ≤ 1/max‖x‖ (= ${(1 / maxNorm).toPrecision(3)})`, oracle: linearL2(X, 1 / maxNorm), draws },
-    { name: `rkhs-gaussian γ = ${gamma}, ‖f‖ ≤ 1`, oracle: rkhsBall(gaussianGram(X, gamma), 1, 'Gaussian RKHS'), draws },
-    { name: 'relu-2layer (Theorem 1, clipped)', oracle: relu2Layer(X, seed), draws: Math.min(draws, 10) },
-  ];
-  const rows = classes.map(({ name, oracle, draws: m }) => {
-    const e = estimateRademacher(oracle, { draws: m, delta, seed });
-    const upper = e.estimate + e.halfWidth;
-    const mohri = mohriBound(0, upper, X.rows, delta);
-    const ssbd = ssbdBound(0, upper, X.rows, delta);
-    return { class: name, n: X.rows, estimate: e.estimate, halfWidth: e.halfWidth, draws: m, mohriGap: mohri.gap, ssbdGap: ssbd.gap, vacuous: mohri.vacuous && ssbd.vacuous };
-  });
+  const rows = compareClasses(X, { seed, delta, ...(flags.draws !== undefined ? { draws: flags.draws } : {}), ...(flags.gamma !== undefined ? { gamma: flags.gamma } : {}) });
   finiteReport({ rows }, OVERFLOW);
   if (flags.json === true) {
     out.json({ compare: rows, delta, seed, sample: description, loss: 'ramp loss min(1, max(0, 1 − y·h)), 1-Lipschitz, values in [0, 1]', wallMs: Math.round(performance.now() - t0) });
@@ -217,7 +199,7 @@ function runCompare(flags: RademacherFlags, seed: number, delta: number, out: Ou
   }
   const table = [
     ['class', 'R̂ estimate', `± (δ = ${delta})`, 'gap (Mohri 3.3)', 'gap (SSBD 26.5)', 'verdict'],
-    ...rows.map((r) => [r.class, fmt(r.estimate), fmt(r.halfWidth), fmt(r.mohriGap), fmt(r.ssbdGap), r.vacuous ? 'VACUOUS for any training error' : `says something while training loss < ${fmt(1 - r.mohriGap)}`]),
+    ...rows.map((r) => [r.class, fmt5(r.estimate), fmt5(r.halfWidth), fmt5(r.mohriGap), fmt5(r.ssbdGap), r.vacuous ? 'VACUOUS for any training error' : `says something while training loss < ${fmt5(1 - r.mohriGap)}`]),
   ];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   out.table(table.map((r) => r.map((v, c) => v.padEnd(widths[c]!)).join('  ')).join('\n'));
@@ -227,9 +209,4 @@ function runCompare(flags: RademacherFlags, seed: number, delta: number, out: Ou
       `vacuous exactly for the class that, like deep nets, fits random labels. seed ${seed}`,
   );
   return 0;
-}
-
-function fmt(v: number): string {
-  if (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6)) return String(Math.round(v * 1e5) / 1e5);
-  return v.toExponential(3);
 }

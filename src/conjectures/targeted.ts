@@ -44,7 +44,7 @@ export class Pool {
 
 /** The mutation made at `step` of the hill-climb under `seed`: a function of both and of nothing else. */
 export function mutationAt(seed: number, step: number, parent: Tape): Tape {
-  const rng = new Rng(seed).fork(`target/${step}`);
+  const rng = new Rng(seed >>> 0).fork(`target/${step}`); // fast-check seeds are signed 32-bit: the same 32 bits, unsigned
   return mutateTape(parent, rng, rng.nextUint32() | 0);
 }
 
@@ -69,7 +69,7 @@ export async function climb<T>(
   evaluateChild: (input: T) => Promise<ChildOutcome>,
 ): Promise<{ value: fc.Value<T>; lineage: Lineage; step: number } | null> {
   if (pool.members.length === 0) return null;
-  const parents = new Rng(seed).fork('target/parents');
+  const parents = new Rng(seed >>> 0).fork('target/parents');
   let evaluations = 0;
   for (let step = 0; evaluations < budget && step < 9 * budget; step++) {
     const parent = pool.pick(parents);

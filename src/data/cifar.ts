@@ -21,6 +21,8 @@ export interface CifarOptions {
   crop?: boolean;
   /** per-image whitening (x − μ) / max(σ, 1/√(#pixels)) (default true) */
   whiten?: boolean;
+  /** the bytes 0 … 255 as they are: no scaling to [0, 1], no whitening (the data layer's raw values) */
+  raw?: boolean;
 }
 
 /**
@@ -36,7 +38,9 @@ export interface CifarOptions {
  */
 export function readCifar10(dir: string, split: 'train' | 'test', options: CifarOptions = {}): ImageSet {
   const crop = options.crop ?? true;
-  const whiten = options.whiten ?? true;
+  const raw = options.raw ?? false;
+  const whiten = !raw && (options.whiten ?? true);
+  const divisor = raw ? 1 : 255;
   if (!existsSync(dir)) {
     throw new InputError(`cifar10: directory '${dir}' does not exist; pass --data-dir with the extracted cifar-10-batches-bin folder`);
   }
@@ -82,7 +86,7 @@ export function readCifar10(dir: string, split: 'train' | 'test', options: Cifar
       for (let i = 0; i < side; i++) {
         for (let j = 0; j < side; j++) {
           for (let c = 0; c < 3; c++) {
-            images[out + (i * side + j) * 3 + c] = (bytes[base + 1 + c * 1024 + (i + offset) * 32 + (j + offset)] as number) / 255;
+            images[out + (i * side + j) * 3 + c] = (bytes[base + 1 + c * 1024 + (i + offset) * 32 + (j + offset)] as number) / divisor;
           }
         }
       }

@@ -1,12 +1,12 @@
 /**
  * Backend selection for training. `auto` takes the native TensorFlow backend when
- * `@tensorflow/tfjs-node` (or `-gpu`) loads, else wasm (with the project's kernels), which needs
+ * `@tensorflow/tfjs-node` (or `-gpu`) loads, else wasm (with the project's op implementations), which needs
  * nothing but this package. The backend in use is returned and stored with every result.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
-import { registerWasmKernels } from './wasm-kernels.js';
+import { registerWasmOps } from './wasm-ops.js';
 
 import { BACKENDS, type BackendName } from './names.js';
 
@@ -82,7 +82,7 @@ export async function startBackend(name: BackendName): Promise<BackendInfo> {
   }
   if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
-    registerWasmKernels();
+    registerWasmOps();
     if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the WebAssembly module failed to initialise');
     guardWasmHeap(tf.backend() as unknown as { wasm: WasmModule });
     return { name, versions: { ...core, '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm') } };

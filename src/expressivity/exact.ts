@@ -48,8 +48,15 @@ export interface ExactNetwork {
   readonly merged: readonly { kept: number; dropped: number[] }[];
   /** The direction rule that was used (and t for the moment curve, K for powers). */
   readonly directionUsed: string;
-  /** c(x), exactly. */
+  /** c(x), exactly, by the definition Σ_j w_j·max(⟨a, x⟩ − b_j, 0): O(n) rational operations. */
   evaluate(x: readonly ExactInput[]): Fraction;
+  /**
+   * c(x), exactly, through the prefix sums S_k = Σ_{j≤k} w_j and T_k = Σ_{j≤k} w_j·b_j: with
+   * k = #{b_j < ⟨a, x⟩} (binary search over the sorted biases), c(x) = ⟨a, x⟩·S_k − T_k. The same
+   * rational number as {@link evaluate} in O(log n) operations after an O(n) set-up — what makes
+   * checking all n points O(n log n) instead of O(n²).
+   */
+  evaluateFast(x: readonly ExactInput[]): Fraction;
 }
 
 /**
@@ -150,7 +157,29 @@ export function interpolateExact(
     for (let j = 0; j < n; j++) out = out.add((w[j] as Fraction).mul(reluFraction(zx.sub(b[j] as Fraction))));
     return out;
   };
-  return { a, b, w, order, zSorted, n, d, parameterCount: 2 * n + d, merged, directionUsed, evaluate };
+  let prefix: { S: Fraction[]; T: Fraction[] } | null = null;
+  const evaluateFast = (x: readonly ExactInput[]): Fraction => {
+    if (x.length !== d) throw new InputError(`evaluate: input has ${x.length} features but the network expects d = ${d}`);
+    if (prefix === null) {
+      const S = [ZERO];
+      const T = [ZERO];
+      for (let j = 0; j < n; j++) {
+        S.push((S[j] as Fraction).add(w[j] as Fraction));
+        T.push((T[j] as Fraction).add((w[j] as Fraction).mul(b[j] as Fraction)));
+      }
+      prefix = { S, T };
+    }
+    const zx = project(x.map(toFraction));
+    let lo = 0; // k = #{j : b_j < zx}; the biases increase
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((b[mid] as Fraction).compare(zx) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return zx.mul(prefix.S[lo] as Fraction).sub(prefix.T[lo] as Fraction);
+  };
+  return { a, b, w, order, zSorted, n, d, parameterCount: 2 * n + d, merged, directionUsed, evaluate, evaluateFast };
 }
 
 function chooseExactDirection(rows: Fraction[][], rule: ExactDirection, seed: number): { a: Fraction[]; directionUsed: string } {
@@ -197,4 +226,48 @@ function projectionsDistinct(rows: Fraction[][], a: Fraction[]): boolean {
   const z = rows.map((r) => r.reduce((s, v, j) => (v.n === 0n ? s : s.add(v.mul(a[j] as Fraction))), ZERO)).sort((p1, p2) => p1.compare(p2));
   for (let i = 1; i < z.length; i++) if ((z[i] as Fraction).equals(z[i - 1] as Fraction)) return false;
   return true;
+}
+
+const HALF = toFraction('1/2');
+
+/** What {@link checkExact} finds: exact residuals and the numbers behind them. */
+export interface ExactCheck {
+  /** max_i |c(x_i) − y_i|, exactly (0 when the theorem holds, as it must) */
+  readonly maxResidual: Fraction;
+  /** fraction of points with |c(x_i) − y_i| < ½ (integer labels: recovered by rounding), null for other labels */
+  readonly labelsRecovered: number | null;
+  /** the smallest gap between consecutive projections, exactly (null for one point) */
+  readonly minGap: Fraction | null;
+  /** max_j |w_j|, exactly */
+  readonly maxAbsWeight: Fraction;
+}
+
+/**
+ * Checks an exact network at its training points in rational arithmetic — c(x_i) − y_i through the
+ * prefix sums ({@link ExactNetwork.evaluateFast}, O(log n) each) — and measures its gaps and weights.
+ *
+ * @example
+ * const net = interpolateExact(X, y);
+ * checkExact(net, X, y).maxResidual.toFraction(); // '0'
+ */
+export function checkExact(net: ExactNetwork, X: readonly (readonly ExactInput[])[], y: readonly ExactInput[]): ExactCheck {
+  if (X.length !== y.length) throw new InputError(`checkExact: ${X.length} points but ${y.length} labels`);
+  let maxResidual = ZERO;
+  let recovered = 0;
+  let integral = true;
+  X.forEach((x, i) => {
+    const yi = toFraction(y[i] as ExactInput);
+    if (!isIntegral(yi)) integral = false;
+    const r = net.evaluateFast(x).sub(yi).abs();
+    if (r.compare(maxResidual) > 0) maxResidual = r;
+    if (r.compare(HALF) < 0) recovered++;
+  });
+  let minGap: Fraction | null = null;
+  for (let i = 1; i < net.n; i++) {
+    const g = (net.zSorted[i] as Fraction).sub(net.zSorted[i - 1] as Fraction);
+    if (minGap === null || g.compare(minGap) < 0) minGap = g;
+  }
+  let maxAbsWeight = ZERO;
+  for (const w of net.w) if (w.abs().compare(maxAbsWeight) > 0) maxAbsWeight = w.abs();
+  return { maxResidual, labelsRecovered: integral && X.length > 0 ? recovered / X.length : null, minGap, maxAbsWeight };
 }

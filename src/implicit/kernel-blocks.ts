@@ -11,8 +11,10 @@
  * time (the block is copied into the engine for its product), and the test scores k(Z, X)·α.
  */
 import * as tf from '@tensorflow/tfjs';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Kernel } from '../kernels/gram.js';
+import { compiledModule } from '../workers/paths.js';
 
 /** Everything both threads share: sizes, the kernel, and the shared buffers. */
 export interface SharedKernelData {
@@ -349,12 +351,6 @@ const { parentPort, workerData: w } = require('node:worker_threads');
 })().catch((e) => parentPort.postMessage({ error: e && e.message ? e.message : String(e) }));
 `;
 
-/** The compiled module: workers run JavaScript, so a run from the TypeScript sources uses dist/. */
-function compiled(relative: string): string {
-  const here = new URL(relative, import.meta.url).href;
-  return here.includes('/src/') ? here.replace('/src/', '/dist/') : here;
-}
-
 /** The second thread: runs its share of each task on its own wasm engine. */
 export interface KernelRowsWorker {
   /** runs the worker's share of `task` (the shared counter must have been reset) */
@@ -377,7 +373,8 @@ export interface KernelRowsWorker {
 export function startKernelRowsWorker(shared: SharedKernelData): Promise<KernelRowsWorker> {
   const worker = new Worker(KERNEL_ROWS_WORKER, {
     eval: true,
-    workerData: { shared, moduleUrl: compiled('./kernel-blocks.js'), backendUrl: compiled('../engine/backend.js') },
+    // workers run JavaScript: the compiled modules, also when the caller runs from the sources
+    workerData: { shared, moduleUrl: pathToFileURL(compiledModule('implicit/kernel-blocks.js')).href, backendUrl: pathToFileURL(compiledModule('engine/backend.js')).href },
   });
   let pending: { resolve: () => void; reject: (e: Error) => void } | null = null;
   let failure: Error | null = null;

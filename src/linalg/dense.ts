@@ -22,22 +22,6 @@ export function solveDense(A: MlMatrix, b: ArrayLike<number>): Float64Array {
   return Float64Array.from(x.getColumn(0));
 }
 
-/** x with L x = b for lower-triangular L (n, n), by forward substitution (O(n²)). */
-export function solveLowerTriangular(L: MlMatrix, b: ArrayLike<number>): Float64Array {
-  const n = L.rows;
-  if (L.columns !== n) throw new InputError(`solveLowerTriangular: L has shape (${L.rows}, ${L.columns}); it must be square`);
-  if (b.length !== n) throw new InputError(`solveLowerTriangular: L is (${n}, ${n}) but b has ${b.length} entries`);
-  const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let acc = b[i] as number;
-    for (let j = 0; j < i; j++) acc -= L.get(i, j) * (x[j] as number);
-    const diag = L.get(i, i);
-    if (diag === 0) throw new InputError(`solveLowerTriangular: L[${i}][${i}] = 0, the system is singular`);
-    x[i] = acc / diag;
-  }
-  return x;
-}
-
 /**
  * The Moore–Penrose pseudo-inverse A⁺ (d, n) of A (n, d), by SVD. A wide A (n < d) is handled as
  * (Aᵀ)⁺ᵀ, which is the same matrix: ml-matrix's SVD wants at least as many rows as columns (and says

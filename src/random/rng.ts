@@ -1,17 +1,31 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+
+/** Seeds are 32-bit: larger ones would alias smaller ones (s and s + 2³² gave the same run). */
+export const MAX_SEED = 2 ** 32 - 1;
 
 /**
  * Seeded pseudo-random numbers: every random choice in `rethink` goes through an {@link Rng}
  * whose seed is printed and stored with the results; the global unseeded generator is never used.
  *
- * The generator is xoshiro128** (Blackman & Vigna, 2018) seeded through splitmix32, so any
- * 32-bit integer seed gives a well-mixed state. Streams for independent purposes (directions,
- * labels, data subsets) are derived with {@link Rng.fork}, so adding a draw to one purpose does not
- * shift the numbers of another.
+ * Streams. Each generator has a 128-bit key; the root key is a SHA-256 of the seed, and
+ * {@link Rng.fork} derives a child's key as SHA-256(parent key ‖ label), so a stream is a function of
+ * its whole path of labels: `fork('a').fork('b')` and `fork('b').fork('a')` differ, `fork('a').fork('a')`
+ * is not the parent, and two distinct paths collide with probability about 2⁻¹²⁸ (tested over many
+ * paths). Adding a draw to one purpose never shifts the numbers of another.
+ *
+ * Core. xoshiro128** (Blackman & Vigna, 2018) with the key as its state. It is hand-written rather
+ * than taken from pure-rand for a measured reason: pure-rand 8.4's 128-bit generators
+ * (xoroshiro128+, xorshift128+) have a weak lowest output bit — a Berlekamp–Massey linear complexity
+ * of 128 over 2,000 outputs, where a random sequence has ≈ 1,000 — and the Rademacher estimator draws
+ * 32 signs from every 32-bit output; its Mersenne Twister cannot be seeded from a 128-bit key.
+ * xoshiro128** scrambles every bit (≈ 1,000 on all bits; tested).
  */
 export class Rng {
-  /** The seed this generator was created from (stored with results). */
+  /** The seed at the root of this generator's path (stored with results). */
   readonly seed: number;
+  /** The labels from the root to this generator, joined with '/' ('' at the root). */
+  readonly path: string;
+  private readonly key: Uint32Array; // 4 words
   private s0: number;
   private s1: number;
   private s2: number;
@@ -19,30 +33,22 @@ export class Rng {
   private spareGaussian: number | null = null;
 
   /**
-   * @param seed - any safe integer; it is reduced to 32 bits for the state but kept as given.
+   * @param seed - an integer in [0, 2³² − 1] ({@link MAX_SEED}); anything else is refused
    * @example
    * const rng = new Rng(42);
    * rng.gaussian(); // the same number on every machine
    */
-  constructor(seed: number) {
-    if (!Number.isSafeInteger(seed)) {
-      throw new RangeError(`Rng: seed must be a safe integer, got ${seed}`);
+  constructor(seed: number);
+  constructor(seed: number, path: string, key: Uint32Array);
+  constructor(seed: number, path = '', key?: Uint32Array) {
+    if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+      throw new RangeError(`Rng: the seed must be an integer in [0, ${MAX_SEED}], got ${seed}`);
     }
     this.seed = seed;
-    let x = (seed ^ Math.floor(seed / 2 ** 32)) >>> 0;
-    const next = (): number => {
-      // splitmix32
-      x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    this.path = path;
+    this.key = key ?? keyOf(new TextEncoder().encode(`rethink-rng/1:${seed}`));
+    [this.s0, this.s1, this.s2, this.s3] = this.key as unknown as [number, number, number, number];
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // xoshiro's one forbidden state
   }
 
   /**
@@ -51,12 +57,7 @@ export class Rng {
    */
   static fromState(s0: number, s1: number, s2: number, s3: number): Rng {
     if (((s0 | s1 | s2 | s3) >>> 0) === 0) throw new RangeError('Rng.fromState: the state must not be all zero');
-    const r = new Rng(0);
-    r.s0 = s0 >>> 0;
-    r.s1 = s1 >>> 0;
-    r.s2 = s2 >>> 0;
-    r.s3 = s3 >>> 0;
-    return r;
+    return new Rng(0, 'fromState', Uint32Array.of(s0 >>> 0, s1 >>> 0, s2 >>> 0, s3 >>> 0));
   }
 
   /** A uniform 32-bit unsigned integer. */
@@ -130,16 +131,25 @@ export class Rng {
   }
 
   /**
-   * An independent generator for a named purpose, derived from this generator's seed and the
-   * label only (not from how many numbers were drawn so far).
+   * An independent generator for a named purpose: its stream depends on this generator's key (the
+   * seed and the path to it) and the label, not on how many numbers were drawn so far.
+   *
+   * @example
+   * new Rng(1).fork('labels').fork('class-3'); // path 'labels/class-3'
    */
   fork(label: string): Rng {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < label.length; i++) {
-      h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
-    }
-    return new Rng(((this.seed >>> 0) ^ h) >>> 0);
+    const label8 = new TextEncoder().encode(label);
+    const input = new Uint8Array(16 + label8.length);
+    input.set(new Uint8Array(this.key.buffer, this.key.byteOffset, 16), 0);
+    input.set(label8, 16);
+    return new Rng(this.seed, this.path === '' ? label : `${this.path}/${label}`, keyOf(input));
   }
+}
+
+/** The first 128 bits of SHA-256(bytes) as four 32-bit words. */
+function keyOf(bytes: Uint8Array): Uint32Array {
+  const digest = createHash('sha256').update(bytes).digest();
+  return Uint32Array.of(digest.readUInt32LE(0), digest.readUInt32LE(4), digest.readUInt32LE(8), digest.readUInt32LE(12));
 }
 
 function rotl(x: number, k: number): number {

@@ -4,7 +4,7 @@
  * same batches as an uninterrupted one (and the unseeded global generator is never involved).
  */
 import { Rng } from '../random/rng.js';
-import { permutation } from '../randomization/images.js';
+import { permutation } from '../randomization/registry.js';
 import type { ImageSet } from '../data/images.js';
 
 /** The example order of epoch `epoch` (0-based). */

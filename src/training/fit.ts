@@ -4,11 +4,11 @@
  * evaluate on the clean test set, write `summary.json`.
  */
 import { InputError } from '../errors.js';
-import { loadImages, subset, type ImageSet } from '../data/images.js';
+import { loadDataset } from '../data/dataset.js';
 import { startBackend, type BackendName } from '../engine/backend.js';
-import { buildModel, type ModelId } from '../models/zoo.js';
+import { MODELS, buildModel, type ModelId } from '../models/zoo.js';
 import { provenance, type Provenance } from '../provenance.js';
-import { randomize, type RandomizationId } from '../randomization/images.js';
+import type { RandomizationId } from '../randomization/registry.js';
 import { FIT_DEFAULTS } from './defaults.js';
 import { DirectoryRunStore, type RunStore } from './run-store.js';
 import { evaluate, train, type EpochRecord, type TrainHooks, type TrainOptions } from './trainer.js';
@@ -57,6 +57,8 @@ export interface FitResult {
   labelsChanged: number;
   n: number;
   testN: number;
+  /** identifies the training points (the data layer's fingerprint): equal across commands for the same data flags */
+  dataFingerprint: string;
   epochs: number;
   steps: number;
   stepsToFit: number | null;
@@ -167,21 +169,24 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
   const t0 = performance.now();
   const { store, resume } = openStore(config);
   const info = await startBackend(config.backend);
-  const dataOptions = { seed: config.seed, ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}) };
-  const fullTrain = loadImages(config.data, 'train', dataOptions);
-  const trainSet = config.n === null ? fullTrain : subset(fullTrain, config.n, config.seed);
-  const fullTest = loadImages(config.data, 'test', dataOptions);
-  const testN = config.testN ?? fullTest.n;
-  if (testN > fullTest.n) throw new InputError(`--test-n ${testN}: the ${config.data} test split has ${fullTest.n} images; use --test-n ${fullTest.n} or all`);
-  const testSet: ImageSet = testN === fullTest.n ? fullTest : { ...fullTest, n: testN, images: fullTest.images.subarray(0, testN * fullTest.shape.reduce((a, b) => a * b, 1)), labels: fullTest.labels.subarray(0, testN) };
-  const r = randomize(trainSet, testSet, config.randomization, config.p, config.seed);
-  const lr = config.lr ?? (config.model.startsWith('small-inception') ? 0.1 : 0.01);
+  const ds = loadDataset({
+    source: config.data,
+    ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}),
+    n: config.n,
+    testN: config.testN,
+    seed: config.seed,
+    randomization: config.randomization,
+    ...(config.p !== undefined ? { p: config.p } : {}),
+  });
+  const trainSet = ds.images('train');
+  const testSet = ds.images('test');
+  const lr = config.lr ?? MODELS[config.model].defaultLearningRate;
   store?.writeConfig({ ...config, resume: undefined, force: undefined, lrResolved: lr, backendResolved: info.name });
   const model = buildModel(config.model, trainSet.shape, { seed: config.seed, classes: trainSet.classes });
   try {
     const result = await train(
       model,
-      r.train,
+      trainSet,
       {
         lr,
         momentum: config.momentum,
@@ -200,17 +205,18 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
       resume,
       hooks,
     );
-    const testError = await evaluate(model, r.test);
+    const testError = await evaluate(model, testSet);
     const summary: FitResult = {
       backend: info.name,
       versions: info.versions,
       model: config.model,
       parameterCount: model.parameterCount,
       randomization: config.randomization,
-      p: r.p,
-      labelsChanged: r.labelsChanged,
+      p: ds.p,
+      labelsChanged: ds.labelsChanged,
       n: trainSet.n,
-      testN,
+      testN: testSet.n,
+      dataFingerprint: ds.fingerprint,
       epochs: result.history.length,
       steps: result.steps,
       stepsToFit: result.stepsToFit,

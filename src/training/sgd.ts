@@ -21,12 +21,14 @@ export class MomentumSgd {
   /**
    * @param params the model's parameters (only trainable ones are updated)
    * @param momentum μ (0.9 in the paper)
-   * @param weightDecay λ on conv/dense kernels (not biases, not BatchNorm); 0 = none
+   * @param weightDecay λ; 0 = none
+   * @param decays which parameters λ applies to (default: conv/dense kernels `…/W`, not biases or BatchNorm; a model's registry entry says)
    */
   constructor(
     params: Param[],
     readonly momentum: number,
     readonly weightDecay: number,
+    private readonly decays: (paramName: string) => boolean = (name) => name.endsWith('/W'),
   ) {
     this.trainable = params.filter((p) => p.kind !== 'state');
     this.velocities = this.trainable.map((p) => {
@@ -48,7 +50,7 @@ export class MomentumSgd {
       this.trainable.forEach((p, i) => {
         let g = grads[p.variable.name];
         if (g === undefined) throw new Error(`no gradient for parameter '${p.name}'`);
-        if (this.weightDecay > 0 && p.name.endsWith('/W')) g = tf.add(g, tf.mul(p.variable, this.weightDecay));
+        if (this.weightDecay > 0 && this.decays(p.name)) g = tf.add(g, tf.mul(p.variable, this.weightDecay));
         const v = this.velocities[i]!;
         const vNext = tf.add(tf.mul(v, this.momentum), g);
         v.assign(vNext);

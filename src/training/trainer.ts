@@ -13,6 +13,7 @@ import type { ApplyOptions, Model } from '../models/zoo.js';
 import { cropShifts, epochOrder, gatherBatch, stepsPerEpoch } from './batches.js';
 import type { Checkpoint, CheckpointMeta, EpochRecord, RunStore } from './run-store.js';
 import { MomentumSgd, crossEntropy, learningRate } from './sgd.js';
+import { Rng } from '../random/rng.js';
 
 export type { EpochRecord };
 
@@ -174,7 +175,7 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
   if (h !== model.inputShape[0] || w !== model.inputShape[1] || c !== model.inputShape[2]) {
     throw new InputError(`model ${model.id} expects ${model.inputShape.join('×')} images, the data are ${trainSet.shape.join('×')}`);
   }
-  const sgd = new MomentumSgd(model.store.params, options.momentum, options.weightDecay);
+  const sgd = new MomentumSgd(model.store.params, options.momentum, options.weightDecay, (name) => model.spec.decays(name));
   try {
     let epoch = 0;
     let steps = 0;
@@ -201,6 +202,7 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
     const fitted = (): boolean => options.stopWhenFitted && stepsToFit !== null;
     const budgetLeft = (): boolean => epoch < options.epochs && (options.maxSteps === null || steps < options.maxSteps);
     const units = 2 * model.units; // forward and backward pass of each conv unit
+    const dropoutStream = new Rng(options.seed).fork('dropout');
     while (!fitted() && budgetLeft()) {
       const t0 = performance.now();
       const order = epochOrder(trainSet.n, options.seed, epoch);
@@ -217,7 +219,7 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
         const to = Math.min(trainSet.n, from + B);
         gatherBatch(trainSet, order, from, to, xBuf, yBuf, shift);
         lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
-        const stepSeed = (options.seed * 1_000_003 + steps) >>> 0;
+        const stepSeed = dropoutStream.fork(String(steps)).nextUint32(); // a function of (seed, step): resumes exactly
         let unitsDone = 0;
         const onUnit =
           hooks.onProgress !== undefined && units > 0

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runJson as runJsonCommand } from './helpers.js';
-import { loadSource } from '../../src/data/source.js';
+import { loadDataset } from '../../src/data/dataset.js';
 import { certify } from '../../src/expressivity/certify.js';
 import { ZERO, reluFraction, toFraction } from '../../src/exact/fraction.js';
 
@@ -37,7 +37,8 @@ describe('rethink expressivity', () => {
     const r = await runJson(['--data', 'synthetic', '--n', '400', '--d', '5', '--seed', '3', '--save', file]);
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { a: number[]; b: number[]; w: number[]; k: number; n: number; d: number; seed: number };
     expect([saved.n, saved.d, saved.seed]).toEqual([400, 5, 3]);
-    const { X, y } = loadSource('synthetic', { n: 400, d: 5, seed: 3 });
+    const ds = loadDataset({ source: 'synthetic', n: 400, d: 5, seed: 3, test: false });
+    const [X, y] = [ds.matrix('train'), ds.train.labels];
     const cert = certify({ a: Float64Array.from(saved.a), b: Float64Array.from(saved.b), w: Float64Array.from(saved.w), k: saved.k }, X, y);
     expect(cert.labelsRecovered).toBe(1);
     expect(cert.maxResidual).toBe(r.maxResidual);
@@ -100,7 +101,7 @@ describe('the rethink binary', () => {
   });
 
   test('prints the seed and a table', () => {
-    const stdout = execFileSync(process.execPath, [bin, 'expressivity', '--data', 'synthetic', '--n', '100', '--seed', '99'], {
+    const stdout = execFileSync(process.execPath, [bin, 'expressivity', '--data', 'synthetic', '--n', '100', '--d', '20', '--seed', '99'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runJson } from './helpers.js';
-import { loadSource } from '../../src/data/source.js';
+import { loadDataset } from '../../src/data/dataset.js';
 
 const bin = join(import.meta.dirname, '../../bin/rethink.js');
 
@@ -22,7 +22,7 @@ describe('rethink rademacher', () => {
     const bounds = r.bounds as Record<string, number>;
     const e = r.estimate as number;
     const h = r.halfWidth as number;
-    const { X } = loadSource('mnist', { n: 300, seed: 5 });
+    const X = loadDataset({ source: 'mnist', n: 300, seed: 5, test: false }).matrix('train');
     let c = 0; // McDiarmid's c for ‖w‖ ≤ 1 is max‖x‖ on the sample (pixels/255)
     for (let i = 0; i < 300; i++) c = Math.max(c, Math.sqrt(X.data.subarray(i * 784, (i + 1) * 784).reduce((s, v) => s + (v / 255) ** 2, 0)));
     expect(h).toBeCloseTo(c * Math.sqrt((2 * Math.log(2 / 0.05)) / (300 * 400)), 12);

@@ -186,7 +186,7 @@ describe('every I/O failure and range error is one line and exit 2', () => {
   test.each([
     [['fit', '--test-n', '0'], /--test-n 0: must be a positive integer or all/],
     [['fit', '--test-n', '-1'], /--test-n -1: must be a positive integer or all/],
-    [['fit', '--data', 'synthetic', '--test-n', '20000', '--seed', '1'], /--test-n 20000: the synthetic test split has 500 images; use --test-n 500 or all/],
+    [['fit', '--test-n', '20000', '--seed', '1'], /--test-n 20000: the mnist test split has 10000 points; choose 1 … 10000 or all/],
     [['kernel', '--test-n', '20000'], /--test-n 20000: must be an integer in \[1, 10000\] or all/],
     [['sgd-min-norm', '--epochs', '-3'], /--epochs -3: must be an integer in \[1, 1000000\]/],
     [['fit', '--momentum', '1.5'], /--momentum 1.5: must be a number in \[0, 1\)/],
@@ -208,7 +208,7 @@ describe('every I/O failure and range error is one line and exit 2', () => {
     writeFileSync(big, '1e308,1e308,0\n-1e308,1e308,1\n1e308,-1e308,1\n');
     await refused(['rademacher', '--class', 'linear-l2', '--data', big, '--seed', '1'], /no result to show: estimate = (NaN|Infinity).* rescale the data/);
     await refused(['rademacher', '--class', 'rkhs-gaussian', '--data', big, '--seed', '1'], /no result to show: estimate = NaN/);
-    await refused(['expressivity', '--data', big, '--seed', '1'], /the projection ⟨a, x⟩ of row 1 \(1-based\) overflows float64 .*rescale the data/);
+    await refused(['expressivity', '--data', big, '--seed', '1'], /the projection ⟨a, x⟩ of row \d+ \(1-based\) overflows float64 .*rescale the data/);
     // Exact weights whose numerators exceed float64 (2690 bits here) are reported as finite numbers,
     // with their size in bits; mathjs' valueOf() gave ∞/∞ = NaN ("max |w| NaN").
     const exact = await cli(['expressivity', '--data', 'synthetic', '--n', '100', '--d', '20', '--exact', '--seed', '1', '--json']);

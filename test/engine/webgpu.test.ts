@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startBackend } from '../../src/engine/backend.js';
-import { loadImages, subset, type ImageSet } from '../../src/data/images.js';
+import { loadDataset } from '../../src/data/dataset.js';
+import type { ImageSet } from '../../src/data/images.js';
 import type { ModelId } from '../../src/models/zoo.js';
 import { kernelInterpolateFast } from '../../src/implicit/kernel-fast.js';
 import { centreCrop, lossesOn } from '../helpers/training.js';
@@ -23,7 +24,7 @@ describe('webgpu backend', () => {
   if (available !== true && !required) console.warn(`webgpu test skipped here: ${available}`);
 
   it.skipIf(available !== true)('MLP 1×512 and a small conv net train to the same losses as on cpu', async () => {
-    const mnist = subset(loadImages('mnist', 'test'), 8, 1);
+    const mnist = loadDataset({ source: 'mnist', n: 8, seed: 1, test: false }).images('train');
     const small = centreCrop(mnist, 8);
     for (const [id, set] of [['mlp-1x512', mnist], ['small-alexnet', small]] as [ModelId, ImageSet][]) {
       const cpu = await lossesOn('cpu', id, set);
@@ -34,7 +35,7 @@ describe('webgpu backend', () => {
   });
 
   it.skipIf(available !== true)('kernel interpolation by CG reads everything asynchronously and matches wasm', async () => {
-    const set = subset(loadImages('mnist', 'test'), 120, 2);
+    const set = loadDataset({ source: 'mnist', n: 120, seed: 2, test: false }).images('train');
     const run = async (backend: 'wasm' | 'webgpu') => {
       await startBackend(backend);
       const f = await kernelInterpolateFast(set.images, set.labels, set.n, 784, { kernel: { kind: 'gaussian', gamma: 0.002 }, tol: 0.01 });

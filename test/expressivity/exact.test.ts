@@ -2,6 +2,7 @@ import { fraction } from 'mathjs';
 import { describe, expect, test } from 'vitest';
 import { interpolateExact } from '../../src/expressivity/exact.js';
 import { toFraction } from '../../src/exact/fraction.js';
+import { Rng } from '../../src/random/rng.js';
 
 describe('interpolateExact inputs and refusals', () => {
   test('integers, bigints, decimal strings, p/q strings and Fractions mix', () => {
@@ -28,5 +29,24 @@ describe('interpolateExact inputs and refusals', () => {
     expect(() => interpolateExact([[1]], [1, 2])).toThrow(/2 labels for 1 points/);
     expect(() => interpolateExact([[1], [2]], [1, 2], { lambda: '3/2' })).toThrow(/lambda = 3\/2 must lie strictly between 0 and 1/);
     expect(() => interpolateExact([], [])).toThrow(/empty data/);
+  });
+});
+
+describe('evaluateFast (prefix sums) is the same rational function as evaluate (the definition)', () => {
+  test('at the training points and between them, exactly', () => {
+    const rng = new Rng(4);
+    for (let trial = 0; trial < 5; trial++) {
+      const n = 5 + trial * 7;
+      const X = Array.from({ length: n }, () => [rng.int(41) - 20, rng.int(41) - 20]);
+      const y = Array.from({ length: n }, () => rng.int(11) - 5);
+      let net;
+      try {
+        net = interpolateExact(X, y, { seed: trial });
+      } catch {
+        continue; // duplicate points drawn: refused, nothing to compare
+      }
+      const probes = [...X, ...Array.from({ length: 20 }, () => [`${rng.int(4001) - 2000}/100`, `${rng.int(4001) - 2000}/97`])];
+      for (const x of probes) expect(net.evaluateFast(x).equals(net.evaluate(x)), JSON.stringify(x)).toBe(true);
+    }
   });
 });

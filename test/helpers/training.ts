@@ -1,9 +1,9 @@
 /** Shared pieces of the training tests: small options, tiny image sets, losses of a short run on a backend. */
 import { expect } from 'vitest';
-import { syntheticImages, type ImageSet } from '../../src/data/images.js';
+import { loadDataset } from '../../src/data/dataset.js';
+import type { ImageSet } from '../../src/data/images.js';
 import { startBackend } from '../../src/engine/backend.js';
 import { buildModel, type ModelId } from '../../src/models/zoo.js';
-import { randomize } from '../../src/randomization/images.js';
 import { train, type TrainOptions } from '../../src/training/trainer.js';
 
 /** Training options for tests (3 epochs of batch 32, no stopping), with overrides. */
@@ -22,8 +22,7 @@ export function centreCrop(set: ImageSet, side: number): ImageSet {
 
 /** n random-labelled synthetic images cropped to side × side × 1. */
 export function tiny(n: number, side: number): ImageSet {
-  const s = syntheticImages(n, 11);
-  return randomize(centreCrop(s, side), s, 'random-labels', undefined, 11).train;
+  return centreCrop(loadDataset({ source: 'synthetic', n, seed: 11, randomization: 'random-labels', test: false }).images('train'), side);
 }
 
 /** Per-epoch losses of 3 epochs of batch 8 on the given backend (seeded model and batches). */

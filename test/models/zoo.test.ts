@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { startBackend } from '../../src/engine/backend.js';
-import { MODEL_IDS, buildModel, parseModelId, type InputShape, type ModelId } from '../../src/models/zoo.js';
+import { MODELS, MODEL_IDS, buildModel, parseModelId, type InputShape, type ModelId } from '../../src/models/zoo.js';
 
 beforeAll(async () => {
   await startBackend('wasm');
@@ -25,6 +25,23 @@ describe('the paper\'s models', () => {
     } finally {
       m.dispose();
     }
+  });
+
+  it('the table above covers every model of the registry (a new entry needs its count here)', () => {
+    expect(new Set(expected.filter(([, shape]) => shape[2] === 3).map(([id]) => id))).toEqual(new Set(MODEL_IDS));
+  });
+
+  it('multiply-adds from the registry: the MLPs\' equal their kernel sizes; every model\'s is at least its parameter count (minus biases)', () => {
+    for (const id of MODEL_IDS) {
+      const m = buildModel(id, [28, 28, 3], { seed: 1 });
+      const kernels = m.store.params.filter((p) => p.name.endsWith('/W')).reduce((s, p) => s + p.variable.size, 0);
+      const macs = m.spec.macsPerExample([28, 28, 3], 10);
+      if (id.startsWith('mlp')) expect(macs, id).toBe(kernels);
+      else expect(macs, id).toBeGreaterThan(kernels); // conv kernels are applied at every position
+      m.dispose();
+    }
+    // Hand counts: AlexNet conv1 28·28·25·3·64 + conv2 14·14·25·64·64 + FC 7·7·64·384 + 384·192 + 192·10.
+    expect(MODELS['small-alexnet'].macsPerExample([28, 28, 3], 10)).toBe(28 * 28 * 25 * 3 * 64 + 14 * 14 * 25 * 64 * 64 + 7 * 7 * 64 * 384 + 384 * 192 + 192 * 10);
   });
 
   it('only the Inception with BatchNorm has BN parameters (γ, β per conv channel)', () => {

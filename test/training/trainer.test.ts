@@ -9,10 +9,10 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackend } from '../../src/engine/backend.js';
-import { loadImages, subset, syntheticImages, type ImageSet } from '../../src/data/images.js';
+import { loadDataset } from '../../src/data/dataset.js';
+import type { ImageSet } from '../../src/data/images.js';
 import { MODEL_IDS, buildModel, type ModelId } from '../../src/models/zoo.js';
 import { Rng } from '../../src/random/rng.js';
-import { randomize } from '../../src/randomization/images.js';
 import { train } from '../../src/training/trainer.js';
 import { DirectoryRunStore } from '../../src/training/run-store.js';
 import { FIT_DEFAULTS, fit } from '../../src/training/fit.js';
@@ -22,8 +22,7 @@ import { lossesOn, options, tiny } from '../helpers/training.js';
 let small: ImageSet;
 beforeAll(async () => {
   await startBackend('wasm');
-  const s = syntheticImages(96, 3);
-  small = randomize(s, s, 'random-labels', undefined, 3).train;
+  small = loadDataset({ source: 'synthetic', n: 96, seed: 3, randomization: 'random-labels', test: false }).images('train');
 });
 
 function tmp(): string {
@@ -145,8 +144,7 @@ describe('the paper\'s models at their real size', () => {
 
 describe('training on wasm matches the cpu backend', () => {
   const mnist = (): ImageSet => {
-    const full = loadImages('mnist', 'test');
-    return subset(full, 8, 1);
+    return loadDataset({ source: 'mnist', n: 8, seed: 1, test: false }).images('train');
   };
   // The cpu backend's convolution gradients run at ~20 MFLOP/s, so the conv nets get tiny inputs.
   // On 4×4 inputs Inception's last maps are 1×1: BatchNorm over 8 values amplifies float32 rounding

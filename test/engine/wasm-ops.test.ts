@@ -50,7 +50,7 @@ beforeAll(async () => {
   await startBackend('wasm');
 });
 
-describe('wasm kernels match the cpu backend', () => {
+describe('the project\'s wasm ops match the cpu backend', () => {
   const convCases: [string, number[], number[], number, 'same' | 'valid'][] = [
     ['5×5 same stride 1', [2, 9, 9, 3], [5, 5, 3, 4], 1, 'same'],
     ['3×3 same stride 2, even size', [3, 8, 8, 2], [3, 3, 2, 5], 2, 'same'],

@@ -1,8 +1,9 @@
 /**
- * Project kernels for `@tensorflow/tfjs-backend-wasm` 4.22, registered over (or next to) the stock
- * ones so that the paper's networks train on wasm with correct gradients and at useful speed.
+ * The project's op implementations for `@tensorflow/tfjs-backend-wasm` 4.22 (what tfjs calls
+ * "kernels"; in this project a kernel is the RKHS kind, src/kernels/), registered over (or next to)
+ * the stock ones so that the paper's networks train on wasm with correct gradients and at useful speed.
  *
- * What the stock backend gets wrong (measured, see issue 4):
+ * What the stock backend gets wrong (measured when the engine was built):
  * - `Conv2DBackpropFilter` is not registered at all, so no conv net can be trained.
  * - `MaxPoolGrad` starts its running max at the smallest *positive* float and sends ties to the last
  *   element: wrong gradients whenever a window holds non-positive or tied values.
@@ -10,9 +11,9 @@
  *   gradient (xᵀ·dy, dy·Wᵀ) falls back to a scalar loop.
  * - `Conv2DBackpropInput` is correct but a naive loop.
  *
- * Each replacement composes the backend's own fast kernels (Conv2D, Transpose, BatchMatMul) or is a
+ * Each replacement composes the backend's own fast ops (Conv2D, Transpose, BatchMatMul) or is a
  * plain loop over the wasm heap; every one is checked against the `cpu` backend in
- * test/engine/wasm-kernels.test.ts.
+ * test/engine/wasm-ops.test.ts.
  */
 import {
   backend_util,
@@ -41,15 +42,15 @@ type Stock = (inputs: Record<string, TensorInfo>, attrs: Attrs) => TensorInfo;
 let installed = false;
 
 /**
- * Registers the project's wasm kernels. Idempotent; call after the wasm backend is registered
+ * Registers the project's wasm ops. Idempotent; call after the wasm backend is registered
  * (importing `@tensorflow/tfjs-backend-wasm` does that) and before training.
  *
  * @example
  * await import('@tensorflow/tfjs-backend-wasm');
- * registerWasmKernels();
+ * registerWasmOps();
  * await tf.setBackend('wasm');
  */
-export function registerWasmKernels(): void {
+export function registerWasmOps(): void {
   if (installed) return;
   const stock = (name: string): KernelFunc => {
     const config = getKernel(name, 'wasm');
