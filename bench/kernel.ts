@@ -14,7 +14,7 @@ const SIZES = (process.env.KERNEL_BENCH_N ?? '4000,8000,16000,32000,60000').spli
  * `rethink kernel --seed 1`; all 60,000 at n = 60000), Gaussian γ = 0.02 on pixels/255, one-hot
  * targets, no regularization, scored on the 10,000 test images. Each size runs as its own process
  * (so that its peak resident memory is its own): ours is `rethink kernel --solver cg` (float32 K in
- * blocks outside the wasm heap, Nyström-preconditioned CG to relative residual 0.01 on both cores);
+ * blocks outside the wasm heap, Nyström-preconditioned CG to relative residual 0.1 on both cores);
  * the reference is numpy/scipy: one float32 Cholesky (OpenBLAS, both cores), run where python3 with
  * numpy and scipy exists and where its K (4n² bytes) fits in the available memory.
  */

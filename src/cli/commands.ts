@@ -103,7 +103,7 @@ export const kernelFlags = {
   degree: { type: 'integer', min: 1, max: 64, placeholder: 'p', description: 'polynomial degree (⟨x, x′⟩ + 1)^p (default 3)' },
   ...labelRandomizationFlags,
   solver: { type: 'string', choices: ['auto', 'cholesky', 'cg'], placeholder: 'auto|cholesky|cg', description: 'cholesky: exact float64 in JavaScript; cg: preconditioned conjugate gradients on the tfjs engine, K float32 in blocks outside the wasm heap, both cores (default auto: cholesky up to n = 2000)' },
-  tol: { type: 'number', above: 0, below: 1, placeholder: 'ε', description: 'cg: stop at relative residual ‖Y − Kα‖/‖Y‖ ≤ ε per class (default 0.01)' },
+  tol: { type: 'number', above: 0, below: 1, placeholder: 'ε', description: 'cg: stop at relative residual ‖Y − Kα‖/‖Y‖ ≤ ε per class (default 0.1; 0.01 costs hundreds of iterations at n = 60,000)' },
   preconditioner: { type: 'string', choices: ['nystrom', 'none'], placeholder: 'nystrom|none', description: 'cg: Nyström (EigenPro-style) preconditioner from seeded landmarks, or none (default nystrom)' },
   landmarks: { type: 'integer', min: 2, max: 60_000, placeholder: 's', description: 'cg: the preconditioner\'s landmarks, a seeded subsample (default min(1000, ⌈n/4⌉))' },
   rank: { type: 'integer', min: 1, max: 59_999, placeholder: 'q', description: 'cg: the preconditioner\'s rank, top-q eigenpairs, q < s (default s − 1)' },

@@ -123,7 +123,7 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
   onlyWith(flags.landmarks !== undefined || flags.rank !== undefined, flags.preconditioner !== 'none', '--landmarks and --rank size the Nyström preconditioner; drop them with --preconditioner none');
   const levels = compareNorms ? parsePs(flags.ps ?? '0,0.25,0.5,0.75,1') : null;
   const memoryBudget = flags.memory === undefined ? undefined : flags.memory * 2 ** 30;
-  const tol = flags.tol ?? 0.01;
+  const tol = flags.tol ?? 0.1;
   // tfjs loads only when the engine is used.
   const engine = cg ? await import('../implicit/kernel-fast.js') : null;
   let size: PreconditionerSize | null = null;

@@ -95,7 +95,10 @@ export interface KernelProgress {
 /** Options of {@link kernelInterpolateFast}. */
 export interface FastKernelOptions {
   readonly kernel: Kernel;
-  /** stop when every column's relative residual ‖y_c − Kα_c‖/‖y_c‖ ≤ tol (default 0.01) */
+  /**
+   * stop when every column's relative residual ‖y_c − Kα_c‖/‖y_c‖ ≤ tol (default 0.1: at n = 60,000
+   * the residual reaches 0.1 after about 55 iterations and falls by only ×1.15 in the next 20)
+   */
   readonly tol?: number;
   /** iteration cap (default 1000) */
   readonly maxIterations?: number;
@@ -331,7 +334,7 @@ export async function kernelInterpolateFastSets(X: Float32Array, labelSets: read
   const sets = labelSets.length;
   const K_ = k * sets; // columns of the iteration
   const peakBytes = checkFastKernelPlan(n, d, options.test?.m ?? null, options.memoryBudget, size);
-  const tol = options.tol ?? 0.01;
+  const tol = options.tol ?? 0.1;
   const maxIterations = options.maxIterations ?? 1000;
   const seed = options.seed ?? 1;
   const Y = new Float64Array(n * K_); // (n, k·sets), one-hot per set
