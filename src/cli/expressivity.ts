@@ -240,7 +240,7 @@ function round(ms: number): number {
 function tableRows(r: Record<string, unknown>): [string, string][] {
   const rows: [string, string][] = [
     ['data', String(r.data)],
-    ['randomization', `${r.randomization}${r.randomization === 'corrupt-labels' ? ` (p = ${r.p})` : ''}; labels changed: ${formatNumber((r.labelsChanged as number) * 100)}%`],
+    ['randomization', `${r.randomization}${r.randomization === 'corrupt-labels' ? ` (p = ${r.p})` : ''}; labels changed: ${((r.labelsChanged as number) * 100).toFixed(1)}%`],
     ['n (distinct points)', String(r.n)],
     ['d', String(r.d)],
     ['outputs k', String(r.k)],

@@ -121,9 +121,9 @@ export function readRunConfig(dir: string): Partial<FitConfig> | null {
 function openStore(config: FitConfig): { store: RunStore | null; resume: boolean } {
   if (config.out === null) return { store: null, resume: false };
   const store = new DirectoryRunStore(config.out);
-  store.ensure(); // an --out that cannot be created fails now, before any work
   const state = store.state();
   const force = config.force === true;
+  let resume = false;
   if (config.resume) {
     if (state.checkpoint === 'none') {
       if (!force) {
@@ -131,26 +131,26 @@ function openStore(config: FitConfig): { store: RunStore | null; resume: boolean
         throw new InputError(`--resume: ${config.out} has no checkpoint to continue from (${what}); start a new run there without --resume, or add --force to start one anyway`);
       }
       store.clear();
-      return { store, resume: false };
-    }
-    const stored = store.readConfig();
-    if (stored !== null) {
-      for (const k of RUN_KEYS) {
-        if (JSON.stringify(stored[k] ?? null) !== JSON.stringify(config[k] ?? null)) {
-          throw new InputError(`--resume: ${k} is ${JSON.stringify(stored[k] ?? null)} in ${config.out}/config.json but ${JSON.stringify(config[k] ?? null)} now; resume with the run's settings (omit the flag) or start a new run in another --out`);
+    } else {
+      const stored = store.readConfig();
+      if (stored !== null) {
+        for (const k of RUN_KEYS) {
+          if (JSON.stringify(stored[k] ?? null) !== JSON.stringify(config[k] ?? null)) {
+            throw new InputError(`--resume: ${k} is ${JSON.stringify(stored[k] ?? null)} in ${config.out}/config.json but ${JSON.stringify(config[k] ?? null)} now; resume with the run's settings (omit the flag) or start a new run in another --out`);
+          }
         }
       }
+      resume = true;
     }
-    return { store, resume: true };
-  }
-  if (state.started) {
+  } else if (state.started) {
     if (!force) {
       const what = state.finished ? 'a finished run' : state.checkpointEpoch !== null ? `a run checkpointed at epoch ${state.checkpointEpoch}` : 'a run';
       throw new InputError(`--out ${config.out} already holds ${what}; continue it with --resume, replace it with --force, or choose another --out`);
     }
     store.clear();
   }
-  return { store, resume: false };
+  store.ensure(); // an --out that cannot be created fails now, before any work (and none is created for a refused run)
+  return { store, resume };
 }
 
 /**

@@ -72,6 +72,7 @@ describe('--out never loses work', () => {
 
   test('--resume where there is nothing to resume is refused unless --force', async () => {
     await refused(['fit', '--data', 'synthetic', '--out', join(tmp, 'missing'), '--resume'], /--resume: .*missing has no checkpoint to continue from \(it holds no run\); start a new run there without --resume, or add --force/);
+    expect(existsSync(join(tmp, 'missing'))).toBe(false); // a refused run leaves nothing behind
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
     await refused(['fit', '--data', 'synthetic', '--out', empty, '--resume'], /has no checkpoint to continue from \(it holds no run\)/);
