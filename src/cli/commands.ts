@@ -96,16 +96,22 @@ export const MNIST_TEST_N = 10_000;
 
 export const kernelFlags = {
   data: { type: 'string', choices: ['mnist'], placeholder: 'mnist', description: 'training data (MNIST pixels/255); the test set is MNIST\'s 10,000' },
-  n: { type: 'count', max: 60_000, placeholder: 'N|all', description: 'training images, a seeded subset (default 1000)' },
+  n: { type: 'count', max: 60_000, placeholder: 'N|all', description: 'training images, a seeded subset (default 1000; all: the 60,000 of the paper)' },
   'test-n': { type: 'count', max: MNIST_TEST_N, placeholder: 'M|all', description: 'test images to score, the first M of the split (default all 10,000)' },
   kernel: { type: 'string', choices: ['gaussian', 'polynomial'], placeholder: 'gaussian|polynomial', description: 'kernel (default gaussian)' },
-  gamma: { type: 'number', above: 0, placeholder: 'γ', description: 'Gaussian width exp(−γ‖x − x′‖²) (default 0.02)' },
+  gamma: { type: 'number', above: 0, placeholder: 'γ', description: 'Gaussian width exp(−γ‖x − x′‖²) (default 0.02, the paper\'s MNIST setting on pixels/255)' },
   degree: { type: 'integer', min: 1, max: 64, placeholder: 'p', description: 'polynomial degree (⟨x, x′⟩ + 1)^p (default 3)' },
   ...labelRandomizationFlags,
-  solver: { type: 'string', choices: ['auto', 'cholesky', 'cg'], placeholder: 'auto|cholesky|cg', description: 'cholesky: exact float64 in JavaScript; cg: conjugate gradients on the tfjs engine, float32 (default auto: cholesky up to n = 2000)' },
-  tol: { type: 'number', above: 0, below: 1, placeholder: 'ε', description: 'cg: stop at relative residual ‖Y − Kα‖/‖Y‖ ≤ ε per class (default 0.1)' },
-  backend: { type: 'string', choices: BACKENDS, placeholder: BACKENDS.join('|'), description: 'cg: tfjs backend (default auto)' },
-  'compare-norms': { type: 'boolean', description: 'corruption p = 0, 0.25, 0.5, 0.75, 1: the RKHS norm rises while the training error stays 0 (not with --randomization)' },
+  solver: { type: 'string', choices: ['auto', 'cholesky', 'cg'], placeholder: 'auto|cholesky|cg', description: 'cholesky: exact float64 in JavaScript; cg: preconditioned conjugate gradients on the tfjs engine, K float32 in blocks outside the wasm heap, both cores (default auto: cholesky up to n = 2000)' },
+  tol: { type: 'number', above: 0, below: 1, placeholder: 'ε', description: 'cg: stop at relative residual ‖Y − Kα‖/‖Y‖ ≤ ε per class (default 0.1; 0.01 costs hundreds of iterations at n = 60,000)' },
+  preconditioner: { type: 'string', choices: ['nystrom', 'none'], placeholder: 'nystrom|none', description: 'cg: Nyström (EigenPro-style) preconditioner from seeded landmarks, or none (default nystrom)' },
+  landmarks: { type: 'integer', min: 2, max: 60_000, placeholder: 's', description: 'cg: the preconditioner\'s landmarks, a seeded subsample (default min(1000, ⌈n/4⌉))' },
+  rank: { type: 'integer', min: 1, max: 59_999, placeholder: 'q', description: 'cg: the preconditioner\'s rank, top-q eigenpairs, q < s (default s − 1)' },
+  checkpoint: { type: 'string', placeholder: 'DIR', description: 'cg: write the iteration to DIR/kernel-checkpoint.bin after every step and resume from it when it is there (one from another n, γ or seed is refused)' },
+  memory: { type: 'number', above: 0, placeholder: 'GiB', description: 'memory the solve may plan for (default: the available memory less 0.5 GiB); a solve that needs more is refused with the largest n that fits' },
+  backend: { type: 'string', choices: BACKENDS, placeholder: BACKENDS.join('|'), description: 'cg: tfjs backend of this thread (default auto; the second thread runs wasm)' },
+  'compare-norms': { type: 'boolean', description: 'interpolate labels corrupted with each --ps level: the RKHS norm rises while the training error stays 0 (not with --randomization)' },
+  ps: { type: 'string', placeholder: 'p1,p2,…', description: 'with --compare-norms: the corruption levels (default 0,0.25,0.5,0.75,1; at n = 60,000 use 0,1); cg solves them together on one K' },
   ...commonFlags,
 } as const satisfies FlagSpecs;
 
@@ -200,7 +206,7 @@ export const COMMANDS = {
   kernel: command({
     summary: 'minimum-norm kernel interpolation on MNIST: test error, RKHS norm (--compare-norms: true vs random labels)',
     flags: kernelFlags,
-    examples: ['rethink kernel --data mnist --n 2000 --seed 1', 'rethink kernel --n 500 --compare-norms --seed 1'],
+    examples: ['rethink kernel --data mnist --n 2000 --seed 1', 'rethink kernel --n 500 --compare-norms --seed 1', 'rethink kernel --n all --seed 1 --checkpoint runs/kernel60k --json', 'rethink kernel --n 60000 --compare-norms --ps 0,1 --seed 1'],
     load: async () => (await import('./implicit.js')).runKernel,
   }),
   fit: command({

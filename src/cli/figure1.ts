@@ -1,7 +1,6 @@
 import { existsSync, writeFileSync as writeFile } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, InterruptedError } from '../errors.js';
-import { parseDecimal } from '../data/decimal.js';
 import { freshSeed } from '../random/rng.js';
 import { lineChart } from '../report/svg.js';
 import { FIT_DEFAULTS } from '../training/defaults.js';
@@ -10,24 +9,13 @@ import { fitParallel } from '../training/parallel.js';
 import { onlyWith, type Flags } from './args.js';
 import type { figure1Flags } from './commands.js';
 import { INTERRUPTED_EXIT, whileInterruptible } from './interrupt.js';
+import { parsePs } from './labels.js';
 import { formatTable, type Output } from './output.js';
 
 const INPUT_RANDOMIZATIONS = ['shuffled-pixels', 'random-pixels', 'gaussian'] as const;
 
 /** Files figure1 writes at the top of --out. */
 const FIGURE_FILES = ['figure1.csv', 'figure1a.svg', 'figure1bc.svg'];
-
-/** `--ps '0,0.5,1'` → [0, 0.5, 1]; an empty entry, a non-number or a p outside [0, 1] is refused. */
-export function parsePs(raw: string): number[] {
-  const parts = raw.split(',').map((t) => t.trim());
-  for (const t of parts) {
-    const p = parseDecimal(t);
-    if (p === null || p < 0 || p > 1) {
-      throw new InputError(`--ps '${raw}': '${t}' is not a corruption level in [0, 1]; give comma-separated numbers, e.g. 0,0.5,1`);
-    }
-  }
-  return parts.map(Number);
-}
 
 /**
  * `rethink figure1`: the paper's Figure 1 on a small scale — (a) training loss for true labels,

@@ -1,12 +1,15 @@
-import { InputError } from '../errors.js';
+import { InputError, InterruptedError } from '../errors.js';
 import { loadDataset } from '../data/dataset.js';
 import { kernelInterpolate, type Kernel } from '../implicit/kernel.js';
 import { minNormSolution, sgdLeastSquares, sgdLimit } from '../implicit/least-squares.js';
 import { Rng, freshSeed } from '../random/rng.js';
 import { randomizePoints, type LabelRandomizationId } from '../randomization/registry.js';
 import { onlyWith, type Flags } from './args.js';
+import type { FastKernelInterpolant, KernelProgress, LabelSetResult, PreconditionerSize, ResidualCheck } from '../implicit/kernel-fast.js';
+import { INTERRUPTED_EXIT, whileInterruptible } from './interrupt.js';
+import { statusLine } from './progress.js';
 import { MNIST_TEST_N, type kernelFlags, type sgdMinNormFlags } from './commands.js';
-import { labelRandomization } from './labels.js';
+import { labelRandomization, parsePs } from './labels.js';
 import { finiteReport, formatTable, type Output } from './output.js';
 
 /** `rethink sgd-min-norm`: SGD on a random least-squares problem and its distance to X⁺y. */
@@ -65,6 +68,35 @@ export async function runSgdMinNorm(flags: Flags<typeof sgdMinNormFlags>, out: O
   return 0;
 }
 
+/** "1 m 05 s", "42 s". */
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
+}
+
+/** One status line for a stage of the blocked solver (stderr). */
+export function formatKernelProgress(p: KernelProgress): string {
+  const left = p.etaMs === null ? '' : `, ~${duration(p.etaMs)} left`;
+  switch (p.phase) {
+    case 'kernel':
+      return `  kernel: ${p.done}/${p.total} tiles of K built (${Math.floor((100 * p.done) / p.total)}%), ${duration(p.elapsedMs)}${left}`;
+    case 'preconditioner':
+      return p.done < p.total ? '  preconditioner: Nyström eigenpairs of the landmarks\' kernel…' : `  preconditioner: built in ${duration(p.elapsedMs)}`;
+    case 'solve':
+      return `  solve: iteration ${p.done}, relative residual ${(p.relativeResidual ?? NaN).toExponential(2)} (target ${p.tol}), ${duration(p.elapsedMs)}${left}`;
+    default:
+      return `  ${p.phase === 'predict' ? 'test' : p.phase}: ${p.done}/${p.total} blocks of test images scored, ${duration(p.elapsedMs)}${left}`;
+  }
+}
+
+/** The command line that resumes an interrupted solve: the flags given, with the seed in use. */
+function resumeCommand(flags: Flags<typeof kernelFlags>, seed: number): string {
+  const parts = Object.entries(flags)
+    .filter(([key]) => key !== 'debug' && key !== 'seed')
+    .map(([key, v]) => (v === true ? `--${key}` : `--${key} ${String(v)}`));
+  return ['rethink kernel', ...parts, `--seed ${seed}`].join(' ');
+}
+
 /** `rethink kernel`: minimum-norm kernel interpolation on MNIST (paper §5). */
 export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): Promise<number> {
   const t0 = performance.now();
@@ -73,7 +105,8 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
   const polynomial = flags.kernel === 'polynomial';
   onlyWith(flags.gamma !== undefined, !polynomial, '--gamma is the Gaussian kernel\'s width; with --kernel polynomial use --degree');
   onlyWith(flags.degree !== undefined, polynomial, '--degree is the polynomial kernel\'s; add --kernel polynomial, or use --gamma for the Gaussian one');
-  onlyWith(flags.randomization !== undefined || flags.labels !== undefined || flags.p !== undefined, !compareNorms, '--compare-norms runs p = 0, 0.25, 0.5, 0.75 and 1 itself; drop --randomization/--labels/--p');
+  onlyWith(flags.randomization !== undefined || flags.labels !== undefined || flags.p !== undefined, !compareNorms, '--compare-norms runs the corruption levels of --ps itself; drop --randomization/--labels/--p');
+  onlyWith(flags.ps !== undefined, compareNorms, '--ps gives the levels of --compare-norms; add --compare-norms (one level: --randomization corrupt-labels --p p)');
   const { randomization, p } = labelRandomization(flags);
   const n = flags.n === 'all' ? 60_000 : (flags.n ?? 1000);
   const testN = flags['test-n'] === 'all' ? MNIST_TEST_N : (flags['test-n'] ?? MNIST_TEST_N);
@@ -81,76 +114,163 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
   const kernel: Kernel = polynomial ? { kind: 'polynomial', degree: flags.degree ?? 3 } : { kind: 'gaussian', gamma };
   const requested = flags.solver ?? 'auto';
   const solver: 'cholesky' | 'cg' = requested === 'auto' ? (n <= 2000 ? 'cholesky' : 'cg') : requested;
-  onlyWith(flags.tol !== undefined, solver === 'cg', `--tol is the conjugate-gradient tolerance; the ${solver} solve is direct (use --solver cg)`);
-  onlyWith(flags.backend !== undefined, solver === 'cg', `--backend is the engine of --solver cg; the ${solver} solve runs in JavaScript`);
+  const cg = solver === 'cg';
+  const direct = `the ${solver} solve is direct (use --solver cg)`;
+  onlyWith(flags.tol !== undefined, cg, `--tol is the conjugate-gradient tolerance; ${direct}`);
+  onlyWith(flags.backend !== undefined, cg, `--backend is the engine of --solver cg; the ${solver} solve runs in JavaScript`);
+  onlyWith(flags.checkpoint !== undefined, cg, `--checkpoint saves the conjugate-gradient iteration; ${direct}`);
+  onlyWith(flags.preconditioner !== undefined || flags.landmarks !== undefined || flags.rank !== undefined, cg, `--preconditioner, --landmarks and --rank are for the conjugate-gradient solve; ${direct}`);
+  onlyWith(flags.landmarks !== undefined || flags.rank !== undefined, flags.preconditioner !== 'none', '--landmarks and --rank size the Nyström preconditioner; drop them with --preconditioner none');
+  const levels = compareNorms ? parsePs(flags.ps ?? '0,0.25,0.5,0.75,1') : null;
+  const memoryBudget = flags.memory === undefined ? undefined : flags.memory * 2 ** 30;
   const tol = flags.tol ?? 0.1;
-  out.info(`seed: ${seed}`);
   // tfjs loads only when the engine is used.
-  const engine = solver === 'cg' ? await import('../implicit/kernel-fast.js') : null;
-  engine?.checkFastKernelPlan(n, 784, testN); // refuse a solve that cannot fit before loading anything
-  const backend = solver === 'cg' ? (await (await import('../engine/backend.js')).startBackend(flags.backend ?? 'auto')).name : null;
+  const engine = cg ? await import('../implicit/kernel-fast.js') : null;
+  let size: PreconditionerSize | null = null;
+  if (engine !== null && flags.preconditioner !== 'none') {
+    const fallback = engine.defaultPreconditioner(n);
+    const s = flags.landmarks ?? (flags.rank !== undefined ? Math.min(n, Math.max(fallback.s, flags.rank + 1)) : fallback.s);
+    const q = flags.rank ?? (flags.landmarks !== undefined ? s - 1 : fallback.q);
+    if (s > n) throw new InputError(`--landmarks ${s}: more landmarks than the ${n} training images; choose 2 … ${n}`);
+    if (q >= s) throw new InputError(`--rank ${q}: the rank must be below the ${s} landmarks; choose 1 … ${s - 1}`);
+    size = { s, q };
+  }
+  out.info(`seed: ${seed}`);
+  // Refuse a solve that cannot fit before loading anything.
+  engine?.checkFastKernelPlan(n, 784, testN, memoryBudget, size);
+  const backend = cg ? (await (await import('../engine/backend.js')).startBackend(flags.backend ?? 'auto')).name : null;
   const ds = loadDataset({ source: 'mnist', n, testN, seed }); // the same images as fit --n --test-n --seed
   const test = { labels: (ds.test as NonNullable<typeof ds.test>).labels };
   const Xtr = ds.matrix('train', { unit: true }); // (n, 784), pixels / 255
   const Xte = ds.matrix('test', { unit: true }); // (m, 784)
-  const run = async (r: LabelRandomizationId, p: number | undefined) => {
-    const randomized = randomizePoints(ds.train, null, r, p, seed);
-    const { labels } = randomized.train;
-    const pUsed = randomized.p as number;
-    const { labelsChanged } = randomized;
-    if (engine !== null) {
-      // The test kernel is computed on the second core while this one builds K and solves.
-      const t = performance.now();
-      const f = await engine.kernelInterpolateFast(Float32Array.from(Xtr.data), labels, Xtr.rows, Xtr.cols, { kernel, tol, test: { Z: Float32Array.from(Xte.data), m: Xte.rows } });
-      f.dispose();
-      const yHat = f.testPredictions as Int32Array;
-      let wrong = 0;
-      for (let r = 0; r < Xte.rows; r++) if (yHat[r] !== test.labels[r]) wrong++;
-      const totalMs = Math.round(performance.now() - t);
-      return { randomization: r, p: pUsed, labelsChanged, n, testN: Xte.rows, dataFingerprint: ds.fingerprint, testError: wrong / Xte.rows, trainError: f.trainError, rkhsNorm: f.rkhsNorm, solveMs: Math.round(f.solveMs), predictMs: totalMs - Math.round(f.solveMs), peakBytes: f.peakBytes, iterations: f.iterations, relativeResidual: f.relativeResidual };
-    }
-    const f = kernelInterpolate(Xtr, labels, { kernel, solver });
-    const yHat = f.predict(Xte);
+  const runs = (levels ?? [null]).map((q) => {
+    const [r, pr]: [LabelRandomizationId, number | undefined] = q === null ? [randomization, p] : q === 0 ? ['true-labels', undefined] : q === 1 ? ['random-labels', undefined] : ['corrupt-labels', q];
+    const randomized = randomizePoints(ds.train, null, r, pr, seed);
+    return { r, y: randomized.train.labels, p: randomized.p as number, labelsChanged: randomized.labelsChanged };
+  });
+  const testError = (yHat: ArrayLike<number>): number => {
     let wrong = 0;
-    for (let r = 0; r < Xte.rows; r++) {
-      let best = 0;
-      for (let c = 1; c < f.k; c++) if ((yHat[r * f.k + c] as number) > (yHat[r * f.k + best] as number)) best = c;
-      if (best !== test.labels[r]) wrong++;
-    }
-    return { randomization: r, p: pUsed, labelsChanged, n, testN: Xte.rows, dataFingerprint: ds.fingerprint, testError: wrong / Xte.rows, trainError: f.trainError, rkhsNorm: f.rkhsNorm, solveMs: Math.round(f.solveMs), peakBytes: f.peakBytes };
+    for (let r = 0; r < Xte.rows; r++) if (yHat[r] !== test.labels[r]) wrong++;
+    return wrong / Xte.rows;
   };
-  type Row = Awaited<ReturnType<typeof run>>;
-  if (flags['compare-norms'] === true) {
-    const rows: Row[] = [];
-    for (const q of [0, 0.25, 0.5, 0.75, 1]) rows.push(await run(q === 0 ? 'true-labels' : q === 1 ? 'random-labels' : 'corrupt-labels', q === 0 || q === 1 ? undefined : q));
-    finiteReport({ rows });
-    if (flags.json === true) out.json({ compare: rows, seed, kernel, solver, backend, wallMs: Math.round(performance.now() - t0) });
+  type Row = { randomization: LabelRandomizationId; p: number; labelsChanged: number; n: number; testN: number; testError: number; trainError: number; rkhsNorm: number; relativeResidual?: number; residualCheck?: ResidualCheck; solveMs?: number; peakBytes?: number };
+  let rows: Row[];
+  let solve: Record<string, unknown>;
+  if (engine !== null) {
+    const status = statusLine(process.stderr, undefined, 15_000);
+    let phase = '';
+    let f: FastKernelInterpolant;
+    try {
+      f = await whileInterruptible((signal) =>
+        engine.kernelInterpolateFastSets(Float32Array.from(Xtr.data), runs.map((r) => r.y), Xtr.rows, Xtr.cols, {
+          kernel,
+          tol,
+          seed,
+          preconditioner: size,
+          test: { Z: Float32Array.from(Xte.data), m: Xte.rows },
+          memoryBudget,
+          signal,
+          ...(flags.checkpoint !== undefined ? { checkpoint: flags.checkpoint } : {}),
+          onProgress: (pr) => {
+            status.show(formatKernelProgress(pr), pr.phase !== phase || pr.done === pr.total);
+            phase = pr.phase;
+          },
+        }),
+      );
+    } catch (err) {
+      status.clear();
+      if (err instanceof InterruptedError) {
+        out.error(
+          flags.checkpoint !== undefined
+            ? `interrupted after iteration ${err.epochsDone}; resume with: ${resumeCommand(flags, seed)}`
+            : `interrupted after iteration ${err.epochsDone} (nothing was saved: add --checkpoint DIR to make a long solve resumable)`,
+        );
+        return INTERRUPTED_EXIT;
+      }
+      throw err;
+    }
+    status.clear();
+    f.dispose();
+    if (f.resumedFrom !== null) out.info(`resumed from the checkpoint in ${flags.checkpoint} at iteration ${f.resumedFrom}`);
+    rows = runs.map((run, j) => {
+      const set = f.sets[j] as LabelSetResult;
+      return { randomization: run.r, p: run.p, labelsChanged: run.labelsChanged, n, testN: Xte.rows, testError: testError(set.testPredictions as Int32Array), trainError: set.trainError, rkhsNorm: set.rkhsNorm, relativeResidual: set.relativeResidual, residualCheck: set.residualCheck };
+    });
+    solve = {
+      iterations: f.iterations,
+      relativeResidual: f.relativeResidual,
+      tol,
+      preconditioner: f.preconditioner,
+      resumedFrom: f.resumedFrom,
+      restarts: f.restarts,
+      ...f.timings,
+      solveMs: Math.round(f.solveMs),
+      peakBytes: f.peakBytes,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    };
+  } else {
+    const t = performance.now();
+    rows = runs.map((run) => {
+      const f = kernelInterpolate(Xtr, run.y, { kernel, solver, ...(memoryBudget !== undefined ? { memoryBudget } : {}) });
+      const scores = f.predict(Xte);
+      const yHat = Int32Array.from({ length: Xte.rows }, (_, r) => {
+        let best = 0;
+        for (let c = 1; c < f.k; c++) if ((scores[r * f.k + c] as number) > (scores[r * f.k + best] as number)) best = c;
+        return best;
+      });
+      return { randomization: run.r, p: run.p, labelsChanged: run.labelsChanged, n, testN: Xte.rows, testError: testError(yHat), trainError: f.trainError, rkhsNorm: f.rkhsNorm, solveMs: Math.round(f.solveMs), peakBytes: f.peakBytes };
+    });
+    solve = { solveMs: Math.round(performance.now() - t), peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  }
+  const common = { dataFingerprint: ds.fingerprint, seed, kernel, solver, backend };
+  if (levels !== null) {
+    const first = rows[0] as Row;
+    const last = rows[rows.length - 1] as Row;
+    const report = finiteReport({ compare: rows, normRatio: last.rkhsNorm / first.rkhsNorm, ...solve, ...common, wallMs: Math.round(performance.now() - t0) });
+    if (flags.json === true) out.json(report);
     else {
       out.table(
         formatTable([
           ['p (label corruption)', 'train error · test error · RKHS norm'],
           ...rows.map((r): [string, string] => [String(r.p), `${r.trainError} · ${(r.testError * 100).toFixed(2)}% · ${r.rkhsNorm.toFixed(1)}`]),
         ]) +
-          `\nFrom p = 0 to p = 1 the RKHS norm changes ×${(rows[4]!.rkhsNorm / rows[0]!.rkhsNorm).toFixed(2)} while the training error stays ` +
+          `\nFrom p = ${first.p} to p = ${last.p} the RKHS norm changes ×${report.normRatio.toFixed(2)} while the training error stays ` +
           `${Math.max(...rows.map((r) => r.trainError))}: every labelling is interpolated, and the norm does not say which will generalize. seed ${seed}`,
       );
     }
     return 0;
   }
-  const r: Row = await run(randomization, p);
-  const report = finiteReport({ ...r, seed, kernel, solver, backend, wallMs: Math.round(performance.now() - t0) });
+  const r = rows[0] as Row;
+  const report = finiteReport({ ...r, ...solve, ...common, wallMs: Math.round(performance.now() - t0) });
   if (flags.json === true) out.json(report);
   else {
+    const pre = solve.preconditioner as FastKernelInterpolant['preconditioner'] | undefined;
+    const check = r.residualCheck;
+    const mib = (b: unknown): string => `${((b as number) / 2 ** 20).toFixed(0)} MiB`;
     out.table(
       formatTable([
         ['training images', `${n}; ${r.randomization}${r.randomization === 'corrupt-labels' ? ` (p = ${r.p})` : ''}, labels changed: ${(100 * r.labelsChanged).toFixed(1)}%`],
         ['kernel', kernel.kind === 'gaussian' ? `exp(−${gamma}‖x − x′‖²)` : `(⟨x, x′⟩ + 1)^${kernel.degree}`],
-        ['solver', solver === 'cg' && 'iterations' in r ? `cg on ${backend}: ${r.iterations} iterations, relative residual ${(r.relativeResidual ?? NaN).toExponential(2)} (float32)` : solver],
+        [
+          'solver',
+          cg
+            ? `preconditioned cg on ${backend} + a wasm worker: ${String(solve.iterations)} iterations, relative residual ${(solve.relativeResidual as number).toExponential(2)} (target ${tol}; K float32)`
+            : solver,
+        ],
+        ...(pre !== undefined ? ([['preconditioner', pre === null ? 'none' : `Nyström, ${pre.s} landmarks, rank ${pre.q} (λ̂ from ${pre.lambdaMax.toFixed(1)} to ${pre.lambdaFloor.toPrecision(3)}), built in ${(pre.ms / 1000).toFixed(1)} s`]] as [string, string][]) : []),
         ['training error', String(r.trainError)],
+        ...(check !== undefined
+          ? ([['float64 check', `${check.rows} seeded rows: relative residual ${check.float64RelativeResidual.toExponential(2)} (float32: ${check.float32RelativeResidual.toExponential(2)}), training error ${check.float64TrainError}`]] as [string, string][])
+          : []),
         [`test error (${Xte.rows} MNIST test images)`, `${(r.testError * 100).toFixed(2)}%`],
         ['RKHS norm', r.rkhsNorm.toFixed(3)],
-        ['solve time', `${r.solveMs} ms (kernel + solve)${'predictMs' in r ? `; test prediction (its kernel on the second core, in parallel) +${r.predictMs} ms` : ''}; total ${report.wallMs} ms`],
-        ['planned memory', `${(r.peakBytes / 2 ** 20).toFixed(0)} MiB`],
+        [
+          'time',
+          cg
+            ? `kernel ${duration(solve.kernelMs as number)}, preconditioner ${duration(solve.preconditionerMs as number)}, iterations ${duration(solve.iterateMs as number)}, test ${duration(solve.predictMs as number)}, check ${duration(solve.checkMs as number)}; total ${duration(report.wallMs)}`
+            : `${String(solve.solveMs)} ms (kernel + solve); total ${report.wallMs} ms`,
+        ],
+        ['memory', `${cg ? `planned ${mib(solve.peakBytes)}, ` : ''}peak resident ${mib(solve.peakRssBytes)}`],
         ['seed', String(seed)],
       ]),
     );

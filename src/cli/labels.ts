@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { parseDecimal } from '../data/decimal.js';
 import type { LabelRandomizationId } from '../randomization/registry.js';
 
 /**
@@ -15,4 +16,16 @@ export function labelRandomization(
   if (randomization === 'corrupt-labels' && flags.p === undefined) throw new InputError('--randomization corrupt-labels needs --p, the corruption probability in [0, 1]');
   if (randomization !== 'corrupt-labels' && flags.p !== undefined) throw new InputError(`--p is for --randomization corrupt-labels (got ${randomization})`);
   return { randomization, p: flags.p };
+}
+
+/** `--ps '0,0.5,1'` → [0, 0.5, 1]; an empty entry, a non-number or a p outside [0, 1] is refused. */
+export function parsePs(raw: string): number[] {
+  const parts = raw.split(',').map((t) => t.trim());
+  for (const t of parts) {
+    const p = parseDecimal(t);
+    if (p === null || p < 0 || p > 1) {
+      throw new InputError(`--ps '${raw}': '${t}' is not a corruption level in [0, 1]; give comma-separated numbers, e.g. 0,0.5,1`);
+    }
+  }
+  return parts.map(Number);
 }

@@ -19,4 +19,4 @@ export type { ImageSet } from '../data/images.js';
 export { DirectoryRunStore, MemoryRunStore, type RunStore, type Checkpoint, type RunState } from './run-store.js';
 export { WorkerPool, type Job, type JobContext } from '../workers/pool.js';
 export { readCifar10 } from '../data/cifar.js';
-export { kernelInterpolateFast, type FastKernelInterpolant } from '../implicit/kernel-fast.js';
+export { kernelInterpolateFast, kernelInterpolateFastSets, type FastKernelInterpolant, type FastKernelOptions, type KernelProgress } from '../implicit/kernel-fast.js';

@@ -220,8 +220,37 @@ describe('every I/O failure and range error is one line and exit 2', () => {
     expect(r.maxAbsWeight).toBeGreaterThan(0);
   });
 
-  test('kernel: the limit that binds is named (the 4 GiB WebAssembly heap), before any data is loaded', async () => {
-    await refused(['kernel', '--n', '40000', '--seed', '1'], /n = 40000 needs a float32 K of 5.96 GiB, more than the 4 GiB a WebAssembly heap can address; the largest n this solver takes is \d+/);
+  test('kernel: memory that would be exceeded, an n above the data and a checkpoint from another run are each refused in one line, before any data is loaded', async () => {
+    await refused(['kernel', '--n', '40000', '--memory', '2', '--seed', '1'], /n = 40000 needs \d+\.\d\d GiB of memory \(K alone 5.96 GiB in float32\) but 2.00 GiB were allowed; the largest n that fits is \d+/);
+    await refused(['kernel', '--n', '60001'], /--n 60001: must be an integer in \[1, 60000\] or all/);
+    await refused(['kernel', '--n', '600', '--solver', 'cg', '--landmarks', '700'], /--landmarks 700: more landmarks than the 600 training images/);
+    await refused(['kernel', '--n', '600', '--solver', 'cg', '--landmarks', '100', '--rank', '100'], /--rank 100: the rank must be below the 100 landmarks/);
+    const dir = join(tmp, 'kernel-checkpoint');
+    const args = ['kernel', '--n', '300', '--test-n', '50', '--solver', 'cg', '--landmarks', '60', '--checkpoint', dir];
+    expect((await cli([...args, '--seed', '1', '--json'])).code).toBe(0);
+    const again = await cli([...args, '--seed', '1', '--json']);
+    expect(again.infos.join('\n')).toMatch(/resumed from the checkpoint in .*kernel-checkpoint at iteration \d+/);
+    await refused([...args, '--seed', '2'], /the checkpoint in .*kernel-checkpoint is from another run \(n = 300, γ = 0.02, seed 1, .*\); this run has n = 300, γ = 0.02, seed 2/);
+    await refused([...args.slice(0, 3), '--gamma', '0.03', ...args.slice(3), '--seed', '1'], /is from another run \(n = 300, γ = 0.02, seed 1, .*\); this run has n = 300, γ = 0.03, seed 1/);
+  });
+
+  test('kernel: SIGINT stops a long solve between iterations with the resume command (exit 130), and the resume continues from the checkpoint', async () => {
+    const dir = join(tmp, 'kernel-signal');
+    const args = ['kernel', '--n', '2500', '--test-n', '50', '--landmarks', '40', '--tol', '0.001', '--seed', '3', '--checkpoint', dir];
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stdout.resume();
+    for (let i = 0; i < 1200 && !existsSync(join(dir, 'kernel-checkpoint.bin')); i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, stderr).toBe(130);
+    const m = /interrupted after iteration (\d+); resume with: (rethink kernel .*)$/m.exec(stderr);
+    expect(m, stderr).not.toBeNull();
+    expect(m![2]).toBe(`rethink ${args.filter((a) => a !== '--seed' && a !== '3').join(' ')} --seed 3`);
+    const resumed = await cli([...m![2]!.split(' ').slice(1), '--json']);
+    expect(resumed.code).toBe(0);
+    expect((resumed.jsons[0] as { resumedFrom: number }).resumedFrom).toBeGreaterThanOrEqual(Number(m![1]));
   });
 });
 
@@ -232,7 +261,10 @@ describe('one vocabulary across commands', () => {
     [['rademacher', '--class', 'thresholds', '--exact', '--n', '4', '--draws', '9'], /--exact enumerates all 2\^n sign vectors; drop --draws/],
     [['kernel', '--kernel', 'polynomial', '--gamma', '0.1'], /--gamma is the Gaussian kernel's width; with --kernel polynomial use --degree/],
     [['kernel', '--degree', '3'], /--degree is the polynomial kernel's/],
-    [['kernel', '--compare-norms', '--labels', 'random'], /--compare-norms runs p = 0, 0.25, 0.5, 0.75 and 1 itself/],
+    [['kernel', '--compare-norms', '--labels', 'random'], /--compare-norms runs the corruption levels of --ps itself/],
+    [['kernel', '--ps', '0,1'], /--ps gives the levels of --compare-norms; add --compare-norms/],
+    [['kernel', '--checkpoint', '/tmp/x', '--solver', 'cholesky'], /--checkpoint saves the conjugate-gradient iteration; the cholesky solve is direct/],
+    [['kernel', '--n', '3000', '--preconditioner', 'none', '--rank', '10'], /--landmarks and --rank size the Nyström preconditioner; drop them with --preconditioner none/],
     [['kernel', '--tol', '0.01', '--solver', 'cholesky'], /--tol is the conjugate-gradient tolerance; the cholesky solve is direct/],
     [['fit', '--data-dir', '/tmp'], /--data-dir is for --data cifar10 \(got --data mnist\)/],
     [['expressivity', '--exact', '--direction', 'gaussian'], /--direction applies to the float construction/],

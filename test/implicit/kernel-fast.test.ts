@@ -1,85 +1,170 @@
 /**
- * Kernel interpolation by CG on the tfjs engine against the exact float64 Cholesky solve, and its
- * stopping rule, test predictions (second core), memory plan and bad input.
+ * The blocked, preconditioned kernel solver (K float32 in shared blocks outside the wasm heap, both
+ * threads, Nyström preconditioner, CG from α = 0) against the exact float64 Cholesky solve; the
+ * minimum-norm property where K is singular; checkpoints; the memory plan and bad input.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { mnistMatrix } from '../../src/data/mnist.js';
 import { startBackend } from '../../src/engine/backend.js';
-import { gram, kernelInterpolate } from '../../src/implicit/kernel.js';
-import { fastKernelBytes, kernelInterpolateFast, largestFastN } from '../../src/implicit/kernel-fast.js';
+import { InputError, InterruptedError } from '../../src/errors.js';
+import { kernelInterpolate } from '../../src/implicit/kernel.js';
+import { KERNEL_CHECKPOINT_FILE } from '../../src/implicit/kernel-checkpoint.js';
+import { estimateSolveMs, fastKernelBytes, kernelInterpolateFast, kernelInterpolateFastSets, largestFastN, type FastKernelOptions } from '../../src/implicit/kernel-fast.js';
 
-const n = 300;
+const n = 600;
 const { X, labels } = mnistMatrix('train', n, 2);
 const X64 = { rows: n, cols: 784, data: X.data.map((v) => v / 255) };
 const X32 = Float32Array.from(X64.data);
-const test_ = mnistMatrix('test', 200, 3);
+const test_ = mnistMatrix('test', 300, 3);
 const Z32 = Float32Array.from(test_.X.data, (v) => v / 255);
 const kernel = { kind: 'gaussian', gamma: 0.02 } as const;
+const small = { s: 150, q: 120 };
+const tmp = mkdtempSync(join(tmpdir(), 'rethink-kernel-'));
 
 beforeAll(async () => {
   await startBackend('wasm');
 });
 
-/** ‖Y − Kα‖/‖Y‖ per class, in float64, with K recomputed exactly. */
-function residuals(alpha: Float32Array, k: number): number[] {
-  const K = gram(X64, X64, kernel);
-  const num = new Float64Array(k);
-  const den = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < k; c++) {
-      let v = 0;
-      for (let j = 0; j < n; j++) v += K[i * n + j]! * alpha[j * k + c]!;
-      const y = labels[i] === c ? 1 : 0;
-      num[c] = num[c]! + (y - v) ** 2;
-      den[c] = den[c]! + y * y;
-    }
+/** ‖a − b‖/‖b‖ */
+function relativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  let s = 0;
+  for (let t = 0; t < b.length; t++) {
+    d += ((a[t] as number) - (b[t] as number)) ** 2;
+    s += (b[t] as number) ** 2;
   }
-  return Array.from(num, (v, c) => Math.sqrt(v / den[c]!));
+  return Math.sqrt(d / s);
 }
 
-describe('kernel interpolation on the engine (CG, float32)', () => {
-  test('converges to the exact minimum-norm interpolant: α, RKHS norm and predictions agree with float64 Cholesky', async () => {
+async function solve(options: Partial<FastKernelOptions>, x = X32, y: ArrayLike<number> = labels, m = n) {
+  const f = await kernelInterpolateFast(x, y, m, 784, { kernel, preconditioner: small, ...options });
+  f.dispose();
+  return f;
+}
+
+describe('blocked, preconditioned kernel interpolation (float32 K outside the wasm heap, CG from α = 0)', () => {
+  test('converges to the exact minimum-norm interpolant: α, RKHS norm and test predictions agree with float64 Cholesky', async () => {
     const exact = kernelInterpolate(X64, labels, { kernel, solver: 'cholesky' });
-    const f = await kernelInterpolateFast(X32, labels, n, 784, { kernel, tol: 1e-4 });
-    f.dispose();
-    expect(f.relativeResidual).toBeLessThanOrEqual(1e-4);
+    const f = await solve({ tol: 1e-5, test: { Z: Z32, m: 300 } });
+    expect(f.relativeResidual).toBeLessThanOrEqual(1e-5);
     expect(f.trainError).toBe(0);
-    let diff = 0;
-    let norm = 0;
-    for (let t = 0; t < n * 10; t++) {
-      diff += (f.alpha[t]! - exact.alpha[t]!) ** 2;
-      norm += exact.alpha[t]! ** 2;
-    }
-    expect(Math.sqrt(diff / norm)).toBeLessThan(1e-2);
-    expect(f.rkhsNorm / exact.rkhsNorm).toBeCloseTo(1, 3);
+    expect(relativeDiff(f.alpha, exact.alpha)).toBeLessThan(5e-3);
+    expect(f.rkhsNorm / exact.rkhsNorm).toBeCloseTo(1, 5);
+    const scores = exact.predict({ rows: 300, cols: 784, data: Float64Array.from(Z32) });
+    const exactPredictions = Array.from({ length: 300 }, (_, r) => {
+      let best = 0;
+      for (let c = 1; c < 10; c++) if (scores[r * 10 + c]! > scores[r * 10 + best]!) best = c;
+      return best;
+    });
+    expect(Array.from(f.testPredictions!)).toEqual(exactPredictions);
+    const again = await kernelInterpolateFast(X32, labels, n, 784, { kernel, preconditioner: small, tol: 1e-5 });
+    expect(Array.from(await again.predict(Z32, 300))).toEqual(exactPredictions); // one thread, after the solve
+    again.dispose();
   });
 
-  test('stops at the requested relative residual, which a float64 recomputation confirms', async () => {
-    for (const tol of [0.3, 0.05]) {
-      const f = await kernelInterpolateFast(X32, labels, n, 784, { kernel, tol });
-      f.dispose();
+  test('the preconditioner cuts the iterations (to ≤ 1/2 of plain CG) and does not move the limit', async () => {
+    const plain = await solve({ tol: 1e-3, preconditioner: null });
+    const pre = await solve({ tol: 1e-3 });
+    expect(pre.preconditioner).toMatchObject({ s: 150, q: 120 });
+    expect(pre.preconditioner!.minEigenvalue).toBeGreaterThan(0);
+    expect(pre.preconditioner!.orthogonalityError).toBeLessThan(1e-2);
+    expect(pre.iterations * 2).toBeLessThanOrEqual(plain.iterations); // measured: 20 vs 59
+    expect(relativeDiff(pre.alpha, plain.alpha)).toBeLessThan(0.05);
+    expect(pre.rkhsNorm / plain.rkhsNorm).toBeCloseTo(1, 3);
+  });
+
+  test('stops at the requested residual, which a float64 recomputation on seeded rows confirms', async () => {
+    for (const tol of [0.1, 0.01]) {
+      const f = await solve({ tol, checkRows: 100, seed: 7 });
       expect(f.relativeResidual).toBeLessThanOrEqual(tol);
-      for (const r of residuals(f.alpha, 10)) expect(r).toBeLessThan(tol * 1.01 + 1e-4);
+      expect(f.residualCheck).toMatchObject({ rows: 100, seed: 7, float64TrainError: 0 });
+      expect(f.residualCheck.maxAbsDifference).toBeLessThan(1e-4);
+      expect(Math.abs(f.residualCheck.float64RelativeResidual - f.residualCheck.float32RelativeResidual)).toBeLessThan(1e-4);
+      expect(f.residualCheck.float64RelativeResidual).toBeLessThan(2 * tol);
     }
   });
 
-  test('test predictions computed on the second core equal the ones computed afterwards on this thread', async () => {
-    const f = await kernelInterpolateFast(X32, labels, n, 784, { kernel, tol: 0.01, test: { Z: Z32, m: 200 } });
-    const again = await f.predict(Z32, 200);
-    f.dispose();
-    expect(Array.from(f.testPredictions!)).toEqual(Array.from(again));
-    const wrong = Array.from(again).filter((c, i) => c !== test_.labels[i]).length;
-    expect(wrong / 200).toBeLessThan(0.2); // 300 training images: a real classifier, not chance
+  test('minimum norm where K is singular: a duplicated point shares its weight equally (α = K⁺Y), and the function is the deduplicated one', async () => {
+    const m = 300;
+    const base = X32.subarray(0, m * 784);
+    const dup = new Float32Array((m + 20) * 784);
+    dup.set(base);
+    for (let t = 0; t < 20; t++) dup.set(base.subarray(t * 784, (t + 1) * 784), (m + t) * 784); // rows m … m+19 repeat rows 0 … 19
+    const dupLabels = Uint8Array.from({ length: m + 20 }, (_, i) => labels[i < m ? i : i - m]!);
+    const f = await solve({ tol: 1e-4, preconditioner: { s: 100, q: 80 } }, dup, dupLabels, m + 20);
+    const g = await solve({ tol: 1e-4, preconditioner: { s: 100, q: 80 } }, base, labels.subarray(0, m), m);
+    expect(f.trainError).toBe(0);
+    let split = 0;
+    let scale = 0;
+    const summed = new Float64Array(20 * 10);
+    for (let t = 0; t < 20; t++) {
+      for (let c = 0; c < 10; c++) {
+        const a = f.alpha[t * 10 + c]!;
+        const b = f.alpha[(m + t) * 10 + c]!;
+        split = Math.max(split, Math.abs(a - b));
+        scale = Math.max(scale, Math.abs(a));
+        summed[t * 10 + c] = a + b;
+      }
+    }
+    expect(split / scale).toBeLessThan(1e-3); // equal halves: the minimum-ℓ2 split
+    expect(relativeDiff(summed, g.alpha.subarray(0, 200))).toBeLessThan(2e-2); // together: the deduplicated weight
+    expect(f.rkhsNorm / g.rkhsNorm).toBeCloseTo(1, 3);
   });
 
-  test('memory is planned before allocating; bad input is named', async () => {
-    await expect(kernelInterpolateFast(X32, labels, n, 784, { kernel, memoryBudget: 500_000 })).rejects.toThrow(/n = 300 needs \d\.\d\d GiB .* the largest n that fits is \d+/);
-    const largest = largestFastN(500_000, 784);
-    expect(fastKernelBytes(largest, 784)).toBeLessThanOrEqual(500_000);
-    expect(fastKernelBytes(largest + 1, 784)).toBeGreaterThan(500_000);
-    await expect(kernelInterpolateFast(X32, labels, n, 784, { kernel: { kind: 'gaussian', gamma: 0 } })).rejects.toThrow(/γ must be positive/);
+  test('several label sets share one K and one iteration, each as if solved alone', async () => {
+    const shuffled = Uint8Array.from(labels, (_, i) => labels[(i * 7) % n]!);
+    const both = await kernelInterpolateFastSets(X32, [labels, shuffled], n, 784, { kernel, preconditioner: small, tol: 1e-4 });
+    both.dispose();
+    const alone = await solve({ tol: 1e-4 }, X32, shuffled);
+    expect(both.sets).toHaveLength(2);
+    expect(both.sets[1]!.trainError).toBe(0);
+    expect(both.sets[1]!.rkhsNorm / alone.rkhsNorm).toBeCloseTo(1, 3);
+    expect(both.sets[1]!.rkhsNorm).toBeGreaterThan(both.sets[0]!.rkhsNorm);
+  });
+
+  test('an interrupted solve resumes from its checkpoint and ends exactly where an uninterrupted one does', async () => {
+    const dir = join(tmp, 'resume');
+    const controller = new AbortController();
+    const options = { tol: 1e-4, checkpoint: dir };
+    await expect(
+      solve({ ...options, signal: controller.signal, onProgress: (p) => p.phase === 'solve' && p.done === 3 && controller.abort() }),
+    ).rejects.toThrow(InterruptedError);
+    const resumed = await solve(options);
+    expect(resumed.resumedFrom).toBe(3);
+    const straight = await solve({ tol: 1e-4 });
+    expect(resumed.iterations).toBe(straight.iterations);
+    expect(Array.from(resumed.alpha)).toEqual(Array.from(straight.alpha));
+    // Another seed (another n, γ, …) is refused in one line; a damaged file is named.
+    await expect(solve({ ...options, seed: 5 })).rejects.toThrow(/the checkpoint in .*resume is from another run \(n = 600, γ = 0.02, seed 1, .*\); this run has n = 600, γ = 0.02, seed 5, .*delete .*kernel-checkpoint.bin to start over/);
+    const file = join(dir, KERNEL_CHECKPOINT_FILE);
+    const bytes = readFileSync(file);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+    writeFileSync(file, bytes);
+    await expect(solve(options)).rejects.toThrow(/checkpoint .*kernel-checkpoint.bin is damaged \(its bytes do not match the stored SHA-256\)/);
+  });
+
+  test('memory is planned before allocating, with the largest n that fits; bad input is named', async () => {
+    await expect(solve({ memoryBudget: 500_000 })).rejects.toThrow(/n = 600 needs \d+\.\d\d GiB of memory .* the largest n that fits is \d+/);
+    const largest = largestFastN(4e9, 784, 10_000);
+    expect(fastKernelBytes(largest, 784, 10_000)).toBeLessThanOrEqual(4e9);
+    expect(fastKernelBytes(largest + 1, 784, 10_000)).toBeGreaterThan(4e9);
+    expect(fastKernelBytes(60_000, 784, 10_000)).toBeGreaterThan(4 * 60_000 ** 2); // K alone is 14.4 GB
+    expect(fastKernelBytes(60_000, 784, 10_000)).toBeLessThan(20e9);
+    await expect(solve({ kernel: { kind: 'gaussian', gamma: 0 } })).rejects.toThrow(/γ must be positive/);
+    await expect(solve({ preconditioner: { s: 700, q: 10 } })).rejects.toThrow(/s = 700 landmarks and rank q = 10 at n = 600: need 2 ≤ s ≤ n and 1 ≤ q < s/);
     const bad = X32.slice();
     bad[784 * 5 + 3] = NaN;
-    await expect(kernelInterpolateFast(bad, labels, n, 784, { kernel })).rejects.toThrow(/X\[5\]\[3\] is NaN; the data must be finite/);
+    await expect(solve({}, bad)).rejects.toThrow(InputError);
+    await expect(solve({}, bad)).rejects.toThrow(/X\[5\]\[3\] is NaN; the data must be finite/);
+  });
+
+  test('the time left is estimated from the residual\'s rate and the iterations\' pace', () => {
+    // residual ×0.5 per iteration, 2 s per iteration: from 0.08 to 0.01 is 3 more iterations
+    expect(estimateSolveMs([0.64, 0.32, 0.16, 0.08], [0, 2000, 4000, 6000], 0.01)).toBeCloseTo(6000, 6);
+    expect(estimateSolveMs([0.5], [0], 0.01)).toBeNull();
+    expect(estimateSolveMs([0.5, 0.6], [0, 1000], 0.01)).toBeNull(); // not falling
   });
 });
