@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { toLabels, toMatrix, type MatrixInput } from '../data/matrix.js';
 import { Dyadic } from '../numeric/dyadic.js';
 import { gamma, nextDown, nextUp } from '../numeric/float.js';
-import { Projector } from './direction.js';
+import { projectDetailed } from './direction.js';
 import type { ReluNetworkParameters } from './network.js';
 
 /** What {@link certify} proves about a network on its training points. */
@@ -109,7 +109,7 @@ export function certify(net: ReluNetworkParameters, X: MatrixInput, y: ArrayLike
   const integerLabels = k > 1 || labels.every(Number.isInteger);
   const bound = new Float64Array(k);
 
-  const projection = new Projector(Xm).projectDetailed(Float64Array.from(a));
+  const projection = projectDetailed(Xm, Float64Array.from(a));
   for (let i = 0; i < rows; i++) {
     const zHat = projection.z[i] as number;
     const absSum = projection.absSum[i] as number;

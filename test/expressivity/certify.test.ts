@@ -1,0 +1,49 @@
+import { describe, expect, test } from 'vitest';
+import { toMatrix, type Matrix } from '../../src/data/matrix.js';
+import { InputError } from '../../src/errors.js';
+import { certify } from '../../src/expressivity/certify.js';
+import { interpolate } from '../../src/expressivity/interpolate.js';
+import { ZERO, reluFraction, toFraction, type Fraction } from '../../src/exact/fraction.js';
+import type { ReluNetworkParameters } from '../../src/expressivity/network.js';
+
+/** c(x) − y in exact rationals, for the network's float64 parameters taken at their exact values. */
+function exactResidual(net: ReluNetworkParameters, x: readonly number[], y: number): Fraction {
+  const z = x.reduce((s, v, j) => s.add(toFraction(v).mul(toFraction(net.a[j] as number))), ZERO);
+  let c = ZERO;
+  for (let j = 0; j < net.b.length; j++) c = c.add(toFraction(net.w[j] as number).mul(reluFraction(z.sub(toFraction(net.b[j] as number)))));
+  return c.sub(toFraction(y)).abs();
+}
+
+/** Ways a reviewer made the certificate say "labels recovered (proven)" for a network that does not fit. */
+describe('certify cannot be fooled', () => {
+  test('compressed rows that disagree with the data are never read: the certificate is computed from X.data', () => {
+    const net = interpolate([[1], [2]], [3, 7], { direction: { kind: 'explicit', a: [1] } });
+    // A matrix whose data say x = (1, 100) but which carries compressed rows of x = (1, 2), in the
+    // shape the loaders used to attach (the field no longer exists on Matrix).
+    const stale = { rowPtr: Int32Array.from([0, 1, 2]), cols: Int32Array.from([0, 0]), values: Float64Array.from([1, 2]) };
+    const X: Matrix = Object.assign({ rows: 2, cols: 1, data: Float64Array.from([1, 100]) }, { sparse: stale });
+    const exact100 = exactResidual(net, [100], 7);
+    expect(exact100.compare(toFraction(100))).toBe(1); // c(100) is far from 7
+    const cert = certify(net, X, [3, 7]);
+    // before the fix: residual 8e−17, labelsRecovered 1
+    expect(cert.recovered[1]).toBe(0);
+    expect(cert.labelsRecovered).toBe(0.5);
+    expect(exact100.compare(toFraction(cert.residualBounds[1]!))).toBeLessThanOrEqual(0);
+  });
+
+  test('integer data past the exactness limit: ẑ = fl(2^53 + 1) = 2^53 is off by one, and the bound covers it', () => {
+    // a = (1, 1) lies on the grid 2^0, so the projection is exact only while Σ|a_j x_j| ≤ 2^52.
+    // Here Σ = 2^53 + 1: ẑ = 2^53 but z = 2^53 + 1, and with slope 1 the network is off by exactly 1.
+    const net = { a: Float64Array.from([1, 1]), b: Float64Array.from([0]), w: Float64Array.from([1]), k: 1 };
+    const x = [2 ** 53, 1];
+    expect(exactResidual(net, x, 2 ** 53)).toEqualFraction(1);
+    const cert = certify(net, [x], [2 ** 53]);
+    expect(cert.exactProjections).toBe(0);
+    expect(cert.recovered[0]).toBe(0);
+    expect(cert.residualBounds[0]).toBeGreaterThanOrEqual(1);
+    expect(cert.residualBounds[0]).toBeLessThan(8); // 1 plus the γ_d term, 3·2^−53·2^53 ≈ 3
+    // Just below the limit the same network on (2^52 − 1, 1) is exact and certified exactly.
+    const below = certify(net, [[2 ** 52 - 1, 1]], [2 ** 52]);
+    expect([below.exactProjections, below.maxResidual, below.labelsRecovered]).toEqual([1, 0, 1]);
+  });
+});
