@@ -55,6 +55,9 @@ export function certify(net: ReluNetworkParameters, X: MatrixInput, y: ArrayLike
   const { rows, cols: d } = Xm;
   const labels = toLabels(y, rows);
   const { a, k } = net;
+  if (!Number.isInteger(k) || k < 1) {
+    throw new InputError(`certify: k = ${k}; the number of outputs must be a positive integer`);
+  }
   if (a.length !== d) {
     throw new InputError(`certify: the network has d = ${a.length} inputs but X has ${d} features`);
   }
@@ -121,10 +124,17 @@ export function certify(net: ReluNetworkParameters, X: MatrixInput, y: ArrayLike
       // most 2^−1075 absolutely (Higham §2.1; additions of subnormals are exact), hence d·2^−1074.
       e = nextUp(nextUp(nextUp(gammaD * absSum) * (1 + 4 * gammaD)) + d * 2 ** -1074);
     }
+    // A projection or error term that left the finite numbers (overflow of Σ|a_j x_j|, a NaN written
+    // into X after it was validated) proves nothing: the row gets no bound. Written so that NaN
+    // fails the test.
+    if (!(Number.isFinite(zHat) && e < Infinity)) {
+      residualBounds[i] = Infinity;
+      maxResidual = Infinity;
+      continue;
+    }
     // 3. Exact residual at ẑ, plus the Lipschitz term for the projection error.
     const m = countBelow(b, zHat);
     const zD = Dyadic.fromNumber(zHat);
-    let lipschitz = 0;
     let mLo = m;
     let mHi = m;
     if (e > 0) {
@@ -141,21 +151,23 @@ export function certify(net: ReluNetworkParameters, X: MatrixInput, y: ArrayLike
       const r = zD.mul(S[m * k + c] as Dyadic).sub(T[m * k + c] as Dyadic).sub(Dyadic.fromNumber(target));
       let bc = r.absUpperBound();
       if (e > 0) {
-        lipschitz = 0;
+        let lipschitz = 0;
         for (let mm = mLo; mm <= mHi; mm++) lipschitz = Math.max(lipschitz, sAbs[mm * k + c] as number);
         bc = nextUp(bc + nextUp(lipschitz * e));
       }
+      // Every comparison that accepts a bound rejects NaN: a NaN bound becomes "no bound" (+∞).
+      if (!(bc >= 0)) bc = Infinity;
       bound[c] = bc;
-      if (bc > rowBound) rowBound = bc;
+      if (!(bc <= rowBound)) rowBound = bc;
     }
     residualBounds[i] = rowBound;
-    if (rowBound > maxResidual) maxResidual = rowBound;
+    if (!(rowBound <= maxResidual)) maxResidual = rowBound;
     if (k === 1) {
       recovered[i] = integerLabels && rowBound < 0.5 ? 1 : 0;
     } else {
       const trueClass = labels[i] as number;
       let worstOther = 0;
-      for (let c = 0; c < k; c++) if (c !== trueClass) worstOther = Math.max(worstOther, bound[c] as number);
+      for (let c = 0; c < k; c++) if (c !== trueClass && !((bound[c] as number) <= worstOther)) worstOther = bound[c] as number;
       // out_true ≥ 1 − r_true and out_other ≤ r_other, so the margin is positive when r_true + r_other < 1.
       recovered[i] = nextUp((bound[trueClass] as number) + worstOther) < 1 ? 1 : 0;
     }

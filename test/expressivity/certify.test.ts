@@ -14,8 +14,23 @@ function exactResidual(net: ReluNetworkParameters, x: readonly number[], y: numb
   return c.sub(toFraction(y)).abs();
 }
 
-/** Ways a reviewer made the certificate say "labels recovered (proven)" for a network that does not fit. */
+/**
+ * Two ways a reviewer made the certificate say "labels recovered (proven)" for a network that does
+ * not fit, kept as regression tests: each failed before the fix.
+ */
 describe('certify cannot be fooled', () => {
+  test('0·∞ = NaN is not a bound: Σ|a_j x_j| overflows, the slopes are 0, the network outputs 0 ≠ 5', () => {
+    const net = { a: Float64Array.from([1, -1]), b: Float64Array.from([0]), w: Float64Array.from([0]), k: 1 };
+    const X = [[1e308, 1e308]];
+    expect(exactResidual(net, X[0]!, 5)).toEqualFraction(5); // c(x) = 0, the label is 5
+    const cert = certify(net, X, [5]);
+    // before the fix: maxResidual 0, labelsRecovered 1
+    expect(cert.labelsRecovered).toBe(0);
+    expect(cert.recovered[0]).toBe(0);
+    expect(cert.maxResidual).toBe(Infinity);
+    expect(Number.isNaN(cert.residualBounds[0])).toBe(false);
+  });
+
   test('compressed rows that disagree with the data are never read: the certificate is computed from X.data', () => {
     const net = interpolate([[1], [2]], [3, 7], { direction: { kind: 'explicit', a: [1] } });
     // A matrix whose data say x = (1, 100) but which carries compressed rows of x = (1, 2), in the
@@ -29,6 +44,30 @@ describe('certify cannot be fooled', () => {
     expect(cert.recovered[1]).toBe(0);
     expect(cert.labelsRecovered).toBe(0.5);
     expect(exact100.compare(toFraction(cert.residualBounds[1]!))).toBeLessThanOrEqual(0);
+  });
+
+  test('a NaN written into a matrix after it was validated makes its row uncertified (not a crash, not a bound)', () => {
+    const net = interpolate([[0, 1], [2, 3], [4, 7]], [1, 2, 3], { seed: 1 });
+    const X = toMatrix([[0, 1], [2, 3], [4, 7]]);
+    expect(certify(net, X, [1, 2, 3]).labelsRecovered).toBe(1);
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const data = X.data.slice();
+      X.data[3] = bad; // row 1 — validation of X is cached, so certify sees the new value unchecked
+      const cert = certify(net, X, [1, 2, 3]);
+      expect(Array.from(cert.recovered)).toEqual([1, 0, 1]);
+      expect(cert.residualBounds[1]).toBe(Infinity);
+      expect(cert.maxResidual).toBe(Infinity);
+      X.data.set(data);
+    }
+  });
+
+  test('non-finite parameters and a number of outputs that is not a positive integer are refused', () => {
+    const ok = { a: Float64Array.from([1]), b: Float64Array.from([0]), w: Float64Array.from([1]), k: 1 };
+    expect(() => certify({ ...ok, w: Float64Array.from([NaN]) }, [[1]], [1])).toThrow(/w\[0\] = NaN; a network with non-finite parameters/);
+    expect(() => certify({ ...ok, b: Float64Array.from([Infinity]) }, [[1]], [1])).toThrow(InputError);
+    // k = 0 with no units used to give maxResidual 0
+    expect(() => certify({ a: ok.a, b: new Float64Array(0), w: new Float64Array(0), k: 0 }, [[1]], [1])).toThrow(/k = 0; the number of outputs must be a positive integer/);
+    expect(() => certify({ ...ok, k: 0.5 }, [[1]], [1])).toThrow(InputError);
   });
 
   test('integer data past the exactness limit: ẑ = fl(2^53 + 1) = 2^53 is off by one, and the bound covers it', () => {
