@@ -9,14 +9,18 @@ import { ONE, ZERO, reluFraction, toFraction, type Fraction } from '../src/exact
 import type { ReluNetworkParameters } from '../src/expressivity/network.js';
 import { integerSample, realSample } from './arbitraries.js';
 
-/** c(x) in exact rationals, with the float64 parameters taken at their exact values. */
-function exactOutput(net: ReluNetworkParameters, x: readonly number[], output = 0): Fraction {
-  const z = x.reduce((s, v, j) => s.add(toFraction(v).mul(toFraction(net.a[j] as number))), ZERO);
+/** Σ_j w_j·max(z − b_j, 0) in exact rationals, at a given projection z. */
+function exactOutputAt(net: ReluNetworkParameters, z: Fraction, output = 0): Fraction {
   let c = ZERO;
   for (let j = 0; j < net.b.length; j++) {
     c = c.add(toFraction(net.w[j * net.k + output] as number).mul(reluFraction(z.sub(toFraction(net.b[j] as number)))));
   }
   return c;
+}
+
+/** c(x) in exact rationals, with the float64 parameters taken at their exact values. */
+function exactOutput(net: ReluNetworkParameters, x: readonly number[], output = 0): Fraction {
+  return exactOutputAt(net, x.reduce((s, v, j) => s.add(toFraction(v).mul(toFraction(net.a[j] as number))), ZERO), output);
 }
 
 /** |c(x) − target|, exactly. */
@@ -37,28 +41,37 @@ function maxAbsSlope(net: ReluNetworkParameters, output = 0): Fraction {
 }
 
 /**
- * Tightness, with the constants stated: C = 1 + 2^−48 (a few roundings upward) and the slack
- * 2·L·ẽ, where L = max_m |S_m| is the network's steepest slope and ẽ = γ_(d+1)·Σ_j |a_j x_j|·(1 + 2^−40)
- * + d·2^−1070 the standard bound on the rounding error of the float64 projection (Higham 2002, §3.1).
+ * Tightness, with the constants stated: C = 1 + 2^−48 (a few roundings upward), ẑ = fl(⟨a, x⟩)
+ * (left to right), L = max_m |S_m| the network's steepest slope, and
+ * ẽ = γ_(d+1)·Σ_j |a_j x_j|·(1 + 2^−40) + d·2^−1070 the standard bound on |ẑ − ⟨a, x⟩| (Higham 2002,
+ * §3.1). With r = exact residual |c(x) − y| and r̂ = |c(ẑ) − y| (exact, at the rounded projection):
+ *   bound ≤ C·r + 2·C·L·ẽ + 4·2^−1074   (the ulp-scale slack: r̂ ≤ r + L·|ẑ − z|), and
+ *   bound ≤ C·r̂ + C·L·ẽ + 4·2^−1074     (no more than the method's own error term).
  * A row whose projection is exact in float64 (integer x, a on the grid 2^−s, Σ|a_j x_j| ≤ 2^(52−s))
- * gets no projection slack: its bound is at most C times the exact residual. Both also get 4·2^−1074
- * for the final upward roundings near zero.
- * Returns whether the row's projection is exact by that rule (computed here, not by certify).
+ * has ẑ = z and no projection term: bound ≤ C·r + 4·2^−1074. Returns whether the row is such a row
+ * (decided here, not by certify).
  */
-function expectTight(net: ReluNetworkParameters, x: readonly number[], bound: number, exact: Fraction, output = 0): boolean {
+function expectTight(net: ReluNetworkParameters, x: readonly number[], target: number, bound: number, output = 0): boolean {
   const C = ONE.add(toFraction(2 ** -48));
+  const bottom = toFraction(4 * 2 ** -1074); // the last roundings upward, at the bottom of the range
+  let zHat = 0;
+  for (let j = 0; j < x.length; j++) zHat += (x[j] as number) * (net.a[j] as number);
+  const r = exactResidual(net, x, target, output);
+  const rHat = exactOutputAt(net, toFraction(zHat), output).sub(toFraction(target)).abs();
   const absSum = x.reduce((s, v, j) => s.add(toFraction(v).mul(toFraction(net.a[j] as number)).abs()), ZERO);
   let gridBits = 0;
   for (const v of net.a) while (!Number.isInteger(v * 2 ** gridBits) && gridBits < 61) gridBits++;
   const exactProjection = x.every(Number.isInteger) && gridBits <= 60 && absSum.compare(toFraction(2 ** (52 - gridBits))) <= 0;
-  let limit = C.mul(exact).add(toFraction(4 * 2 ** -1074)); // the last roundings upward, at the bottom of the range
+  const limits = [C.mul(r).add(bottom)];
   if (!exactProjection) {
     const d = x.length;
     const gammaD1 = toFraction((d + 1) * 2 ** -53).div(ONE.sub(toFraction((d + 1) * 2 ** -53)));
     const e = gammaD1.mul(absSum).mul(ONE.add(toFraction(2 ** -40))).add(toFraction(d * 2 ** -1070));
-    limit = limit.add(C.mul(2).mul(maxAbsSlope(net, output)).mul(e));
+    const Le = maxAbsSlope(net, output).mul(e);
+    limits[0] = limits[0]!.add(C.mul(2).mul(Le));
+    limits.push(C.mul(rHat).add(C.mul(Le)).add(bottom));
   }
-  expect(toFraction(bound).compare(limit), `bound ${bound} vs C·exact + slack = ${limit.valueOf()}`).toBeLessThanOrEqual(0);
+  for (const limit of limits) expect(toFraction(bound).compare(limit), `bound ${bound} above ${limit.toFraction().slice(0, 60)}…`).toBeLessThanOrEqual(0);
   return exactProjection;
 }
 
@@ -92,7 +105,7 @@ describe('certify — rigorous residual bounds', () => {
       sample.X.forEach((x, i) => {
         const exact = exactResidual(net, x, sample.y[i] as number);
         expect(exact.compare(toFraction(cert.residualBounds[i] as number))).toBeLessThanOrEqual(0);
-        expectTight(net, x, cert.residualBounds[i] as number, exact);
+        expectTight(net, x, sample.y[i] as number, cert.residualBounds[i] as number);
         if (exact.compare(worst) > 0) worst = exact;
       });
       expect(worst.compare(toFraction(cert.maxResidual))).toBeLessThanOrEqual(0);
@@ -108,7 +121,7 @@ describe('certify — rigorous residual bounds', () => {
       sample.X.forEach((x, i) => {
         const exact = exactResidual(net, x, sample.y[i] as number);
         expect(exact.compare(toFraction(cert.residualBounds[i] as number))).toBeLessThanOrEqual(0);
-        expect(expectTight(net, x, cert.residualBounds[i] as number, exact)).toBe(true);
+        expect(expectTight(net, x, sample.y[i] as number, cert.residualBounds[i] as number)).toBe(true);
       });
       expect(cert.exactProjections).toBe(sample.n);
       expect(cert.labelsRecovered).toBe(1);
@@ -123,13 +136,14 @@ describe('certify — rigorous residual bounds', () => {
       expect(net.parameterCount).toBe(sample.d + net.n + net.n * k);
       const cert = certify(net, sample.X, labels);
       sample.X.forEach((x, i) => {
-        let worst = ZERO;
+        let worst = { c: 0, r: ZERO };
         for (let c = 0; c < k; c++) {
           const exact = exactResidual(net, x, labels[i] === c ? 1 : 0, c);
           expect(exact.compare(toFraction(cert.residualBounds[i] as number))).toBeLessThanOrEqual(0);
-          if (exact.compare(worst) > 0) worst = exact;
+          if (exact.compare(worst.r) > 0) worst = { c, r: exact };
         }
-        expectTight(net, x, cert.residualBounds[i] as number, worst); // exact projections: no slopes involved
+        // the row's bound is the largest over outputs: tight against the worst output's residual
+        expect(expectTight(net, x, labels[i] === worst.c ? 1 : 0, cert.residualBounds[i] as number, worst.c)).toBe(true);
         expect(net.classify(x)).toBe(labels[i]);
       });
       expect(cert.labelsRecovered).toBe(1);
@@ -158,9 +172,14 @@ describe('certify — rigorous residual bounds', () => {
     const net = interpolate(X, y, { direction: { kind: 'explicit', a: [1] } }); // z = x, b = (−1, 0.25, 1.25, 2.25)
     const w = Float64Array.from(net.w);
     w[2] = (w[2] as number) + 1; // unit 2 adds 0.75 at x = 2 and 1.75 at x = 3
-    const cert = certify({ a: net.a, b: net.b, w, k: 1 }, X, y);
+    const wrong = { a: net.a, b: net.b, w, k: 1 };
+    const cert = certify(wrong, X, y);
+    expect(Array.from(cert.recovered)).toEqual([1, 1, 0, 0]);
     expect(cert.labelsRecovered).toBe(0.5);
-    expect(cert.maxResidual).toBeGreaterThan(0.5);
+    // the bounds are the residuals, 0.75 and 1.75, up to the construction's rounding and C
+    expect(cert.residualBounds[2]).toBeCloseTo(0.75, 12);
+    expect(cert.residualBounds[3]).toBeCloseTo(1.75, 12);
+    X.forEach((x, i) => expect(expectTight(wrong, x, y[i]!, cert.residualBounds[i]!)).toBe(true));
   });
 });
 
