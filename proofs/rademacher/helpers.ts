@@ -21,3 +21,19 @@ export function exactMean(sups: Float64Array, n: number): Fraction {
   for (const v of sups) s += BigInt(v);
   return fraction(s, BigInt(n) * BigInt(sups.length));
 }
+
+/**
+ * The smallest k with P(Binomial(trials, p) > k) ≤ alpha: how many failures of a "probability ≥ 1 − p"
+ * statement a correct implementation shows in `trials` independent trials, except with probability alpha.
+ */
+export function binomialUpperQuantile(trials: number, p: number, alpha: number): number {
+  let logP = trials * Math.log1p(-p); // log P(X = 0)
+  let cdf = Math.exp(logP);
+  let k = 0;
+  while (1 - cdf > alpha && k < trials) {
+    logP += Math.log((trials - k) / (k + 1)) + Math.log(p) - Math.log1p(-p);
+    k++;
+    cdf += Math.exp(logP);
+  }
+  return k;
+}
