@@ -37,3 +37,20 @@ export function binomialUpperQuantile(trials: number, p: number, alpha: number):
   }
   return k;
 }
+
+/** The finite class that a 1-D family induces on the sample: one ±1 row per distinct behaviour. */
+export function brute(x: number[], family: 'thresholds' | 'two-sided' | 'intervals'): number[][] {
+  const cuts = [...new Set(x)].sort((a, b) => a - b);
+  const ts = [cuts[0]! - 1, ...cuts, cuts[cuts.length - 1]! + 1]; // every behaviour of x ≥ t
+  const rows: number[][] = [];
+  if (family !== 'intervals') {
+    for (const t of ts) {
+      rows.push(x.map((v) => (v >= t ? 1 : -1)));
+      if (family === 'two-sided') rows.push(x.map((v) => (v >= t ? -1 : 1)));
+    }
+  } else {
+    rows.push(x.map(() => -1)); // the empty interval
+    for (const a of cuts) for (const b of cuts) if (a <= b) rows.push(x.map((v) => (v >= a && v <= b ? 1 : -1)));
+  }
+  return rows;
+}
