@@ -29,7 +29,8 @@ export interface Certificate {
  * network c(x) = Σ_j w_j·max(⟨a, x⟩ − b_j, 0) at the training points, for the network *as stored*
  * (its float64 parameters taken as exact rationals).
  *
- * Method (exact dyadic arithmetic plus a proven projection bound):
+ * Method (exact dyadic arithmetic plus a proven projection bound; the derivation, with why the
+ * exactness test below is sound, is in docs/theory.md §2):
  * 1. The prefix sums S_m = Σ_{j≤m} w_j and T_m = Σ_{j≤m} w_j·b_j are computed exactly, as dyadic
  *    rationals m·2^e with BigInt mantissas (every float64 is one; sums and products stay dyadic).
  * 2. For each point, ẑ = fl(⟨a, x⟩) is computed left to right. When x is integral and a lies on a
@@ -40,6 +41,8 @@ export interface Certificate {
  * 3. With m = #{b_j < ẑ}, c(ẑ) = ẑ·S_m − T_m exactly, so r = ẑ·S_m − T_m − y is exact. Since c is
  *    piecewise linear in z with slope S_m on [b_m, b_(m+1)], |c(z) − c(ẑ)| ≤ e·max|S_m'| over the
  *    pieces that [ẑ − e, ẑ + e] meets. The bound is |r| + e·max|S_m'|, rounded upward.
+ * 4. A row whose projection or error term is not finite (Σ|a_j x_j| overflowing, a NaN in X) gets no
+ *    bound: +∞, not recovered. NaN is never accepted as a bound.
  * Biases need not be sorted (the units are sorted first: a sum does not depend on their order).
  *
  * @param net - a, b, w, k (any {@link ReluNetworkParameters}, e.g. loaded from a saved JSON)

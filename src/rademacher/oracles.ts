@@ -283,7 +283,7 @@ function groupSums(groups: number[][], sigma: Int8Array, off: number): Float64Ar
 }
 
 /**
- * One-sided thresholds on the line, h_t(x) = +1 if x ≥ t else −1 (derivation: docs/theory.md):
+ * One-sided thresholds on the line, h_t(x) = +1 if x ≥ t else −1 (derivation: docs/theory.md §3.1):
  * sup = P_n − 2·min_k P_k over the prefix sums P_k of σ in sorted order (P_0 = 0), in O(n) per σ.
  */
 export function thresholds(x: ArrayLike<number>): SupOracle {

@@ -40,7 +40,8 @@ export interface StabilityEstimate {
  * Empirical uniform stability of ridge regression under the square loss: retrain with one point
  * replaced by a fresh one (coupled: the same S otherwise) and take the largest loss change over test
  * points — a lower bound on β. Compared with β ≤ σ²κ²/(λm) (Bousquet & Elisseeff 2002, Thm 22, whose
- * σ²κ²/(2λm) is for a removed point; one replaced point is one removal and one addition), where σ is the
+ * σ²κ²/(2λm) is for a removed point; one replaced point is one removal and one addition; derivation in
+ * docs/theory.md §4), where σ is the
  * loss's Lipschitz constant in the prediction on the range that occurs (for |y| ≤ Y and ‖x‖ ≤ κ,
  * ridge predicts |f| ≤ κY/√λ, so σ = 2(κY/√λ + Y)). Stability is a property of the algorithm, so it
  * cannot tell true labels from random ones (paper §2.2).
