@@ -128,6 +128,22 @@ describe('certify — rigorous residual bounds', () => {
     },
   );
 
+  test.prop({ sample: integerSample(10, 3), shift: fc.integer({ min: 36, max: 44 }), seed: fc.integer({ min: 1, max: 1000 }) })(
+    'integer data past the exactness limit (coordinates ~2^36…2^44, mostly Σ|a_j x_j| > 2^(52−s)): certify takes the exact branch exactly where the rule allows, exact residual ≤ bound ≤ tight',
+    ({ sample, shift, seed }) => {
+      // the sample's points spread apart (×2^16) and moved far from the origin (+2^shift): integer, distinct
+      const X = sample.X.map((row) => row.map((v) => v * 2 ** 16 + 2 ** shift));
+      const net = interpolateOrDiscard(X, sample.y, seed);
+      const cert = certify(net, X, sample.y);
+      let exactRows = 0;
+      X.forEach((x, i) => {
+        expect(exactResidual(net, x, sample.y[i] as number).compare(toFraction(cert.residualBounds[i] as number))).toBeLessThanOrEqual(0);
+        if (expectTight(net, x, sample.y[i] as number, cert.residualBounds[i] as number)) exactRows++;
+      });
+      expect(cert.exactProjections).toBe(exactRows);
+    },
+  );
+
   test.prop({ sample: integerSample(10, 4), k: fc.integer({ min: 2, max: 5 }) })(
     'one-hot outputs: bound ≥ exact residual in every output, argmax recovers every class',
     ({ sample, k }) => {
