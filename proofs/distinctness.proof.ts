@@ -86,7 +86,7 @@ describe('Theorem 1 needs distinct points', () => {
         expect(() => interpolate(X, y, { direction: a })).toThrow(/projections 4503599627370496 and 4503599627370497 are adjacent float64 numbers: no bias fits between them/);
       } else {
         expect(2 ** k + 1).toBe(2 ** k); // x + 1 rounds to x: the same point, another label
-        expect(() => interpolate(X, y, { direction: a })).toThrow(/rows 1 and 2 are the same point with different labels \(label 0 vs label 5\)/);
+        expect(() => interpolate(X, y, { direction: a })).toThrow(/rows 2 and 3 \(1-based\) are the same point with different labels \(label 0 vs label 5\)/);
       }
     }
   });
@@ -97,7 +97,7 @@ describe('Theorem 1 needs distinct points', () => {
       const i = at % sample.n;
       const X = [...sample.X, sample.X[i] as number[]];
       const y = [...sample.y, (sample.y[i] as number) + delta];
-      const message = new RegExp(`rows ${i} and ${sample.n} are the same point with different labels`);
+      const message = new RegExp(`rows ${i + 1} and ${sample.n + 1} \\(1-based\\) are the same point with different labels`);
       expect(() => interpolate(X, y)).toThrow(message);
       expect(() => interpolateExact(X, y)).toThrow(message);
       expect(() => interpolate(X, y)).toThrow(InputError);

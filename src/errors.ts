@@ -5,3 +5,14 @@
 export class InputError extends Error {
   override readonly name = 'InputError';
 }
+
+/**
+ * A long run was stopped on request (SIGINT/SIGTERM in the CLI) at a step boundary: `epochsDone`
+ * epochs were finished (and checkpointed, when the run has a store). The CLI exits with 130.
+ */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+  constructor(readonly epochsDone: number) {
+    super(`interrupted after epoch ${epochsDone}`);
+  }
+}

@@ -26,7 +26,7 @@ describe('SGD finds the minimum-norm interpolant', () => {
     const scale = Math.sqrt(Array.from(target).reduce((s, v) => s + v * v, 0));
     // w − limit lies in the row span, where ‖Xe‖ ≥ σ_min(X)·‖e‖: so wherever SGD stopped,
     // ‖w − limit‖ ≤ ‖Xw − y‖ / σ_min — exact up to rounding, for every conditioning
-    const sMin = Math.min(...new SingularValueDecomposition(new MlMatrix(X)).diagonal.slice(0, p.n));
+    const sMin = Math.min(...new SingularValueDecomposition(new MlMatrix(X), { autoTranspose: true }).diagonal.slice(0, p.n));
     const within = (w: ArrayLike<number>, limit: ArrayLike<number>, residual: number) =>
       expect(dist(w, limit)).toBeLessThanOrEqual((1 + 1e-6) * (residual / sMin) + 1e-9 * (1 + scale));
     const fromZero = sgdLeastSquares(X, y, { seed: p.seed, epochs: 50000 });

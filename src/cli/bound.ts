@@ -1,33 +1,21 @@
 import { InputError } from '../errors.js';
 import { mohriBound, ssbdBound } from '../rademacher/bounds.js';
-import { outputFlags, parseFlags, type FlagSpecs } from './args.js';
+import type { Flags } from './args.js';
+import type { boundFlags } from './commands.js';
 import { formatTable, type Output } from './output.js';
 
-export const boundFlags: FlagSpecs = {
-  'train-error': { type: 'number', placeholder: 'e', description: 'training loss L_S(h) (required)' },
-  rademacher: { type: 'number', placeholder: 'r', description: 'empirical Rademacher complexity of the loss class on the sample (required)' },
-  n: { type: 'integer', placeholder: 'N', description: 'sample size (required)' },
-  delta: { type: 'number', placeholder: 'δ', description: 'confidence (default 0.05)' },
-  'loss-bound': { type: 'number', placeholder: 'c', description: 'the loss lies in [0, c] (default 1); Mohri et al. needs c = 1' },
-  ...outputFlags,
-};
-
 /** `rethink bound`: the generalization bounds' values and whether they are vacuous. */
-export async function runBound(argv: readonly string[], out: Output): Promise<number> {
-  const flags = parseFlags(argv, boundFlags, 'bound');
-  for (const key of ['train-error', 'rademacher', 'n']) {
-    if (flags[key] === undefined) throw new InputError(`--${key} is required (see rethink bound --help)`);
+export async function runBound(flags: Flags<typeof boundFlags>, out: Output): Promise<number> {
+  const e = flags['train-error'];
+  const r = flags.rademacher;
+  const n = flags.n;
+  if (e === undefined || r === undefined || n === undefined) {
+    const missing = (['train-error', 'rademacher', 'n'] as const).filter((k) => flags[k] === undefined);
+    throw new InputError(`${missing.map((k) => `--${k}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required (e.g. rethink bound --train-error 0 --rademacher 1 --n 50000)`);
   }
-  const e = flags['train-error'] as number;
-  const r = flags.rademacher as number;
-  const n = flags.n as number;
-  const delta = (flags.delta as number | undefined) ?? 0.05;
-  const c = (flags['loss-bound'] as number | undefined) ?? 1;
-  if (!(c > 0)) throw new InputError(`--loss-bound ${c}: must be positive`);
-  if (!(e >= 0 && e <= c)) throw new InputError(`--train-error ${e}: must lie in [0, ${c}]`);
-  if (!(r >= 0)) throw new InputError(`--rademacher ${r}: must be ≥ 0`);
-  if (n < 1) throw new InputError(`--n ${n}: need at least one sample`);
-  if (!(delta > 0 && delta < 1)) throw new InputError(`--delta ${delta}: δ must lie strictly between 0 and 1`);
+  const delta = flags.delta ?? 0.05;
+  const c = flags['loss-bound'] ?? 1;
+  if (!(e <= c)) throw new InputError(`--train-error ${e}: a loss in [0, c] cannot exceed --loss-bound ${c}`);
   const bounds = [ssbdBound(e, r, n, delta, c), ...(c === 1 ? [mohriBound(e, r, n, delta)] : [])];
   if (flags.json === true) out.json({ trainError: e, rademacher: r, n, delta, lossBound: c, bounds });
   else {

@@ -1,80 +1,82 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { rowOf, type Matrix } from '../data/matrix.js';
 import { loadSource } from '../data/source.js';
 import { certify } from '../expressivity/certify.js';
-import { deepen, fractionField, numberField } from '../expressivity/deep.js';
 import { diagnose } from '../expressivity/diagnostics.js';
 import type { DirectionStrategy } from '../expressivity/direction.js';
-import { interpolateExact } from '../expressivity/exact.js';
-import { DEFAULT_LAMBDA, interpolate, interpolateClasses, type InterpolatedNetwork } from '../expressivity/interpolate.js';
-import { toFraction } from '../exact/fraction.js';
+import { interpolate, interpolateClasses, type InterpolatedNetwork } from '../expressivity/interpolate.js';
 import { Rng, freshSeed } from '../random/rng.js';
-import { randomLabels } from '../randomization/labels.js';
-import { commonFlags, parseFlags, type FlagSpecs } from './args.js';
-import { formatTable, type Output } from './output.js';
+import { randomizeLabels } from '../randomization/labels.js';
+import { fileError } from '../training/run-store.js';
+import { onlyWith, type Flags } from './args.js';
+import type { expressivityFlags } from './commands.js';
+import { labelRandomization } from './labels.js';
+import { finiteReport, formatTable, type Output } from './output.js';
 
-export const expressivityFlags: FlagSpecs = {
-  data: { type: 'string', placeholder: 'mnist|synthetic|file.csv', description: 'data set (default mnist: the 60,000 training images)' },
-  n: { type: 'integer', placeholder: 'N', description: 'number of points (default: the whole data set; synthetic: 1000)' },
-  d: { type: 'integer', placeholder: 'D', description: 'features of synthetic data (default 20)' },
-  labels: { type: 'string', choices: ['true', 'random'], placeholder: 'true|random', description: 'the data\'s labels, or uniform random classes drawn from the seed' },
-  classes: { type: 'boolean', description: 'one-hot outputs, one per class (d + n + n·k parameters) instead of a scalar output' },
-  direction: {
-    type: 'string',
-    placeholder: 'best-of:M|gaussian|v1,v2,…',
-    description: 'projection direction a: best of M seeded Gaussians (default best-of:4), one Gaussian, or an explicit vector',
-  },
-  lambda: { type: 'number', placeholder: 'λ', description: `bias placement fraction in (0, 1) (default ${DEFAULT_LAMBDA})` },
-  exact: { type: 'boolean', description: 'construct in exact rational arithmetic (small data: n·d ≤ 100,000) and check every point exactly' },
-  depth: { type: 'integer', placeholder: 'k', description: 'also build the depth-k network of width ⌈n/k⌉ + 3 and compare it with the shallow one' },
-  save: { type: 'string', placeholder: 'FILE', description: 'write the network as JSON (a, b, w, n, d, k, point order)' },
-  ...commonFlags,
-};
+type ExpressivityFlags = Flags<typeof expressivityFlags>;
+type DeepModule = typeof import('../expressivity/deep.js');
 
 /** Above this many input entries the exact construction is refused (it would take minutes). */
 export const EXACT_LIMIT = 100_000;
 
 /** `rethink expressivity`: Theorem 1 built, certified and reported. */
-export async function runExpressivity(argv: readonly string[], out: Output): Promise<number> {
-  const flags = parseFlags(argv, expressivityFlags, 'expressivity');
-  const seed = (flags.seed as number | undefined) ?? freshSeed();
-  const dataName = (flags.data as string | undefined) ?? 'mnist';
+export async function runExpressivity(flags: ExpressivityFlags, out: Output): Promise<number> {
+  const t0 = performance.now();
+  const seed = flags.seed ?? freshSeed();
+  const dataName = flags.data ?? 'mnist';
   const multiClass = flags.classes === true;
   const exact = flags.exact === true;
   if (exact && multiClass) throw new InputError('--exact builds a scalar-output network; drop --classes');
   if (flags.depth !== undefined && multiClass) throw new InputError('--depth builds a scalar-output network; drop --classes');
+  onlyWith(flags.direction !== undefined, !exact, '--direction applies to the float construction; --exact chooses a by itself (an exactly verified integer direction)');
+  onlyWith(flags.force === true, flags.save !== undefined, '--force replaces the file of --save; without --save nothing is written');
+  const { randomization, p } = labelRandomization(flags);
+  if (flags.save !== undefined && existsSync(flags.save) && flags.force !== true) {
+    throw new InputError(`--save ${flags.save}: the file exists; add --force to replace it, or choose another file`);
+  }
   out.info(`seed: ${seed}`);
 
-  const source = loadSource(dataName, {
-    ...(flags.n !== undefined ? { n: flags.n as number } : {}),
-    ...(flags.d !== undefined ? { d: flags.d as number } : {}),
-    seed,
-  });
+  const tData = performance.now();
+  const n = flags.n === 'all' ? undefined : flags.n;
+  const source = loadSource(dataName, { ...(n !== undefined ? { n } : {}), ...(flags.d !== undefined ? { d: flags.d } : {}), seed });
+  const dataLoadMs = performance.now() - tData;
   const { X } = source;
   let y = source.y;
-  if (flags.labels === 'random') {
-    if (source.classes === null) throw new InputError(`--labels random needs class labels 0 … k−1; ${dataName} has other labels`);
-    y = randomLabels(X.rows, source.classes, seed);
+  let labelsChanged = 0;
+  if (randomization !== 'true-labels') {
+    if (source.classes === null) throw new InputError(`--randomization ${randomization} needs class labels 0 … k−1; ${dataName} has other labels`);
+    ({ y, labelsChanged } = randomizeLabels(y, source.classes, randomization, p, seed));
   }
   if (multiClass && source.classes === null) throw new InputError(`--classes needs class labels 0 … k−1; ${dataName} has other labels`);
-  out.info(`data: ${source.description}; labels: ${flags.labels ?? 'true'}`);
+  out.info(`data: ${source.description}; ${randomization}${p !== undefined ? ` (p = ${p})` : ''}`);
 
-  const result = exact ? runExact(X, y, flags, seed) : runFloat(X, y, flags, seed, multiClass, source.classes);
+  // Exact arithmetic (mathjs, which the depth-k construction is generic over) loads only when used.
+  const deep = flags.depth !== undefined || exact ? await import('../expressivity/deep.js') : null;
+  const result = exact ? await runExact(X, y, flags, seed, deep as DeepModule) : runFloat(X, y, flags, seed, multiClass, source.classes, deep);
   if (result.merged.length > 0) {
-    const shown = result.merged.slice(0, 5).map((m) => `${m.dropped.join(', ')} → ${m.kept}`);
+    const shown = result.merged.slice(0, 5).map((m) => `${m.dropped.map((r) => r + 1).join(', ')} → ${m.kept + 1}`);
     out.info(
-      `merged ${result.merged.reduce((s, m) => s + m.dropped.length, 0)} duplicate point(s) with equal labels into the row they copy (${shown.join('; ')}${result.merged.length > 5 ? '; …' : ''})`,
+      `merged ${result.merged.reduce((s, m) => s + m.dropped.length, 0)} duplicate point(s) with equal labels into the row they copy (1-based rows: ${shown.join('; ')}${result.merged.length > 5 ? '; …' : ''})`,
     );
   }
-  const report = { ...result.report, data: source.description, labels: (flags.labels as string | undefined) ?? 'true', seed };
+  const report = finiteReport({
+    ...result.report,
+    data: source.description,
+    randomization,
+    p: randomization === 'true-labels' ? 0 : randomization === 'random-labels' ? 1 : (p as number),
+    labelsChanged,
+    dataLoadMs: round(dataLoadMs),
+    wallMs: round(performance.now() - t0),
+    seed,
+  });
 
   if (flags.save !== undefined) {
-    const path = flags.save as string;
+    const path = flags.save;
     try {
       writeFileSync(path, JSON.stringify({ ...result.saved, seed, data: source.description }) + '\n');
     } catch (err) {
-      throw new InputError(`--save ${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      throw fileError(err, 'write --save', path);
     }
     out.info(`network saved to ${path}`);
   }
@@ -92,16 +94,17 @@ interface RunResult {
 function runFloat(
   X: Matrix,
   y: Float64Array,
-  flags: Record<string, unknown>,
+  flags: ExpressivityFlags,
   seed: number,
   multiClass: boolean,
   classes: number | null,
+  deep: DeepModule | null,
 ): RunResult {
-  const direction = parseDirection(flags.direction as string | undefined);
+  const direction = parseDirection(flags.direction);
   const options = {
     seed,
     direction,
-    ...(flags.lambda !== undefined ? { lambda: flags.lambda as number } : {}),
+    ...(flags.lambda !== undefined ? { lambda: flags.lambda } : {}),
   };
   const t0 = performance.now();
   const net: InterpolatedNetwork = multiClass ? interpolateClasses(X, y, { ...options, classes: classes as number }) : interpolate(X, y, options);
@@ -119,7 +122,7 @@ function runFloat(
     certifyMs: round(certifyMs),
     maxResidual: cert.maxResidual,
     labelsRecovered: cert.labelsRecovered,
-    minGap: diag.minGap,
+    minGap: Number.isFinite(diag.minGap) ? diag.minGap : null, // one distinct point: no gap
     maxAbsWeight: diag.maxAbsWeight,
     growthFactor: diag.growthFactor,
     rowsGiven: net.rowsGiven,
@@ -129,7 +132,7 @@ function runFloat(
     candidatesTried: net.candidatesTried,
     certificate: cert.method,
   };
-  if (flags.depth !== undefined) Object.assign(report, depthReport(net, X, flags.depth as number, seed));
+  if (flags.depth !== undefined && deep !== null) Object.assign(report, depthReport(net, X, flags.depth, seed, deep));
   const saved = {
     format: 'rethink/relu-2layer@1',
     function: 'c(x)[c] = sum_j w[j*k + c] * max(sum_i a[i]*x[i] - b[j], 0)',
@@ -148,7 +151,7 @@ function runFloat(
 /** Points checked when comparing the float64 depth-k network with the shallow one (a seeded sample beyond this). */
 export const DEPTH_CHECK_POINTS = 1000;
 
-function depthReport(net: InterpolatedNetwork, X: Matrix, k: number, seed: number): Record<string, unknown> {
+function depthReport(net: InterpolatedNetwork, X: Matrix, k: number, seed: number, { deepen, numberField }: DeepModule): Record<string, unknown> {
   const deep = deepen(net, k, numberField);
   const rows = Array.from({ length: X.rows }, (_, i) => i);
   const checked = X.rows <= DEPTH_CHECK_POINTS ? rows : new Rng(seed).fork('depth-check').shuffle(rows).slice(0, DEPTH_CHECK_POINTS);
@@ -168,17 +171,18 @@ function depthReport(net: InterpolatedNetwork, X: Matrix, k: number, seed: numbe
   };
 }
 
-function runExact(X: Matrix, y: Float64Array, flags: Record<string, unknown>, seed: number): RunResult {
+async function runExact(X: Matrix, y: Float64Array, flags: ExpressivityFlags, seed: number, { deepen, fractionField }: DeepModule): Promise<RunResult> {
   if (X.rows * X.cols > EXACT_LIMIT) {
     throw new InputError(
       `--exact: n·d = ${X.rows}·${X.cols} = ${X.rows * X.cols} exceeds the exact-arithmetic limit ${EXACT_LIMIT}; use --n ${Math.max(1, Math.floor(EXACT_LIMIT / X.cols))} or fewer, or drop --exact (the float construction is certified rigorously)`,
     );
   }
-  if (flags.direction !== undefined) throw new InputError('--direction applies to the float construction; --exact chooses a exactly');
+  const { interpolateExact } = await import('../expressivity/exact.js');
+  const { toFraction, toNumber } = await import('../exact/fraction.js');
   const rows = Array.from({ length: X.rows }, (_, i) => Array.from(rowOf(X, i)));
   const labels = Array.from(y);
   const t0 = performance.now();
-  const net = interpolateExact(rows, labels, { seed, ...(flags.lambda !== undefined ? { lambda: flags.lambda as number } : {}) });
+  const net = interpolateExact(rows, labels, { seed, ...(flags.lambda !== undefined ? { lambda: flags.lambda } : {}) });
   const constructMs = performance.now() - t0;
   // The exact check: c(x_i) − y_i for every point, in rational arithmetic (O(n) per point).
   const t1 = performance.now();
@@ -204,18 +208,21 @@ function runExact(X: Matrix, y: Float64Array, flags: Record<string, unknown>, se
     parameterCount: net.parameterCount,
     constructMs: round(constructMs),
     certifyMs: round(certifyMs),
-    maxResidual: maxResidual.valueOf(),
+    // toNumber, not valueOf(): exact weights can have numerators beyond float64's range (valueOf gives NaN)
+    maxResidual: toNumber(maxResidual),
     maxResidualExact: maxResidual.toFraction(),
     labelsRecovered: labels.every(Number.isInteger) ? recovered / rows.length : null,
-    minGap: minGap === null ? null : minGap.valueOf(),
-    maxAbsWeight: maxAbsWeight.valueOf(),
+    minGap: minGap === null ? null : toNumber(minGap),
+    maxAbsWeight: toNumber(maxAbsWeight),
+    maxAbsWeightBits: maxAbsWeight.n.toString(2).length,
     rowsGiven: rows.length,
     duplicatesMerged: net.merged.reduce((s, m) => s + m.dropped.length, 0),
+    lambda: flags.lambda ?? 0.25,
     direction: net.directionUsed,
     certificate: 'exact rational arithmetic: c(x_i) − y_i evaluated exactly at every point',
   };
   if (flags.depth !== undefined) {
-    const k = flags.depth as number;
+    const k = flags.depth;
     const deep = deepen(net, k, fractionField);
     const equal = rows.every((x) => deep.evaluate(x.map((v) => toFraction(v))).equals(net.evaluate(x)));
     Object.assign(report, {
@@ -269,17 +276,18 @@ function round(ms: number): number {
 function tableRows(r: Record<string, unknown>): [string, string][] {
   const rows: [string, string][] = [
     ['data', String(r.data)],
-    ['labels', String(r.labels)],
+    ['randomization', `${r.randomization}${r.randomization === 'corrupt-labels' ? ` (p = ${r.p})` : ''}; labels changed: ${fmt((r.labelsChanged as number) * 100)}%`],
     ['n (distinct points)', String(r.n)],
     ['d', String(r.d)],
     ['outputs k', String(r.k)],
     ['parameters', `${r.parameterCount}${r.k === 1 ? ' (= 2n + d)' : ' (= d + n + n·k)'}`],
     ['construct time', `${r.constructMs} ms`],
     ['certify time', `${r.certifyMs} ms`],
+    ['data load, total', `${r.dataLoadMs} ms, ${r.wallMs} ms`],
     ['certified max residual', fmt(r.maxResidual)],
     ['labels recovered', r.labelsRecovered === null ? 'n/a (non-integer labels)' : `${fmt((r.labelsRecovered as number) * 100)}% (proven)`],
     ['min projection gap', fmt(r.minGap)],
-    ['max |w|', fmt(r.maxAbsWeight)],
+    ['max |w|', `${fmt(r.maxAbsWeight)}${r.maxAbsWeightBits !== undefined ? ` (numerator of ${r.maxAbsWeightBits} bits)` : ''}`],
     ['certificate', String(r.certificate)],
     ['seed', String(r.seed)],
   ];

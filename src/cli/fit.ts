@@ -1,98 +1,125 @@
-import { InputError } from '../errors.js';
-import { BACKENDS, type BackendName } from '../engine/names.js';
-import { DATASETS } from '../data/images.js';
-import { MODEL_IDS, parseModelId } from '../models/ids.js';
-import type { InputShape } from '../models/zoo.js';
-import { RANDOMIZATIONS, parseRandomization } from '../randomization/images.js';
+import { InputError, InterruptedError } from '../errors.js';
 import { freshSeed } from '../random/rng.js';
 import { FIT_DEFAULTS } from '../training/defaults.js';
-import type { FitConfig } from '../training/fit.js';
+import type { FitConfig, FitResult } from '../training/fit.js';
 import type { EpochRecord } from '../training/trainer.js';
-import { commonFlags, outputFlags, parseFlags, type FlagSpecs } from './args.js';
+import type { Flags } from './args.js';
+import type { fitFlags, modelsFlags } from './commands.js';
+import { INTERRUPTED_EXIT, whileInterruptible } from './interrupt.js';
 import { formatTable, type Output } from './output.js';
+import { progressDisplay } from './progress.js';
 
-export const fitFlags: FlagSpecs = {
-  data: { type: 'string', choices: DATASETS, placeholder: DATASETS.join('|'), description: 'data set (default mnist)' },
-  'data-dir': { type: 'string', placeholder: 'DIR', description: 'CIFAR-10 binary batches (data_batch_1..5.bin, test_batch.bin)' },
-  n: { type: 'integer', placeholder: 'N', description: 'training images: a stratified, seeded subset (default: the whole split)' },
-  'test-n': { type: 'integer', placeholder: 'N', description: 'test images evaluated at the end (default: all)' },
-  model: { type: 'string', placeholder: MODEL_IDS.join('|'), description: 'model (default mlp-1x512)' },
-  randomization: { type: 'string', placeholder: 'R', description: `one of ${RANDOMIZATIONS.join(', ')} (default true-labels)` },
-  p: { type: 'number', placeholder: 'p', description: 'corruption probability for corrupt-labels' },
-  backend: { type: 'string', choices: BACKENDS, placeholder: BACKENDS.join('|'), description: 'tfjs backend (default auto: tensorflow if @tensorflow/tfjs-node loads, else wasm)' },
-  epochs: { type: 'integer', placeholder: 'E', description: `epoch budget (default ${FIT_DEFAULTS.epochs}); training stops earlier once the training set is fitted` },
-  'max-steps': { type: 'integer', placeholder: 'S', description: 'step budget' },
-  lr: { type: 'number', placeholder: 'η', description: 'initial learning rate (default: 0.1 Inception, 0.01 otherwise)' },
-  'batch-size': { type: 'integer', placeholder: 'B', description: `batch size (default ${FIT_DEFAULTS.batchSize})` },
-  momentum: { type: 'number', placeholder: 'μ', description: `momentum (default ${FIT_DEFAULTS.momentum})` },
-  'decay-steps': { type: 'integer', placeholder: 'T', description: `learning rate × 0.95 every T steps (default ${FIT_DEFAULTS.decaySteps})` },
-  'weight-decay': { type: 'number', placeholder: 'λ', description: 'weight decay on kernels (default 0)' },
-  dropout: { type: 'number', placeholder: 'rate', description: 'dropout on hidden fully-connected layers (default 0)' },
-  augment: { type: 'string', choices: ['none', 'crop'], placeholder: 'none|crop', description: 'random-crop augmentation (default none)' },
-  out: { type: 'string', placeholder: 'DIR', description: 'write config.json, metrics.csv, checkpoint, summary.json here' },
-  resume: { type: 'boolean', description: 'continue the run in --out from its last checkpoint' },
-  ...commonFlags,
-};
+type FitFlags = Flags<typeof fitFlags>;
+
+/** Each flag that sets a config field, with the field and the value it gives. */
+const FIELDS = {
+  data: (f: FitFlags) => ['data', f.data],
+  'data-dir': (f: FitFlags) => ['dataDir', f['data-dir']],
+  n: (f: FitFlags) => ['n', f.n === 'all' ? null : f.n],
+  'test-n': (f: FitFlags) => ['testN', f['test-n'] === 'all' ? null : f['test-n']],
+  model: (f: FitFlags) => ['model', f.model],
+  randomization: (f: FitFlags) => ['randomization', f.randomization],
+  p: (f: FitFlags) => ['p', f.p],
+  backend: (f: FitFlags) => ['backend', f.backend],
+  epochs: (f: FitFlags) => ['epochs', f.epochs],
+  'max-steps': (f: FitFlags) => ['maxSteps', f['max-steps']],
+  lr: (f: FitFlags) => ['lr', f.lr],
+  'batch-size': (f: FitFlags) => ['batchSize', f['batch-size']],
+  momentum: (f: FitFlags) => ['momentum', f.momentum],
+  'decay-steps': (f: FitFlags) => ['decaySteps', f['decay-steps']],
+  'weight-decay': (f: FitFlags) => ['weightDecay', f['weight-decay']],
+  dropout: (f: FitFlags) => ['dropout', f.dropout],
+  augment: (f: FitFlags) => ['augment', f.augment],
+  seed: (f: FitFlags) => ['seed', f.seed],
+} as const satisfies Partial<Record<keyof FitFlags, (f: FitFlags) => readonly [keyof FitConfig, unknown]>>;
+
+/**
+ * The run's configuration from the flags; with `--resume`, from the run's config.json, where a
+ * flag given must agree on the fields that define the run (the budget, backend and test size may change).
+ */
+export async function fitConfig(flags: FitFlags): Promise<FitConfig> {
+  const given: Partial<Record<keyof FitConfig, unknown>> = {};
+  for (const [flag, field] of Object.entries(FIELDS) as [keyof FitFlags, (f: FitFlags) => readonly [keyof FitConfig, unknown]][]) {
+    if (flags[flag] !== undefined) {
+      const [key, value] = field(flags);
+      given[key] = value;
+    }
+  }
+  const out = flags.out ?? null;
+  const base: FitConfig = {
+    ...FIT_DEFAULTS,
+    data: 'mnist',
+    n: null,
+    testN: null,
+    model: 'mlp-1x512',
+    randomization: 'true-labels',
+    backend: 'auto',
+    seed: -1,
+    out,
+    resume: flags.resume === true,
+    force: flags.force === true,
+  };
+  if (flags.resume === true) {
+    if (out === null) throw new InputError('--resume needs --out DIR, the directory of the run to continue');
+    const { readRunConfig, RUN_KEYS } = await import('../training/fit.js');
+    const stored = readRunConfig(out);
+    if (stored !== null) {
+      for (const key of RUN_KEYS) {
+        if (key in given && JSON.stringify(given[key] ?? null) !== JSON.stringify(stored[key] ?? null)) {
+          const flag = Object.keys(FIELDS).find((f) => FIELDS[f as keyof typeof FIELDS](flags)[0] === key);
+          throw new InputError(`--${flag} ${JSON.stringify(given[key])} conflicts with the run's ${key} = ${JSON.stringify(stored[key] ?? null)} (${out}/config.json); drop the flag to continue the run, or start a new one in another --out`);
+        }
+      }
+      const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => k in base || k === 'p' || k === 'dataDir'));
+      return { ...base, ...kept, ...given, out, resume: true, force: flags.force === true } as FitConfig;
+    }
+  }
+  return { ...base, ...given, seed: flags.seed ?? freshSeed() } as FitConfig;
+}
 
 /** `rethink fit`: train a model on (randomized) data until it fits the training set. */
-export async function runFit(argv: readonly string[], out: Output): Promise<number> {
-  const flags = parseFlags(argv, fitFlags, 'fit');
-  const str = (k: string): string | undefined => flags[k] as string | undefined;
-  const num = (k: string): number | undefined => flags[k] as number | undefined;
-  const seed = num('seed') ?? freshSeed();
-  if (flags.resume === true && str('out') === undefined) throw new InputError('--resume needs --out DIR, the directory of the run to continue');
-  const config: FitConfig = {
-    ...FIT_DEFAULTS,
-    data: str('data') ?? 'mnist',
-    ...(str('data-dir') !== undefined ? { dataDir: str('data-dir') as string } : {}),
-    n: num('n') ?? null,
-    testN: num('test-n') ?? null,
-    model: parseModelId(str('model') ?? 'mlp-1x512'),
-    randomization: parseRandomization(str('randomization') ?? 'true-labels'),
-    ...(num('p') !== undefined ? { p: num('p') as number } : {}),
-    backend: (str('backend') ?? 'auto') as BackendName,
-    epochs: num('epochs') ?? FIT_DEFAULTS.epochs,
-    maxSteps: num('max-steps') ?? null,
-    lr: num('lr') ?? null,
-    batchSize: num('batch-size') ?? FIT_DEFAULTS.batchSize,
-    momentum: num('momentum') ?? FIT_DEFAULTS.momentum,
-    decaySteps: num('decay-steps') ?? FIT_DEFAULTS.decaySteps,
-    weightDecay: num('weight-decay') ?? FIT_DEFAULTS.weightDecay,
-    dropout: num('dropout') ?? FIT_DEFAULTS.dropout,
-    augment: (str('augment') ?? 'none') as 'none' | 'crop',
-    seed,
-    out: str('out') ?? null,
-    resume: flags.resume === true,
-  };
-  if (config.p !== undefined && config.randomization !== 'corrupt-labels') {
-    throw new InputError(`--p is for --randomization corrupt-labels (got ${config.randomization})`);
-  }
+export async function runFit(flags: FitFlags, out: Output): Promise<number> {
+  const config = await fitConfig(flags);
   const json = flags.json === true;
-  out.info(`seed: ${seed}`);
+  out.info(`seed: ${config.seed}${config.resume ? ` (the run's, from ${config.out}/config.json)` : ''}`);
+  if (config.out === null) out.info('no --out: nothing is written to disk (add --out DIR to keep metrics, checkpoints and the summary, and to resume)');
   // Epoch lines go to stdout for people, to stderr under --json (stdout stays one JSON object).
   const log = json ? out.info : out.table;
-  const tty = !json && process.stderr.isTTY === true;
+  const progress = progressDisplay();
   let header = false;
+  let epochsDone = 0;
   const { fit } = await import('../training/fit.js'); // tfjs loads only for the commands that train
-  const result = await fit(config, {
-    onEpoch: (r: EpochRecord) => {
-      if (tty) process.stderr.write('\r\x1b[K');
-      if (!header) {
-        log(`${'epoch'.padStart(5)}  ${'steps'.padStart(7)}  ${'loss'.padStart(8)}  ${'train acc'.padStart(9)}  ${'lr'.padStart(9)}  ${'ms'.padStart(7)}`);
-        header = true;
-      }
-      log(`${String(r.epoch).padStart(5)}  ${String(r.steps).padStart(7)}  ${r.loss.toFixed(4).padStart(8)}  ${(100 * r.trainAccuracy).toFixed(2).padStart(8)}%  ${r.lr.toPrecision(3).padStart(9)}  ${String(r.ms).padStart(7)}`);
-    },
-    onStep: tty
-      ? (s, total, epoch) => {
-          if (s % 4 === 0 || s === total) {
-            const width = 30;
-            const filled = Math.round((s / total) * width);
-            process.stderr.write(`\r  epoch ${epoch} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s}/${total}`);
+  let result: FitResult;
+  try {
+    result = await whileInterruptible((signal) =>
+      fit(config, {
+        signal,
+        onEpoch: (r: EpochRecord) => {
+          progress.clear();
+          if (!header) {
+            log(`${'epoch'.padStart(5)}  ${'steps'.padStart(7)}  ${'loss'.padStart(8)}  ${'train err'.padStart(9)}  ${'lr'.padStart(9)}  ${'ms'.padStart(7)}`);
+            header = true;
           }
-        }
-      : undefined,
-  });
+          log(`${String(r.epoch).padStart(5)}  ${String(r.steps).padStart(7)}  ${r.loss.toFixed(4).padStart(8)}  ${(100 * r.trainError).toFixed(2).padStart(8)}%  ${r.lr.toPrecision(3).padStart(9)}  ${String(r.ms).padStart(7)}`);
+          epochsDone = r.epoch;
+        },
+        onProgress: (p) => progress.update(p),
+      }),
+    );
+  } catch (err) {
+    progress.clear();
+    if (err instanceof InterruptedError) {
+      out.error(
+        config.out !== null
+          ? `interrupted after epoch ${err.epochsDone}; continue with: rethink fit --out ${config.out} --resume`
+          : `interrupted after epoch ${Math.max(err.epochsDone, epochsDone)} (nothing was saved: no --out)`,
+      );
+      return INTERRUPTED_EXIT;
+    }
+    throw err;
+  }
+  progress.clear();
+  if (result.fellBack !== undefined) out.info(`note: ${result.fellBack}`);
   if (json) {
     out.json(result);
     return 0;
@@ -104,39 +131,41 @@ export async function runFit(argv: readonly string[], out: Output): Promise<numb
       ['data', `${config.data}, n = ${result.n} training images, ${result.testN} test images`],
       ['randomization', `${result.randomization}${result.p !== null ? `, p = ${result.p}` : ''}; labels changed: ${(100 * result.labelsChanged).toFixed(1)}%`],
       ['training', `${result.epochs} epochs, ${result.steps} steps${result.resumed ? ' (resumed)' : ''}, ${(result.wallMs / 1000).toFixed(1)} s`],
-      ['fitted', result.stepsToFit === null ? `no: train accuracy ${(100 * result.trainAccuracy).toFixed(2)}% when the budget ran out` : `100% train accuracy after ${result.stepsToFit} steps`],
-      ['test accuracy', `${(100 * result.testAccuracy).toFixed(2)}% (clean test labels${result.p === null && config.randomization !== 'true-labels' ? ', inputs randomized alike' : ''})`],
+      ['fitted', result.stepsToFit === null ? `no: train error ${(100 * result.trainError).toFixed(2)}% when the budget ran out` : `train error 0 after ${result.stepsToFit} steps`],
+      ['test error', `${(100 * result.testError).toFixed(2)}% (clean test labels${result.p === null && config.randomization !== 'true-labels' ? ', inputs randomized alike' : ''})`],
       ['seed', `${result.seed}`],
-      ...(config.out !== null ? ([['files', `${config.out}/{config.json,metrics.csv,checkpoint.*,summary.json}`]] as [string, string][]) : []),
+      ...(config.out !== null ? ([['files', `${config.out}/{config.json,metrics.csv,checkpoint.bin,summary.json}`]] as [string, string][]) : []),
     ]),
   );
   return 0;
 }
 
-export const modelsFlags: FlagSpecs = {
-  'input-shape': { type: 'string', placeholder: 'HxWxC', description: 'input shape (default 28x28x3, the paper\'s cropped CIFAR-10; 28x28x1 for MNIST)' },
-  ...outputFlags,
-};
+/** The largest input side `rethink models` builds (the paper's models are for 28–32 pixel images). */
+const MAX_SIDE = 512;
+const MAX_CHANNELS = 64;
 
 /** `rethink models`: each model's parameter count for an input shape. */
-export async function runModels(argv: readonly string[], out: Output): Promise<number> {
-  const flags = parseFlags(argv, modelsFlags, 'models');
-  const raw = (flags['input-shape'] as string | undefined) ?? '28x28x3';
-  const dims = raw.split('x').map(Number);
-  if (dims.length !== 3 || !dims.every((v) => Number.isInteger(v) && v >= 1)) {
+export async function runModels(flags: Flags<typeof modelsFlags>, out: Output): Promise<number> {
+  const raw = flags['input-shape'] ?? '28x28x3';
+  const parts = raw.split('x');
+  const dims = parts.map(Number);
+  if (dims.length !== 3 || !parts.every((p) => /^\d+$/.test(p)) || !dims.every((v) => v >= 1)) {
     throw new InputError(`--input-shape '${raw}': expected HxWxC with positive integers, e.g. 28x28x1`);
   }
+  const [h, w, c] = dims as [number, number, number];
+  if (h > MAX_SIDE || w > MAX_SIDE || c > MAX_CHANNELS) {
+    throw new InputError(`--input-shape ${raw}: at most ${MAX_SIDE}×${MAX_SIDE}×${MAX_CHANNELS} (the paper's models are for 28×28 and 32×32 images; larger inputs would need gigabytes of weights)`);
+  }
   const { startBackend } = await import('../engine/backend.js');
-  const { buildModel } = await import('../models/zoo.js');
+  const { buildModel, MODEL_IDS } = await import('../models/zoo.js');
   await startBackend('wasm');
-  const shape = dims as InputShape;
   const models = MODEL_IDS.map((id) => {
-    const m = buildModel(id, shape, { seed: 1 });
+    const m = buildModel(id, [h, w, c], { seed: 1 });
     const row = { model: id, parameterCount: m.parameterCount, bnParameterCount: m.bnParameterCount };
     m.dispose();
     return row;
   });
-  if (flags.json === true) out.json({ inputShape: shape, models });
+  if (flags.json === true) out.json({ inputShape: [h, w, c], models });
   else out.table(formatTable(models.map((m) => [m.model, `${m.parameterCount.toLocaleString('en-US')}${m.bnParameterCount > 0 ? ` (+ ${m.bnParameterCount.toLocaleString('en-US')} BatchNorm γ, β)` : ''}`])));
   return 0;
 }

@@ -1,107 +1,74 @@
+import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
-import { formatHelp, type FlagSpecs } from './args.js';
-import { boundFlags, runBound } from './bound.js';
-import { expressivityFlags, runExpressivity } from './expressivity.js';
-import { figure1Flags, runFigure1 } from './figure1.js';
-import { fitFlags, modelsFlags, runFit, runModels } from './fit.js';
-import { kernelFlags, runKernel, runSgdMinNorm, sgdMinNormFlags } from './implicit.js';
-import { rademacherFlags, runRademacher } from './rademacher.js';
+import { HELP_WIDTH, formatHelp, parseFlags, wrap, type FlagSpecs } from './args.js';
+import { COMMANDS, type Command } from './commands.js';
 import { processOutput, type Output } from './output.js';
 
-interface Command {
-  readonly summary: string;
-  readonly flags: FlagSpecs;
-  run(argv: readonly string[], out: Output): Promise<number>;
+/** The package's version (from its package.json). */
+export function version(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }
-
-const commands: Readonly<Record<string, Command>> = {
-  expressivity: {
-    summary: 'Theorem 1: build a two-layer ReLU net with 2n + d weights that fits the labels, and certify it',
-    flags: expressivityFlags,
-    run: runExpressivity,
-  },
-  rademacher: {
-    summary: 'empirical Rademacher complexity of a class: exact, estimated with confidence, and bounded (--compare: the paper\'s point)',
-    flags: rademacherFlags,
-    run: runRademacher,
-  },
-  bound: {
-    summary: 'generalization bounds from a Rademacher complexity, and whether they are vacuous',
-    flags: boundFlags,
-    run: runBound,
-  },
-  'sgd-min-norm': {
-    summary: 'SGD on least squares converges to the minimum-norm interpolant X⁺y (paper §5)',
-    flags: sgdMinNormFlags,
-    run: runSgdMinNorm,
-  },
-  fit: {
-    summary: 'train a network (MLP, small AlexNet, small Inception) on true or randomized data until it fits the training set',
-    flags: fitFlags,
-    run: runFit,
-  },
-  figure1: {
-    summary: 'the paper\'s Figure 1 on a small scale: loss curves per randomization, time to fit and test error vs label corruption (runs in parallel)',
-    flags: figure1Flags,
-    run: runFigure1,
-  },
-  models: {
-    summary: 'the paper\'s models and their parameter counts for an input shape',
-    flags: modelsFlags,
-    run: runModels,
-  },
-  kernel: {
-    summary: 'minimum-norm kernel interpolation on MNIST: test error, RKHS norm (--compare-norms: true vs random labels)',
-    flags: kernelFlags,
-    run: runKernel,
-  },
-};
 
 const usage = (): string =>
   [
     'rethink — run the claims of "Understanding deep learning requires rethinking generalization"',
+    '(Zhang, Bengio, Hardt, Recht & Vinyals, ICLR 2017)',
     '',
     'Usage: rethink <command> [flags]',
     '',
     'Commands:',
-    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`),
+    ...Object.entries(COMMANDS).map(([name, c]) => wrap(c.summary, HELP_WIDTH, 16).replace(/^ {16}/, `  ${name.padEnd(14)}`)),
     '',
-    'rethink <command> --help lists its flags.',
+    'rethink <command> --help lists its flags and examples; rethink --version prints the version.',
+    'Example: rethink expressivity --data mnist --randomization random-labels --seed 1',
   ].join('\n');
 
 /**
- * The CLI: dispatches to a command and turns errors into one line on stderr and exit code 2
- * (stack traces only with --debug; unexpected errors exit 1).
+ * The CLI: dispatches to a command and turns errors into one line on stderr: exit code 2 for bad
+ * input (an {@link InputError}: it names the problem and the fix), 1 for anything unexpected. Stack
+ * traces only with --debug.
  *
  * @param argv - arguments after `rethink`
  * @param out - where to write (default: stdout/stderr)
  * @returns the exit code
+ * @example
+ * process.exitCode = await main(['bound', '--train-error', '0', '--rademacher', '1', '--n', '1000']);
  */
 export async function main(argv: readonly string[], out: Output = processOutput): Promise<number> {
   const [name, ...rest] = argv;
   const debug = rest.includes('--debug');
-  if (name === undefined || name === '--help' || name === 'help') {
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out.table(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
+  if (name === '--version' || name === '-V') {
+    out.table(version());
+    return 0;
+  }
+  const command = (COMMANDS as Record<string, Command<FlagSpecs>>)[name];
   if (!command) {
-    process.stderr.write(`rethink: unknown command '${name}'; commands: ${Object.keys(commands).join(', ')}\n`);
+    out.error(`rethink: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')} (rethink --help)`);
     return 2;
   }
-  if (rest.includes('--help')) {
-    out.table(formatHelp(name, command.summary, command.flags));
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out.table(formatHelp(name, command.summary, command.flags, command.examples));
+    return 0;
+  }
+  if (rest.includes('--version') || rest.includes('-V')) {
+    out.table(version());
     return 0;
   }
   try {
-    return await command.run(rest, out);
+    const flags = parseFlags(rest, command.flags, name, out);
+    const run = await command.load();
+    return await run(flags, out);
   } catch (err) {
-    if (debug) process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    if (debug) out.error(`${(err as Error).stack ?? String(err)}`);
     if (err instanceof InputError) {
-      process.stderr.write(`rethink ${name}: error: ${err.message.replace(/^rethink \w+: /, '')}\n`);
+      out.error(`rethink ${name}: error: ${err.message}`);
       return 2;
     }
-    process.stderr.write(`rethink ${name}: internal error: ${(err as Error).message ?? String(err)} (rerun with --debug for the stack)\n`);
+    out.error(`rethink ${name}: internal error: ${(err as Error).message ?? String(err)} (rerun with --debug for the stack)`);
     return 1;
   }
 }

@@ -26,67 +26,43 @@ import {
   twoSidedThresholds,
   type SupOracle,
 } from '../rademacher/oracles.js';
+import { CLASS_NAMES, type ClassName } from '../rademacher/names.js';
 import { Rng, freshSeed } from '../random/rng.js';
-import { commonFlags, parseFlags, type FlagSpecs } from './args.js';
-import { formatTable, type Output } from './output.js';
+import { onlyWith, type Flags } from './args.js';
+import type { rademacherFlags } from './commands.js';
+import { finiteReport, formatTable, type Output } from './output.js';
 
-export const CLASS_NAMES = [
-  'finite',
-  'linear-l2',
-  'linear-l1',
-  'rkhs-gaussian',
-  'rkhs-polynomial',
-  'thresholds',
-  'two-sided-thresholds',
-  'intervals',
-  'all-functions',
-  'relu-2layer',
-] as const;
-type ClassName = (typeof CLASS_NAMES)[number];
+type RademacherFlags = Flags<typeof rademacherFlags>;
 const ONE_D: readonly ClassName[] = ['thresholds', 'two-sided-thresholds', 'intervals'];
-
-export const rademacherFlags: FlagSpecs = {
-  class: { type: 'string', choices: CLASS_NAMES, placeholder: 'name', description: `hypothesis class: ${CLASS_NAMES.join(', ')}` },
-  data: {
-    type: 'string',
-    placeholder: 'mnist|synthetic|file.csv',
-    description: 'sample (default mnist, pixels/255; 1-D classes: synthetic uniform points on [0, 1], MNIST mean intensity, or a CSV\'s first column)',
-  },
-  n: { type: 'integer', placeholder: 'N', description: 'sample size (default 1000; a file: all rows)' },
-  d: { type: 'integer', placeholder: 'D', description: 'features of synthetic vector data (default 20)' },
-  exact: { type: 'boolean', description: `enumerate all 2^n sign vectors (n ≤ ${MAX_EXACT_N}); exact fractions for integer-valued classes` },
-  draws: { type: 'integer', placeholder: 'm', description: 'Monte Carlo sign vectors (default 1000; relu-2layer 20, each builds and certifies a network)' },
-  delta: { type: 'number', placeholder: 'δ', description: 'confidence: half-widths and bounds hold with probability ≥ 1 − δ (default 0.05)' },
-  B: { type: 'number', placeholder: 'B', description: 'norm bound of the linear and RKHS classes (default 1)' },
-  gamma: { type: 'number', placeholder: 'γ', description: 'Gaussian kernel width exp(−γ‖x − x′‖²) (default 0.02)' },
-  degree: { type: 'integer', placeholder: 'p', description: 'polynomial kernel degree (⟨x, x′⟩ + 1)^p (default 2)' },
-  hypotheses: { type: 'integer', placeholder: 'N', description: 'finite class: number of seeded random ±1 hypotheses (default 100)' },
-  convention: { type: 'string', choices: ['zhang', 'bartlett-mendelson'], placeholder: 'zhang|bartlett-mendelson', description: 'the paper\'s Eq. 1 (default) or E sup |(2/n)Σσh|' },
-  compare: { type: 'boolean', description: 'the paper\'s point in one table: norm-bounded linear, a kernel ball and Theorem 1\'s ReLU class on MNIST, with their bounds' },
-  ...commonFlags,
-};
+const OVERFLOW = 'the computation overflowed float64: rescale the data (e.g. divide every feature by its largest absolute value)';
 
 /** `rethink rademacher`. */
-export async function runRademacher(argv: readonly string[], out: Output): Promise<number> {
-  const flags = parseFlags(argv, rademacherFlags, 'rademacher');
-  const seed = (flags.seed as number | undefined) ?? freshSeed();
-  out.info(`seed: ${seed}`);
-  const delta = (flags.delta as number | undefined) ?? 0.05;
-  if (!(delta > 0 && delta < 1)) throw new InputError(`--delta ${delta}: δ must lie strictly between 0 and 1`);
-  for (const key of ['B', 'gamma'] as const) {
-    const v = flags[key] as number | undefined;
-    if (v !== undefined && !(v > 0)) throw new InputError(`--${key} ${v}: must be positive`);
-  }
-  if (flags.draws !== undefined && (flags.draws as number) < 1) throw new InputError(`--draws ${flags.draws}: need at least one draw`);
-  if (flags.compare === true) return runCompare(flags, seed, delta, out);
-  const name = flags.class as ClassName | undefined;
-  if (name === undefined) throw new InputError(`--class is required; classes: ${CLASS_NAMES.join(', ')}`);
-  const convention = ((flags.convention as string | undefined) ?? 'zhang') as Convention;
+export async function runRademacher(flags: RademacherFlags, out: Output): Promise<number> {
+  const t0 = performance.now();
+  const seed = flags.seed ?? freshSeed();
+  const delta = flags.delta ?? 0.05;
+  const name = flags.class;
+  const compare = flags.compare === true;
   const exact = flags.exact === true;
-  const n = flags.n as number | undefined;
-  if (exact && n !== undefined && n > MAX_EXACT_N) {
+  // Flags that would be silently ignored are refused.
+  onlyWith(name !== undefined, !compare, '--compare runs its own three classes; drop --class (or drop --compare)');
+  onlyWith(exact, !compare, '--compare estimates by Monte Carlo; drop --exact');
+  onlyWith(flags.convention !== undefined, !compare, '--compare uses the paper\'s convention (Eq. 1); drop --convention');
+  onlyWith(flags.draws !== undefined, !exact, '--exact enumerates all 2^n sign vectors; drop --draws');
+  onlyWith(flags.delta !== undefined, !exact, '--exact has no confidence level (nothing is estimated); drop --delta');
+  onlyWith(flags.gamma !== undefined, compare || name === 'rkhs-gaussian', `--gamma is the Gaussian kernel's width: it applies to --class rkhs-gaussian and --compare${name !== undefined ? `, not ${name}` : ''}`);
+  onlyWith(flags.degree !== undefined, name === 'rkhs-polynomial', `--degree applies to --class rkhs-polynomial${name !== undefined ? `, not ${name}` : ''}`);
+  onlyWith(flags.hypotheses !== undefined, name === 'finite', `--hypotheses applies to --class finite${name !== undefined ? `, not ${name}` : ''}`);
+  onlyWith(flags.B !== undefined, name === 'linear-l2' || name === 'linear-l1' || name === 'rkhs-gaussian' || name === 'rkhs-polynomial', `--B bounds the norm of the linear and RKHS classes${name !== undefined ? `, not ${name}` : ''}${compare ? ' (--compare chooses its own)' : ''}`);
+  out.info(`seed: ${seed}`);
+  if (compare) return runCompare(flags, seed, delta, out, t0);
+  if (name === undefined) throw new InputError(`--class is required; classes: ${CLASS_NAMES.join(', ')} (or --compare)`);
+  const convention: Convention = flags.convention ?? 'zhang';
+  const n = flags.n;
+  if (exact && typeof n === 'number' && n > MAX_EXACT_N) {
     throw new InputError(`--exact enumerates 2^n sign vectors and is limited to n ≤ ${MAX_EXACT_N} (got --n ${n}); use --draws m for a Monte Carlo estimate with a confidence half-width`);
   }
+  if (exact && flags.n === 'all') throw new InputError(`--exact enumerates 2^n sign vectors: give --n ≤ ${MAX_EXACT_N}, not all`);
   const { oracle, bounds, description } = buildClass(name, flags, seed, exact ? (n ?? 10) : n);
   out.info(`sample: ${description}`);
   let report: Record<string, unknown>;
@@ -94,11 +70,12 @@ export async function runRademacher(argv: readonly string[], out: Output): Promi
     const v = exhaustiveRademacher(oracle, convention);
     report = { class: name, n: oracle.n, estimate: v.value, halfWidth: 0, exact: v.exact ? v.exact.toFraction() : null, draws: 2 ** oracle.n };
   } else {
-    const draws = (flags.draws as number | undefined) ?? (name === 'relu-2layer' ? 20 : 1000);
+    const draws = flags.draws ?? (name === 'relu-2layer' ? 20 : 1000);
     const e = estimateRademacher(oracle, { draws, delta, seed, convention });
     report = { class: name, n: oracle.n, estimate: e.estimate, halfWidth: e.halfWidth, exact: null, draws };
   }
-  Object.assign(report, { bounds: convention === 'zhang' ? bounds : {}, convention, delta, seed, sample: description });
+  Object.assign(report, { bounds: convention === 'zhang' ? bounds : {}, convention, delta: exact ? null : delta, seed, sample: description, wallMs: Math.round(performance.now() - t0) });
+  finiteReport(report, OVERFLOW);
   if (flags.json === true) out.json(report);
   else {
     const rows: [string, string][] = [
@@ -119,24 +96,23 @@ export async function runRademacher(argv: readonly string[], out: Output): Promi
 
 function buildClass(
   name: ClassName,
-  flags: Record<string, unknown>,
+  flags: RademacherFlags,
   seed: number,
-  n: number | undefined,
+  n: number | 'all' | undefined,
 ): { oracle: SupOracle; bounds: Record<string, number>; description: string } {
-  const B = (flags.B as number | undefined) ?? 1;
-  const dataName = flags.data as string | undefined;
+  const B = flags.B ?? 1;
+  const dataName = flags.data;
   if (ONE_D.includes(name)) {
-    const { x, description } = linePoints(dataName, n, seed, flags.d as number | undefined);
+    const { x, description } = linePoints(dataName, n, seed, flags.d);
     const oracle = name === 'thresholds' ? thresholds(x) : name === 'intervals' ? intervals(x) : twoSidedThresholds(x);
     const vc = name === 'thresholds' ? 1 : 2;
     return { oracle, bounds: { [`VC/Sauer–Shelah (VC = ${vc})`]: vcRademacherBound(x.length, vc), range: 1 }, description };
   }
-  const source = vectorSource(dataName, n, seed, flags.d as number | undefined);
+  const source = vectorSource(dataName, n, seed, flags.d);
   const X = source.X;
   switch (name) {
     case 'finite': {
-      const N = (flags.hypotheses as number | undefined) ?? 100;
-      if (!(N >= 1)) throw new InputError(`--hypotheses ${N}: need at least one hypothesis`);
+      const N = flags.hypotheses ?? 100;
       const rng = new Rng(seed).fork('hypotheses');
       const P = Array.from({ length: N }, () => Array.from({ length: X.rows }, () => rng.sign()));
       return { oracle: finiteClass(P), bounds: { Massart: massartBound(P), range: 1 }, description: `${N} seeded random ±1 hypotheses on ${X.rows} points` };
@@ -150,7 +126,7 @@ function buildClass(
     case 'rkhs-gaussian':
     case 'rkhs-polynomial': {
       checkGram(X.rows);
-      const K = name === 'rkhs-gaussian' ? gaussianGram(X, (flags.gamma as number | undefined) ?? 0.02) : polynomialGram(X, (flags.degree as number | undefined) ?? 2);
+      const K = name === 'rkhs-gaussian' ? gaussianGram(X, flags.gamma ?? 0.02) : polynomialGram(X, flags.degree ?? 2);
       let trace = 0;
       for (let i = 0; i < K.rows; i++) trace += K.data[i * K.rows + i] as number;
       const { upper, lower } = kernelBallBounds(trace, K.rows, B);
@@ -173,9 +149,10 @@ function checkGram(n: number): void {
   }
 }
 
-function vectorSource(dataName: string | undefined, n: number | undefined, seed: number, d: number | undefined): { X: Matrix; description: string } {
+/** The sample: n given, `all` (the whole data set), or the default (1000 of MNIST or synthetic data; a file's every row). */
+function vectorSource(dataName: string | undefined, n: number | 'all' | undefined, seed: number, d: number | undefined): { X: Matrix; description: string } {
   const data = dataName ?? 'mnist';
-  const count = n ?? (data === 'mnist' || data === 'synthetic' ? 1000 : undefined);
+  const count = n === 'all' ? undefined : (n ?? (data === 'mnist' || data === 'synthetic' ? 1000 : undefined));
   const source = loadSource(data, { ...(count !== undefined ? { n: count } : {}), ...(d !== undefined ? { d } : {}), seed });
   if (data !== 'mnist') return { X: source.X, description: source.description };
   // pixels / 255 so that ‖x‖ ≤ 28 and the kernel width γ = 0.02 is the usual one
@@ -183,11 +160,10 @@ function vectorSource(dataName: string | undefined, n: number | undefined, seed:
   return { X, description: source.description.replace('pixels 0-255', 'pixels/255') };
 }
 
-function linePoints(dataName: string | undefined, n: number | undefined, seed: number, d: number | undefined): { x: Float64Array; description: string } {
+function linePoints(dataName: string | undefined, n: number | 'all' | undefined, seed: number, d: number | undefined): { x: Float64Array; description: string } {
   if (dataName === undefined || dataName === 'synthetic') {
     if (d !== undefined) throw new InputError('--d does not apply to the 1-D classes');
-    const count = n ?? 1000;
-    if (!Number.isInteger(count) || count < 1) throw new InputError(`--n ${count}: need at least one point`);
+    const count = typeof n === 'number' ? n : 1000;
     const rng = new Rng(seed).fork('line');
     return { x: Float64Array.from({ length: count }, () => rng.uniform()), description: `${count} seeded uniform points on [0, 1]` };
   }
@@ -214,15 +190,14 @@ function pointIds(X: Matrix): Float64Array {
  * (both scaled so |h| ≤ 1) against Theorem 1's two-layer ReLU class (clipped to [−1, 1]), with the
  * generalization gap each gives for the 1-Lipschitz ramp loss (contraction: R̂(ℓ∘H) ≤ R̂(H)).
  */
-function runCompare(flags: Record<string, unknown>, seed: number, delta: number, out: Output): number {
-  const n = (flags.n as number | undefined) ?? 1000;
-  checkGram(n);
-  const { X, description } = vectorSource((flags.data as string | undefined) ?? 'mnist', n, seed, flags.d as number | undefined);
+function runCompare(flags: RademacherFlags, seed: number, delta: number, out: Output, t0: number): number {
+  const { X, description } = vectorSource(flags.data ?? 'mnist', flags.n, seed, flags.d);
+  checkGram(X.rows);
   out.info(`sample: ${description}`);
   let maxNorm = 0;
   for (let i = 0; i < X.rows; i++) maxNorm = Math.max(maxNorm, Math.sqrt(rowOf(X, i).reduce((s, v) => s + v * v, 0)));
-  const draws = (flags.draws as number | undefined) ?? 200;
-  const gamma = (flags.gamma as number | undefined) ?? 0.02;
+  const draws = flags.draws ?? 200;
+  const gamma = flags.gamma ?? 0.02;
   const classes: { name: string; oracle: SupOracle; draws: number }[] = [
     { name: `linear-l2, ‖w‖ ≤ 1/max‖x‖ (= ${(1 / maxNorm).toPrecision(3)})`, oracle: linearL2(X, 1 / maxNorm), draws },
     { name: `rkhs-gaussian γ = ${gamma}, ‖f‖ ≤ 1`, oracle: rkhsBall(gaussianGram(X, gamma), 1, 'Gaussian RKHS'), draws },
@@ -235,8 +210,9 @@ function runCompare(flags: Record<string, unknown>, seed: number, delta: number,
     const ssbd = ssbdBound(0, upper, X.rows, delta);
     return { class: name, n: X.rows, estimate: e.estimate, halfWidth: e.halfWidth, draws: m, mohriGap: mohri.gap, ssbdGap: ssbd.gap, vacuous: mohri.vacuous && ssbd.vacuous };
   });
+  finiteReport({ rows }, OVERFLOW);
   if (flags.json === true) {
-    out.json({ compare: rows, delta, seed, sample: description, loss: 'ramp loss min(1, max(0, 1 − y·h)), 1-Lipschitz, values in [0, 1]' });
+    out.json({ compare: rows, delta, seed, sample: description, loss: 'ramp loss min(1, max(0, 1 − y·h)), 1-Lipschitz, values in [0, 1]', wallMs: Math.round(performance.now() - t0) });
     return 0;
   }
   const table = [

@@ -37,8 +37,11 @@ export interface CifarOptions {
 export function readCifar10(dir: string, split: 'train' | 'test', options: CifarOptions = {}): ImageSet {
   const crop = options.crop ?? true;
   const whiten = options.whiten ?? true;
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+  if (!existsSync(dir)) {
     throw new InputError(`cifar10: directory '${dir}' does not exist; pass --data-dir with the extracted cifar-10-batches-bin folder`);
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new InputError(`cifar10: '${dir}' is a file, not a directory; pass --data-dir with the folder that holds data_batch_1.bin … test_batch.bin`);
   }
   const files = split === 'train' ? CIFAR_TRAIN_FILES : CIFAR_TEST_FILES;
   const buffers: Uint8Array[] = [];
@@ -47,7 +50,13 @@ export function readCifar10(dir: string, split: 'train' | 'test', options: Cifar
     if (!existsSync(path)) {
       throw new InputError(`cifar10: '${path}' is missing; the ${split} split needs ${files.join(', ')} (CIFAR-10 binary version)`);
     }
-    const bytes = new Uint8Array(readFileSync(path));
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(path));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new InputError(`cifar10: cannot read '${path}': ${code === 'EISDIR' ? 'it is a directory, not a batch file' : code === 'EACCES' ? 'permission denied' : (code ?? String(err))}`);
+    }
     if (bytes.length === 0 || bytes.length % CIFAR_RECORD_BYTES !== 0) {
       throw new InputError(
         `cifar10: '${path}' has ${bytes.length} bytes, not a whole number of ${CIFAR_RECORD_BYTES}-byte records ` +

@@ -59,7 +59,7 @@ export function toMatrix(input: MatrixInput, name = 'X'): Matrix {
     const r = input[i] as ArrayLike<number>;
     if (r.length !== cols) {
       throw new InputError(
-        `${name}: ragged rows — row ${i} has ${r.length} values but row 0 has ${cols}; every point needs the same number of features`,
+        `${name}: ragged rows — row ${i + 1} has ${r.length} values but row 1 has ${cols} (1-based); every point needs the same number of features`,
       );
     }
     for (let j = 0; j < cols; j++) {

@@ -56,6 +56,9 @@ export class BackendUnavailableError extends InputError {
  * const { name } = await startBackend('auto'); // 'wasm' here, 'tensorflow' where tfjs-node installs
  */
 export async function startBackend(name: BackendName): Promise<BackendInfo> {
+  // Production mode: no console banners (tfjs's cpu backend advertises tfjs-node on first use; the
+  // backend in use is reported with every result instead).
+  tf.env().set('PROD', true);
   if (!(BACKENDS as readonly string[]).includes(name)) {
     throw new InputError(`unknown backend '${String(name)}': valid backends are ${BACKENDS.join(', ')}`);
   }
@@ -81,6 +84,7 @@ export async function startBackend(name: BackendName): Promise<BackendInfo> {
     await import('@tensorflow/tfjs-backend-wasm');
     registerWasmKernels();
     if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the WebAssembly module failed to initialise');
+    guardWasmHeap(tf.backend() as unknown as { wasm: WasmModule });
     return { name, versions: { ...core, '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm') } };
   }
   if (name === 'cpu') {
@@ -88,6 +92,55 @@ export async function startBackend(name: BackendName): Promise<BackendInfo> {
     return { name, versions: core }; // the cpu backend ships inside @tensorflow/tfjs
   }
   return startWebgpu(core);
+}
+
+/** The part of the wasm backend's Emscripten module the heap guard touches. */
+interface WasmModule {
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+  HEAPU8: Uint8Array;
+  rethinkHeapGuard?: true;
+}
+
+/** The WebAssembly heap is full: what was asked for, and what to do. */
+export class WasmHeapExhaustedError extends InputError {
+  constructor(bytes: number, heapBytes: number) {
+    const gib = (b: number): string => `${(b / 2 ** 30).toFixed(2)} GiB`;
+    super(
+      `the WebAssembly heap cannot hold ${gib(bytes)} more (${gib(heapBytes)} already taken; wasm addresses at most 4 GiB). ` +
+        'Lower --batch-size (memory grows with it), use smaller inputs, or use --backend tensorflow where @tensorflow/tfjs-node installs',
+    );
+  }
+}
+
+/**
+ * tfjs-backend-wasm 4.22 does not check `malloc`: when the 4 GiB heap is full it gets address 0,
+ * registers the tensor there and the next kernel overwrites the heap's start ("memory access out of
+ * bounds", or silently wrong numbers); a request of 4 GiB or more wraps around as a 32-bit size, and
+ * one above 2 GiB can get a block that ends past the heap. This wraps the module's `_malloc` so that a failed allocation
+ * throws {@link WasmHeapExhaustedError} before anything is written.
+ */
+function guardWasmHeap(backend: { wasm: WasmModule }): void {
+  const wasm = backend.wasm;
+  if (wasm.rethinkHeapGuard) return;
+  // Emscripten's `_malloc` replaces itself with the raw export on its first call: make that call now,
+  // so that the wrapper below is not overwritten.
+  wasm._free(wasm._malloc(8));
+  const malloc = wasm._malloc.bind(wasm);
+  wasm._malloc = (bytes: number): number => {
+    // A request of 4 GiB or more would wrap around as a 32-bit size and "succeed" with a small block.
+    if (bytes >= 2 ** 32) throw new WasmHeapExhaustedError(bytes, wasm.HEAPU8.length);
+    const pointer = malloc(bytes) >>> 0;
+    if (pointer === 0 && bytes > 0) throw new WasmHeapExhaustedError(bytes, wasm.HEAPU8.length);
+    // Emscripten's sbrk takes a signed 32-bit increment: a request above 2 GiB can come back as a
+    // block that runs past the end of memory (measured). Such a block is refused (and not freed:
+    // freeing it would make the allocator read past the end of memory).
+    if (pointer + bytes > wasm.HEAPU8.length) {
+      throw new WasmHeapExhaustedError(bytes, wasm.HEAPU8.length);
+    }
+    return pointer;
+  };
+  wasm.rethinkHeapGuard = true;
 }
 
 /**

@@ -57,3 +57,25 @@ export function isIntegral(x: Fraction): boolean {
 export function reluFraction(x: Fraction): Fraction {
   return x.s < 0n ? ZERO : x;
 }
+
+/**
+ * The float64 nearest (to within a few ulps) a fraction's value, also when its numerator or
+ * denominator exceeds float64's range (mathjs' `valueOf()` then gives ∞/∞ = NaN). A value beyond
+ * float64's range is ±Infinity, below it ±0.
+ *
+ * @example
+ * toNumber(fraction(10n ** 400n + 1n, 10n ** 400n)); // 1
+ */
+export function toNumber(x: Fraction): number {
+  const n = x.n < 0n ? -x.n : x.n;
+  const d = x.d;
+  if (n === 0n) return 0;
+  const sign = x.s < 0n ? -1 : 1;
+  // Keep the top 64 bits of each and carry the rest as a power of two.
+  const shiftN = Math.max(0, n.toString(2).length - 64);
+  const shiftD = Math.max(0, d.toString(2).length - 64);
+  const ratio = Number(n >> BigInt(shiftN)) / Number(d >> BigInt(shiftD));
+  const e = shiftN - shiftD;
+  // 2^e may overflow alone while ratio·2^e does not: apply it in two halves.
+  return sign * ratio * 2 ** Math.trunc(e / 2) * 2 ** (e - Math.trunc(e / 2));
+}

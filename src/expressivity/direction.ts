@@ -62,7 +62,7 @@ export function chooseDirection(X: Matrix, strategy: DirectionStrategy, rng: Rng
     if ('collision' in p) {
       const [i, j] = p.collision;
       throw new InputError(
-        `direction: rows ${i} and ${j} are distinct points with the same projection ⟨a, x⟩ = ${p.z}; choose another direction (or use a random one)`,
+        `direction: rows ${i + 1} and ${j + 1} (1-based) are distinct points with the same projection ⟨a, x⟩ = ${p.z}; choose another direction (or use a random one)`,
       );
     }
     return p;
@@ -196,6 +196,16 @@ function projectAndGroup(
   z: Float64Array,
 ): Projection | { collision: [number, number]; z: number } {
   const n = z.length;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(z[i])) {
+      let largest = 0;
+      for (let j = 0; j < X.cols; j++) largest = Math.max(largest, Math.abs(X.data[i * X.cols + j] as number));
+      throw new InputError(
+        `the projection ⟨a, x⟩ of row ${i + 1} (1-based) overflows float64 (its largest feature is ${largest.toExponential(3)}); ` +
+          'rescale the data, e.g. divide every feature by the largest absolute value',
+      );
+    }
+  }
   const order = argsort(z);
   const duplicateGroups: number[][] = [];
   let minGap = Infinity;

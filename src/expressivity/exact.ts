@@ -79,7 +79,7 @@ export function interpolateExact(
   if (y.length !== n0) throw new InputError(`interpolateExact: ${y.length} labels for ${n0} points; give exactly one label per point`);
   const Xf = X.map((row, i) => {
     if (row.length !== d) {
-      throw new InputError(`interpolateExact: ragged rows — row ${i} has ${row.length} values but row 0 has ${d}`);
+      throw new InputError(`interpolateExact: ragged rows — row ${i + 1} has ${row.length} values but row 1 has ${d} (1-based)`);
     }
     return row.map(toFraction);
   });
@@ -104,7 +104,7 @@ export function interpolateExact(
     }
     if (!(yf[first] as Fraction).equals(yf[i] as Fraction)) {
       throw new InputError(
-        `rows ${first} and ${i} are the same point with different labels (${(yf[first] as Fraction).toFraction()} vs ${(yf[i] as Fraction).toFraction()}); no function fits both`,
+        `rows ${first + 1} and ${i + 1} (1-based) are the same point with different labels (${(yf[first] as Fraction).toFraction()} vs ${(yf[i] as Fraction).toFraction()}); no function fits both`,
       );
     }
     mergedMap.set(first, [...(mergedMap.get(first) ?? []), i]);

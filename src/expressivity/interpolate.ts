@@ -180,14 +180,14 @@ function fit(
       for (let c = 0; c < k; c++) {
         if (Y[r * k + c] !== Y[kept * k + c]) {
           throw new InputError(
-            `rows ${kept} and ${r} are the same point with different labels (${describeLabel(kept)} vs ${describeLabel(r)}); ` +
+            `rows ${kept + 1} and ${r + 1} (1-based) are the same point with different labels (${describeLabel(kept)} vs ${describeLabel(r)}); ` +
               'no function fits both — relabel or drop one of them',
           );
         }
       }
     }
     if (options.duplicates === 'error') {
-      throw new InputError(`rows ${group.join(', ')} are the same point (with equal labels); merge them or pass duplicates: 'merge'`);
+      throw new InputError(`rows ${group.map((r) => r + 1).join(', ')} (1-based) are the same point (with equal labels); merge them or pass duplicates: 'merge'`);
     }
     for (const r of group.slice(1)) dropped[r] = 1;
     merged.push({ kept, dropped: group.slice(1) });
@@ -205,9 +205,11 @@ function fit(
     if (!Number.isFinite(w[t])) {
       const growth = lambda / (1 - lambda);
       throw new InputError(
-        `the output weights overflowed float64 at hidden unit ${Math.floor(t / k)} of ${n}: with λ = ${lambda} the slope recurrence ` +
-          `${growth > 1 ? `grows by λ/(1−λ) = ${growth.toPrecision(3)} per point` : 'still blew up (projection gaps too small)'}; use λ ≤ ½ (default ${DEFAULT_LAMBDA})` +
-          (growth > 1 ? '' : ' or rescale the data'),
+        `the output weights overflowed float64 at hidden unit ${Math.floor(t / k) + 1} of ${n}: ` +
+          (growth > 1
+            ? `with λ = ${lambda} the slope recurrence grows by λ/(1−λ) = ${growth.toPrecision(3)} per point; use λ ≤ ½ (default ${DEFAULT_LAMBDA})`
+            : `with λ = ${lambda} the recurrence does not grow, so the projection gaps are too small for the label jumps (smallest gap ${projection.minGap.toExponential(2)}); ` +
+              'choose a better-separating direction (--direction best-of:16) or rescale the data'),
       );
     }
   }

@@ -10,7 +10,7 @@ export function fractionRows(X: readonly (readonly ExactInput[])[]): FractionRow
   const d = X[0]?.length ?? 0;
   if (X.length === 0 || d === 0) throw new InputError('exact least squares: empty data');
   return X.map((r, i) => {
-    if (r.length !== d) throw new InputError(`exact least squares: ragged rows — row ${i} has ${r.length} values, row 0 has ${d}`);
+    if (r.length !== d) throw new InputError(`exact least squares: ragged rows — row ${i + 1} has ${r.length} values, row 1 has ${d} (1-based)`);
     return r.map(toFraction);
   });
 }

@@ -172,6 +172,34 @@ function testKernelInWorker(Z: Float32Array, m: number, X: Float32Array, n: numb
 }
 
 /**
+ * Refuses a solve that would not fit, before any data is touched: K in float32 must fit the 4 GiB a
+ * WebAssembly heap addresses, and K twice plus the test kernel and blocks must fit the memory budget
+ * (default 70% of the free RAM). The message says which limit binds and the largest n that fits.
+ *
+ * @returns the planned peak bytes
+ * @example
+ * checkFastKernelPlan(8000, 784, 10000); // ≈ 1.1e9
+ */
+export function checkFastKernelPlan(n: number, d: number, testM: number | null, memoryBudget?: number): number {
+  const budget = memoryBudget ?? 0.7 * freemem();
+  const peakBytes = fastKernelBytes(n, d) + (testM === null ? 0 : 4 * testM * n + 4 * (testM + n) * d + 3 * 4 * BLOCK * n);
+  const heapN = Math.floor(Math.sqrt(ENGINE_HEAP_LIMIT / 4));
+  if (4 * n * n > ENGINE_HEAP_LIMIT) {
+    throw new InputError(
+      `kernel: n = ${n} needs a float32 K of ${((4 * n * n) / 2 ** 30).toFixed(2)} GiB, more than the ${(ENGINE_HEAP_LIMIT / 2 ** 30).toFixed(0)} GiB a WebAssembly heap can address; ` +
+        `the largest n this solver takes is ${Math.min(heapN, largestFastN(budget, d))}`,
+    );
+  }
+  if (peakBytes > budget) {
+    throw new InputError(
+      `kernel: n = ${n} needs ${(peakBytes / 2 ** 30).toFixed(2)} GiB of memory (K twice, the test kernel and blocks) but only ${(budget / 2 ** 30).toFixed(2)} GiB are free (70% of the free RAM); ` +
+        `the largest n that fits is ${Math.min(heapN, largestFastN(budget, d))}`,
+    );
+  }
+  return peakBytes;
+}
+
+/**
  * Solves K α = Y (one-hot labels) by conjugate gradients on the tfjs engine; see the module comment.
  * The backend must be started ({@link startBackend}); wasm and the native backend both work.
  *
@@ -190,12 +218,7 @@ export async function kernelInterpolateFast(X: Float32Array, labels: ArrayLike<n
   if (X.length !== n * d) throw new InputError(`kernel: X has ${X.length} values, expected n·d = ${n}·${d}`);
   if (labels.length !== n) throw new InputError(`kernel: ${labels.length} labels for ${n} points`);
   for (let t = 0; t < X.length; t++) if (!Number.isFinite(X[t] as number)) throw new InputError(`kernel: X[${Math.floor(t / d)}][${t % d}] is ${X[t]}; the data must be finite`);
-  const budget = options.memoryBudget ?? 0.7 * freemem();
-  const peakBytes = fastKernelBytes(n, d) + (options.test === undefined ? 0 : 4 * options.test.m * n + 4 * (options.test.m + n) * d + 3 * 4 * BLOCK * n);
-  if (peakBytes > budget || 4 * n * n > ENGINE_HEAP_LIMIT) {
-    const fits = Math.min(largestFastN(budget, d), Math.floor(Math.sqrt(ENGINE_HEAP_LIMIT / 4)));
-    throw new InputError(`kernel: n = ${n} needs ${(peakBytes / 2 ** 30).toFixed(2)} GiB (float32 K twice) but ${(budget / 2 ** 30).toFixed(2)} GiB are available; the largest n that fits is ${fits}`);
-  }
+  const peakBytes = checkFastKernelPlan(n, d, options.test?.m ?? null, options.memoryBudget);
   let k = 0;
   for (let i = 0; i < n; i++) {
     const c = labels[i] as number;

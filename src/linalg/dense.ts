@@ -38,9 +38,13 @@ export function solveLowerTriangular(L: MlMatrix, b: ArrayLike<number>): Float64
   return x;
 }
 
-/** The Moore–Penrose pseudo-inverse A⁺ (d, n) of A (n, d), by SVD. */
+/**
+ * The Moore–Penrose pseudo-inverse A⁺ (d, n) of A (n, d), by SVD. A wide A (n < d) is handled as
+ * (Aᵀ)⁺ᵀ, which is the same matrix: ml-matrix's SVD wants at least as many rows as columns (and says
+ * so on the console otherwise).
+ */
 export function pseudoInverse(A: MlMatrix): MlMatrix {
-  return mlPseudoInverse(A);
+  return A.rows < A.columns ? mlPseudoInverse(A.transpose()).transpose() : mlPseudoInverse(A);
 }
 
 export { MlMatrix, CholeskyDecomposition };

@@ -5,6 +5,7 @@
  * restoring are one loop.
  */
 import * as tf from '@tensorflow/tfjs';
+import { InputError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 
 /** A named variable with its role: trainable weight, BatchNorm scale/shift, or BatchNorm running statistic. */
@@ -15,10 +16,27 @@ export interface Param {
   kind: 'weight' | 'bn' | 'state';
 }
 
+/** The most values a model's parameters may hold together (1 GiB of float32): the paper's models have under 2 million. */
+export const MAX_PARAMETERS = 2 ** 28;
+
 /** Holds a model's variables in creation order; names are unique. */
 export class ParamStore {
   readonly params: Param[] = [];
+  private total = 0;
   constructor(private readonly rng: Rng) {}
+
+  /** Refuses a parameter that would take the model past {@link MAX_PARAMETERS} (before anything is allocated). */
+  private reserve(name: string, shape: number[]): number {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (this.total + size > MAX_PARAMETERS) {
+      throw new InputError(
+        `parameter '${name}' (${shape.join('×')}) would take the model to ${(this.total + size).toLocaleString('en-US')} values, ` +
+          `more than ${MAX_PARAMETERS.toLocaleString('en-US')} (1 GiB): the input shape is too large for this model`,
+      );
+    }
+    this.total += size;
+    return size;
+  }
 
   private add(name: string, kind: Param['kind'], values: Float32Array, shape: number[]): tf.Variable {
     if (this.params.some((p) => p.name === name)) throw new Error(`duplicate parameter name '${name}'`);
@@ -35,14 +53,14 @@ export class ParamStore {
   glorot(name: string, shape: number[], fanIn: number, fanOut: number): tf.Variable {
     const limit = Math.sqrt(6 / (fanIn + fanOut));
     const r = this.rng.fork(name);
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = this.reserve(name, shape);
     const v = new Float32Array(size);
     for (let i = 0; i < size; i++) v[i] = (2 * r.uniform() - 1) * limit;
     return this.add(name, 'weight', v, shape);
   }
 
   constant(name: string, kind: Param['kind'], shape: number[], value: number): tf.Variable {
-    return this.add(name, kind, new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value), shape);
+    return this.add(name, kind, new Float32Array(this.reserve(name, shape)).fill(value), shape);
   }
 
   /** Trainable variables (weights and BatchNorm γ, β). */
@@ -67,32 +85,127 @@ export function dense(store: ParamStore, name: string, fanIn: number, fanOut: nu
   return (x) => tf.add(tf.matMul(x, W), b);
 }
 
-/** Conv2D (NHWC, 'same' padding) with bias. x: (B, H, W, cIn) → (B, H/s, W/s, cOut). */
-export function conv(store: ParamStore, name: string, k: number, cIn: number, cOut: number, stride = 1): (x: tf.Tensor4D) => tf.Tensor4D {
-  const W = store.glorot(`${name}/W`, [k, k, cIn, cOut], k * k * cIn, k * k * cOut); // (k, k, cIn, cOut)
-  const b = store.constant(`${name}/b`, 'weight', [cOut], 0); // (cOut)
-  return (x) => tf.add(tf.conv2d(x, W as tf.Tensor4D, stride, 'same'), b);
-}
-
 /** BatchNorm settings (Keras defaults). */
 export const BN_MOMENTUM = 0.99;
 export const BN_EPSILON = 1e-3;
 
+/** Options of a forward pass. */
+export interface ApplyOptions {
+  /** batch statistics in BatchNorm and dropout active */
+  training: boolean;
+  /** dropout rate in [0, 1) on hidden fully-connected activations (training only); 0 = none */
+  dropout?: number;
+  /** seed of this pass's dropout masks */
+  seed?: number;
+  /**
+   * Called when a conv unit finishes its forward pass, and again when its gradient is done (training
+   * only): a step of a conv net takes seconds on the CPU, and this is what its progress is made of.
+   */
+  onUnit?: (phase: 'forward' | 'backward') => void;
+}
+
+/** A conv unit's forward pass: x (B, H, W, cIn) → ReLU output (B, H/s, W/s, cOut). */
+export type ConvUnit = (x: tf.Tensor4D, options: ApplyOptions) => tf.Tensor4D;
+
 /**
- * BatchNorm over (B, H, W): in training, batch statistics, with the running averages updated in
- * place; in evaluation, the running averages. γ, β trainable (not in the paper's parameter count).
+ * Conv2D ('same', bias) → [BatchNorm] → ReLU as ONE differentiable op with a hand-written gradient.
+ *
+ * Why: tfjs's tape keeps every intermediate of a composite op until the whole backward pass ends —
+ * the conv output, the bias sum, moments' x − μ and its square, the normalised tensor, the ReLU
+ * output, and a gradient for each of them. For the small Inception at batch 128 on 28×28×3 that
+ * exceeds the 4 GiB WebAssembly heap (the allocator then returns NULL and the run dies with "memory
+ * access out of bounds"). As one op the unit keeps only x̂ (with BatchNorm; its output y
+ * without) for the backward pass, and its input x, which the previous op keeps anyway.
+ *
+ * Training mode, with batch statistics over (B, H, W) (Ioffe & Szegedy 2015, Alg. 1 and §3):
+ *   z = conv(x, W) + b,  μ = mean z,  σ² = mean (z − μ)²,  x̂ = (z − μ)/√(σ² + ε),  y = max(γ·x̂ + β, 0)
+ * Backward, with g = dy·[y > 0] and m = B·H·W values per channel:
+ *   ∂β = Σ g,  ∂γ = Σ g·x̂,  ∂z = (γ/√(σ² + ε))·(g − ∂β/m − x̂·∂γ/m),  ∂b = Σ ∂z,
+ *   ∂W = conv2DBackpropFilter(x, ∂z),  ∂x = conv2DBackpropInput(∂z, W).
+ * Without BatchNorm, ∂z = g. The running mean and variance are updated in place (momentum
+ * {@link BN_MOMENTUM}); evaluation mode uses them. Checked against the same unit built from plain
+ * tfjs ops (autodiff) in test/models/layers.test.ts.
  */
-export function batchNorm(store: ParamStore, name: string, c: number): (x: tf.Tensor4D, training: boolean) => tf.Tensor4D {
-  const gamma = store.constant(`${name}/gamma`, 'bn', [c], 1);
-  const beta = store.constant(`${name}/beta`, 'bn', [c], 0);
-  const movingMean = store.constant(`${name}/moving_mean`, 'state', [c], 0);
-  const movingVar = store.constant(`${name}/moving_variance`, 'state', [c], 1);
-  return (x, training) => {
-    if (!training) return tf.batchNorm4d(x, movingMean as tf.Tensor1D, movingVar as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, BN_EPSILON);
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    // Running statistics: a side effect outside the loss path (no gradient flows through assign).
+export function convUnit(store: ParamStore, name: string, k: number, cIn: number, cOut: number, options: { stride?: number; batchNorm: boolean }): ConvUnit {
+  const stride = options.stride ?? 1;
+  const W = store.glorot(`${name}/W`, [k, k, cIn, cOut], k * k * cIn, k * k * cOut) as tf.Tensor4D; // (k, k, cIn, cOut)
+  const b = store.constant(`${name}/b`, 'weight', [cOut], 0) as tf.Tensor1D; // (cOut)
+  if (!options.batchNorm) {
+    const forward = (x: tf.Tensor4D, w: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D =>
+      tf.fused.conv2d({ x, filter: w, bias, strides: stride, pad: 'same', activation: 'relu' }); // (B, H', W', cOut)
+    return (x, options) => {
+      if (!options.training) return forward(x, W, b);
+      const unit = tf.customGrad((...args) => {
+        const [xs, w, bias, save] = args as unknown as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.GradSaveFunc];
+        const y = forward(xs, w, bias);
+        save([xs, w, y]);
+        return {
+          value: y,
+          gradFunc: (dy, saved) => {
+            const grads = tf.tidy(() => {
+              const [xt, wt, yt] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+              const dz = tf.mul(dy, tf.step(yt)) as tf.Tensor4D; // ReLU: pass where y > 0
+              return convGrads(xt, wt, dz, stride);
+            });
+            options.onUnit?.('backward');
+            return grads;
+          },
+        };
+      });
+      const y = unit(x, W, b) as tf.Tensor4D;
+      options.onUnit?.('forward');
+      return y;
+    };
+  }
+  const gamma = store.constant(`${name}/bn/gamma`, 'bn', [cOut], 1) as tf.Tensor1D;
+  const beta = store.constant(`${name}/bn/beta`, 'bn', [cOut], 0) as tf.Tensor1D;
+  const movingMean = store.constant(`${name}/bn/moving_mean`, 'state', [cOut], 0);
+  const movingVar = store.constant(`${name}/bn/moving_variance`, 'state', [cOut], 1);
+  const unitFor = (options: ApplyOptions) => tf.customGrad((...args) => {
+    const [x, w, bias, g, bt, save] = args as unknown as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const z = tf.fused.conv2d({ x, filter: w, bias, strides: stride, pad: 'same' }); // (B, H', W', cOut)
+    const { mean, variance } = tf.moments(z, [0, 1, 2]); // (cOut), (cOut)
     movingMean.assign(tf.add(tf.mul(movingMean, BN_MOMENTUM), tf.mul(mean, 1 - BN_MOMENTUM)));
     movingVar.assign(tf.add(tf.mul(movingVar, BN_MOMENTUM), tf.mul(variance, 1 - BN_MOMENTUM)));
-    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, BN_EPSILON);
+    const invStd = tf.rsqrt(tf.add(variance, BN_EPSILON)) as tf.Tensor1D; // (cOut)
+    const xHat = tf.mul(tf.sub(z, mean), invStd) as tf.Tensor4D; // (B, H', W', cOut)
+    const y = tf.relu(tf.add(tf.mul(xHat, g), bt)) as tf.Tensor4D;
+    // y is not saved: the ReLU's mask is recomputed from x̂, γ and β (the same ops, so bit for bit),
+    // which keeps one tensor per unit fewer alive through the backward pass.
+    save([x, w, g, bt, xHat, invStd]);
+    return {
+      value: y,
+      gradFunc: (dy, saved) => {
+        const grads = tf.tidy(() => {
+          const [xs, ws, gs, bts, xh, is] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D, tf.Tensor1D];
+          const [B, H, Wd] = xh.shape;
+          const m = B * H * Wd;
+          const gr = tf.mul(dy, tf.step(tf.add(tf.mul(xh, gs), bts))); // (B, H', W', cOut): ReLU passes where γ·x̂ + β > 0
+          const dBeta = tf.sum(gr, [0, 1, 2]) as tf.Tensor1D; // (cOut)
+          const dGamma = tf.sum(tf.mul(gr, xh), [0, 1, 2]) as tf.Tensor1D; // (cOut)
+          const dz = tf.mul(tf.mul(gs, is), tf.sub(tf.sub(gr, tf.div(dBeta, m)), tf.mul(xh, tf.div(dGamma, m)))) as tf.Tensor4D;
+          return [...convGrads(xs, ws, dz, stride), dGamma, dBeta];
+        });
+        options.onUnit?.('backward');
+        return grads;
+      },
+    };
+  });
+  return (x, options) => {
+    if (!options.training) {
+      const z = tf.fused.conv2d({ x, filter: W, bias: b, strides: stride, pad: 'same' });
+      return tf.relu(tf.batchNorm4d(z, movingMean as tf.Tensor1D, movingVar as tf.Tensor1D, beta, gamma, BN_EPSILON));
+    }
+    const y = unitFor(options)(x, W, b, gamma, beta) as tf.Tensor4D;
+    options.onUnit?.('forward');
+    return y;
   };
+}
+
+/** ∂x, ∂W, ∂b of z = conv2d(x, W, stride, 'same') + b given ∂z (the kernels tfjs's own Conv2D gradient uses). */
+function convGrads(x: tf.Tensor4D, W: tf.Tensor4D, dz: tf.Tensor4D, stride: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D] {
+  const dx = tf.conv2dTranspose(dz, W, x.shape, stride, 'same'); // Conv2DBackpropInput: (B, H, W, cIn)
+  const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, { strides: stride, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: W.shape } as unknown as tf.NamedAttrMap) as tf.Tensor4D; // (k, k, cIn, cOut)
+  const db = tf.sum(dz, [0, 1, 2]) as tf.Tensor1D; // (cOut)
+  return [dx, dW, db];
 }

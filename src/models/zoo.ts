@@ -6,7 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random/rng.js';
-import { ParamStore, batchNorm, conv, dense } from './layers.js';
+import { ParamStore, convUnit, dense, type ApplyOptions, type ConvUnit } from './layers.js';
+
+export type { ApplyOptions };
 
 import { MODEL_IDS, parseModelId, type ModelId } from './ids.js';
 
@@ -14,16 +16,6 @@ export { MODEL_IDS, parseModelId, type ModelId };
 
 /** Input shape (height, width, channels). */
 export type InputShape = [number, number, number];
-
-/** Options of a forward pass. */
-export interface ApplyOptions {
-  /** batch statistics in BatchNorm and dropout active */
-  training: boolean;
-  /** dropout rate in [0, 1) on hidden fully-connected activations (training only); 0 = none */
-  dropout?: number;
-  /** seed of this pass's dropout masks */
-  seed?: number;
-}
 
 /** A built model: seeded parameters and a forward pass to logits. */
 export interface Model {
@@ -35,6 +27,8 @@ export interface Model {
   parameterCount: number;
   /** BatchNorm γ and β (trainable, not in the paper's count) */
   bnParameterCount: number;
+  /** conv units (each reports its forward and backward pass through {@link ApplyOptions.onUnit}); 0 for MLPs */
+  units: number;
   /** x: (B, H, W, C) → logits (B, classes) */
   apply(x: tf.Tensor4D, options: ApplyOptions): tf.Tensor2D;
   dispose(): void;
@@ -69,8 +63,8 @@ function mlp(store: ParamStore, [h, w, c]: InputShape, depth: number, classes: n
 
 /** Small AlexNet: [conv5×5(64) → ReLU → maxpool 3×3/2 → LRN] ×2 → FC384 → FC192 → FC10. */
 function alexnet(store: ParamStore, [h, w, c]: InputShape, classes: number): Model['apply'] {
-  const conv1 = conv(store, 'conv1', 5, c, 64);
-  const conv2 = conv(store, 'conv2', 5, 64, 64);
+  const conv1 = convUnit(store, 'conv1', 5, c, 64, { batchNorm: false }); // conv → bias → ReLU
+  const conv2 = convUnit(store, 'conv2', 5, 64, 64, { batchNorm: false });
   const h2 = Math.ceil(Math.ceil(h / 2) / 2);
   const w2 = Math.ceil(Math.ceil(w / 2) / 2);
   const flat = h2 * w2 * 64;
@@ -78,10 +72,10 @@ function alexnet(store: ParamStore, [h, w, c]: InputShape, classes: number): Mod
   const fc2 = dense(store, 'fc192', 384, 192);
   const out = dense(store, 'logits', 192, classes);
   // LRN as in TensorFlow's CIFAR-10 tutorial: depth radius 4, bias 1, α = 0.001/9, β = 0.75.
-  const block = (x: tf.Tensor4D, layer: (x: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D =>
-    tf.localResponseNormalization(tf.maxPool(tf.relu(layer(x)), 3, 2, 'same'), 4, 1, 0.001 / 9, 0.75);
+  const block = (x: tf.Tensor4D, unit: ConvUnit, options: ApplyOptions): tf.Tensor4D =>
+    tf.localResponseNormalization(tf.maxPool(unit(x, options), 3, 2, 'same'), 4, 1, 0.001 / 9, 0.75);
   return (x, options) => {
-    const a = block(block(x, conv1), conv2); // (B, h/4, w/4, 64)
+    const a = block(block(x, conv1, options), conv2, options); // (B, h/4, w/4, 64)
     let z = tf.reshape(a, [x.shape[0], flat]) as tf.Tensor2D;
     z = drop(tf.relu(fc1(z)), options, 1);
     z = drop(tf.relu(fc2(z)), options, 2);
@@ -94,12 +88,9 @@ function alexnet(store: ParamStore, [h, w, c]: InputShape, classes: number): Mod
  * 3×3 conv(c3); Downsample(c3) = 3×3/2 conv(c3) ∥ 3×3/2 max-pool; then 7×7 mean-pool → FC10.
  */
 function inception(store: ParamStore, [, , c]: InputShape, classes: number, withBn: boolean): Model['apply'] {
-  type Layer = (x: tf.Tensor4D, training: boolean) => tf.Tensor4D;
-  const convModule = (name: string, k: number, cIn: number, cOut: number, stride = 1): Layer => {
-    const cv = conv(store, name, k, cIn, cOut, stride);
-    const bn = withBn ? batchNorm(store, `${name}/bn`, cOut) : null;
-    return (x, training) => tf.relu(bn === null ? cv(x) : bn(cv(x), training));
-  };
+  type Layer = ConvUnit;
+  const convModule = (name: string, k: number, cIn: number, cOut: number, stride = 1): Layer =>
+    convUnit(store, name, k, cIn, cOut, { stride, batchNorm: withBn }); // conv → [BN] → ReLU, one op
   let channels = c;
   let index = 0;
   const layers: Layer[] = [];
@@ -111,12 +102,12 @@ function inception(store: ParamStore, [, , c]: InputShape, classes: number, with
     const i = ++index;
     const a = convModule(`inc${i}/1x1`, 1, channels, c1);
     const b = convModule(`inc${i}/3x3`, 3, channels, c3);
-    add((x, t) => tf.concat([a(x, t), b(x, t)], 3), c1 + c3);
+    add((x, o) => tf.concat([a(x, o), b(x, o)], 3), c1 + c3);
   };
   const down = (c3: number): void => {
     const i = ++index;
     const a = convModule(`down${i}/3x3`, 3, channels, c3, 2);
-    add((x, t) => tf.concat([a(x, t), tf.maxPool(x, 3, 2, 'same')], 3), c3 + channels);
+    add((x, o) => tf.concat([a(x, o), tf.maxPool(x, 3, 2, 'same')], 3), c3 + channels);
   };
   add(convModule('stem', 3, channels, 96), 96);
   inc(32, 32);
@@ -132,7 +123,7 @@ function inception(store: ParamStore, [, , c]: InputShape, classes: number, with
   const out = dense(store, 'logits', channels, classes);
   return (x, options) => {
     let a = x;
-    for (const layer of layers) a = layer(a, options.training);
+    for (const layer of layers) a = layer(a, options);
     // Global mean pool over the final 7×7 map (for 28×28 input).
     const pooled = tf.mean(a, [1, 2]) as tf.Tensor2D; // (B, 336)
     return out(drop(pooled, options, 1));
@@ -177,6 +168,7 @@ export function buildModel(id: ModelId, inputShape: InputShape, options: BuildOp
     store,
     parameterCount: store.count(['weight']),
     bnParameterCount: store.count(['bn']),
+    units: store.params.filter((p) => p.kind === 'weight' && p.variable.rank === 4).length, // one conv kernel per unit
     apply,
     dispose: () => store.dispose(),
   };

@@ -4,6 +4,7 @@ import type { Fraction } from '../exact/fraction.js';
 import { Rng } from '../random/rng.js';
 import { checkDelta } from './bounds.js';
 import type { SupOracle } from './oracles.js';
+import { MAX_EXACT_N } from './names.js';
 
 /**
  * Which definition of empirical Rademacher complexity:
@@ -12,8 +13,8 @@ import type { SupOracle } from './oracles.js';
  */
 export type Convention = 'zhang' | 'bartlett-mendelson';
 
-/** n·2^n above this is refused by exact enumeration (n = 20: about 2·10^7 sign entries). */
-export const MAX_EXACT_N = 20;
+/** Exact enumeration of all 2^n sign vectors is offered up to this n. */
+export { MAX_EXACT_N };
 
 /** `m` seeded sign vectors, (m, n), entries ±1: 32 signs from each 32-bit draw. */
 export function drawSigns(n: number, m: number, rng: Rng): Int8Array {

@@ -13,8 +13,9 @@ import { InputError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 import type { ImageSet } from '../data/images.js';
 
-export const RANDOMIZATIONS = ['true-labels', 'corrupt-labels', 'random-labels', 'shuffled-pixels', 'random-pixels', 'gaussian'] as const;
-export type RandomizationId = (typeof RANDOMIZATIONS)[number];
+import { RANDOMIZATIONS, type RandomizationId } from './names.js';
+
+export { RANDOMIZATIONS, type RandomizationId };
 
 /** Checks a randomization id, listing the valid ones when it is not. */
 export function parseRandomization(id: string): RandomizationId {
@@ -40,10 +41,11 @@ export interface Randomized {
  *
  * @returns the labels and the measured fraction changed
  */
-export function corruptLabels(labels: Uint8Array, p: number, k: number, seed: number): { labels: Uint8Array; changed: number } {
+export function corruptLabels<T extends Uint8Array | Float64Array>(labels: T, p: number, k: number, seed: number): { labels: T; changed: number } {
   if (!(p >= 0 && p <= 1)) throw new InputError(`--p ${p}: the corruption probability must be in [0, 1]`);
+  if (labels instanceof Uint8Array && k > 256) throw new RangeError(`corruptLabels: k = ${k} classes do not fit byte labels`);
   const rng = new Rng(seed).fork('corrupt-labels');
-  const out = new Uint8Array(labels.length);
+  const out = (labels instanceof Uint8Array ? new Uint8Array(labels.length) : new Float64Array(labels.length)) as T;
   let changed = 0;
   for (let i = 0; i < labels.length; i++) {
     // Two draws per label whatever happens, so label i does not depend on p's effect on labels < i.

@@ -3,16 +3,14 @@
  * randomization, start the backend, build the model, write `config.json`, train (checkpointing),
  * evaluate on the clean test set, write `summary.json`.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import { loadImages, subset, type ImageSet } from '../data/images.js';
 import { startBackend, type BackendName } from '../engine/backend.js';
 import { buildModel, type ModelId } from '../models/zoo.js';
+import { provenance, type Provenance } from '../provenance.js';
 import { randomize, type RandomizationId } from '../randomization/images.js';
 import { FIT_DEFAULTS } from './defaults.js';
+import { DirectoryRunStore, type RunStore } from './run-store.js';
 import { evaluate, train, type EpochRecord, type TrainHooks, type TrainOptions } from './trainer.js';
 
 /**
@@ -40,7 +38,10 @@ export interface FitConfig extends Pick<TrainOptions, 'momentum' | 'batchSize' |
   augment: 'none' | 'crop';
   /** output directory; null = no files */
   out: string | null;
+  /** continue the run in `out` from its last checkpoint */
   resume: boolean;
+  /** replace a run in `out` (or, with resume, start one where there is nothing to resume); default false */
+  force?: boolean;
 }
 
 export { FIT_DEFAULTS };
@@ -59,75 +60,123 @@ export interface FitResult {
   epochs: number;
   steps: number;
   stepsToFit: number | null;
-  trainAccuracy: number;
-  testAccuracy: number;
+  /** error on a full re-evaluation of the training set after the last epoch (0: fitted) */
+  trainError: number;
+  /** error on the test images against their clean labels (input randomizations transform them alike) */
+  testError: number;
   history: EpochRecord[];
   seed: number;
   lr: number;
   resumed: boolean;
+  /** wall time of the whole run, data loading included (this process's part of it when resumed) */
   wallMs: number;
-  gitCommit: string | null;
+  provenance: Provenance;
+  /** set when the latest checkpoint was damaged and the run continued from the one before */
+  fellBack?: string;
 }
 
-function gitCommit(): string | null {
-  try {
-    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return null;
-  }
-}
-
+/** Checks a configuration's ranges (the CLI checks them earlier; library callers get the same messages). */
 function validate(config: FitConfig): void {
   const positive: [string, number][] = [['--epochs', config.epochs], ['--batch-size', config.batchSize], ['--decay-steps', config.decaySteps]];
-  for (const [flag, v] of positive) if (!Number.isInteger(v) || v < 1) throw new InputError(`${flag} ${v}: must be a positive integer`);
-  if (config.maxSteps !== null && (!Number.isInteger(config.maxSteps) || config.maxSteps < 1)) throw new InputError(`--max-steps ${config.maxSteps}: must be a positive integer`);
-  if (config.lr !== null && !(config.lr > 0)) throw new InputError(`--lr ${config.lr}: the learning rate must be positive`);
+  for (const [flag, v] of positive) if (!Number.isInteger(v) || v < 1) throw new InputError(`${flag} ${v}: must be an integer ≥ 1`);
+  for (const [flag, v] of [['--n', config.n], ['--test-n', config.testN], ['--max-steps', config.maxSteps]] as const) {
+    if (v !== null && (!Number.isInteger(v) || v < 1)) throw new InputError(`${flag} ${v}: must be an integer ≥ 1`);
+  }
+  if (config.lr !== null && !(config.lr > 0 && Number.isFinite(config.lr))) throw new InputError(`--lr ${config.lr}: the learning rate must be a finite number > 0`);
+  if (!(config.momentum >= 0 && config.momentum < 1)) throw new InputError(`--momentum ${config.momentum}: must be in [0, 1) (the paper's is 0.9)`);
   if (!(config.dropout >= 0 && config.dropout < 1)) throw new InputError(`--dropout ${config.dropout}: must be in [0, 1)`);
-  if (!(config.weightDecay >= 0)) throw new InputError(`--weight-decay ${config.weightDecay}: must be ≥ 0`);
+  if (!(config.weightDecay >= 0 && Number.isFinite(config.weightDecay))) throw new InputError(`--weight-decay ${config.weightDecay}: must be a finite number ≥ 0`);
+  if (!(config.decay > 0 && config.decay <= 1)) throw new InputError(`decay ${config.decay}: the learning-rate decay factor must be in (0, 1]`);
+  if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed >= 2 ** 32) throw new InputError(`--seed ${config.seed}: must be an integer in [0, 4294967295]`);
   if (config.p !== undefined && !(config.p >= 0 && config.p <= 1)) throw new InputError(`--p ${config.p}: the corruption probability must be in [0, 1]`);
+  if (config.p !== undefined && config.randomization !== 'corrupt-labels') throw new InputError(`--p is for --randomization corrupt-labels (got ${config.randomization})`);
   if (config.randomization === 'corrupt-labels' && config.p === undefined) throw new InputError('--randomization corrupt-labels needs --p, the corruption probability in [0, 1]');
+  if (config.dataDir !== undefined && config.data !== 'cifar10') throw new InputError(`--data-dir is for --data cifar10 (got --data ${config.data})`);
+  if (config.resume && config.out === null) throw new InputError('--resume needs --out DIR, the directory of the run to continue');
 }
 
-/** Fields that must match when resuming (the budget and the output flags may change). */
-const RESUME_KEYS: (keyof FitConfig)[] = ['data', 'n', 'model', 'randomization', 'p', 'lr', 'momentum', 'batchSize', 'decay', 'decaySteps', 'weightDecay', 'dropout', 'augment', 'seed'];
+/**
+ * Fields that define a run: a resume must keep them (the budget, the backend, the test set's size
+ * and the output flags may change).
+ */
+export const RUN_KEYS = ['data', 'dataDir', 'n', 'model', 'randomization', 'p', 'lr', 'momentum', 'batchSize', 'decay', 'decaySteps', 'weightDecay', 'dropout', 'augment', 'seed'] as const satisfies readonly (keyof FitConfig)[];
+
+/**
+ * The configuration stored with the run in `dir` (its config.json), or null when there is none.
+ *
+ * @throws InputError when config.json is damaged or `dir` is a file
+ * @example
+ * const stored = readRunConfig('runs/a'); // { data: 'mnist', n: 1000, model: 'mlp-1x512', … }
+ */
+export function readRunConfig(dir: string): Partial<FitConfig> | null {
+  return new DirectoryRunStore(dir).readConfig() as Partial<FitConfig> | null;
+}
+
+/**
+ * Prepares the run's store according to `out`, `resume` and `force`: a run is never replaced without
+ * `force`, and `resume` without a checkpoint is refused without it.
+ */
+function openStore(config: FitConfig): { store: RunStore | null; resume: boolean } {
+  if (config.out === null) return { store: null, resume: false };
+  const store = new DirectoryRunStore(config.out);
+  store.ensure(); // an --out that cannot be created fails now, before any work
+  const state = store.state();
+  const force = config.force === true;
+  if (config.resume) {
+    if (state.checkpoint === 'none') {
+      if (!force) {
+        const what = !state.started ? 'it holds no run' : state.finished ? 'the run finished without a checkpoint' : 'the run stopped before its first epoch ended';
+        throw new InputError(`--resume: ${config.out} has no checkpoint to continue from (${what}); start a new run there without --resume, or add --force to start one anyway`);
+      }
+      store.clear();
+      return { store, resume: false };
+    }
+    const stored = store.readConfig();
+    if (stored !== null) {
+      for (const k of RUN_KEYS) {
+        if (JSON.stringify(stored[k] ?? null) !== JSON.stringify(config[k] ?? null)) {
+          throw new InputError(`--resume: ${k} is ${JSON.stringify(stored[k] ?? null)} in ${config.out}/config.json but ${JSON.stringify(config[k] ?? null)} now; resume with the run's settings (omit the flag) or start a new run in another --out`);
+        }
+      }
+    }
+    return { store, resume: true };
+  }
+  if (state.started) {
+    if (!force) {
+      const what = state.finished ? 'a finished run' : state.checkpointEpoch !== null ? `a run checkpointed at epoch ${state.checkpointEpoch}` : 'a run';
+      throw new InputError(`--out ${config.out} already holds ${what}; continue it with --resume, replace it with --force, or choose another --out`);
+    }
+    store.clear();
+  }
+  return { store, resume: false };
+}
 
 /**
  * Runs one training.
  *
  * @param config the run's configuration (see {@link FIT_DEFAULTS})
- * @param hooks progress callbacks
+ * @param hooks progress callbacks and an abort signal
+ * @throws InputError for bad settings, an `out` that holds a run (without `resume` or `force`), a
+ *   damaged checkpoint, or a loss that became non-finite; InterruptedError when the signal aborts it
  * @example
  * const r = await fit({ ...FIT_DEFAULTS, data: 'mnist', n: 1000, model: 'mlp-1x512', randomization: 'random-labels', backend: 'auto', seed: 1, out: null });
- * r.trainAccuracy; // 1
+ * r.trainError; // 0
  */
 export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<FitResult> {
   validate(config);
   const t0 = performance.now();
-  if (config.out !== null && config.resume) {
-    const path = join(config.out, 'config.json');
-    if (existsSync(path)) {
-      const before = JSON.parse(readFileSync(path, 'utf8')) as Partial<FitConfig>;
-      for (const k of RESUME_KEYS) {
-        if (JSON.stringify(before[k]) !== JSON.stringify(config[k])) {
-          throw new InputError(`--resume: ${k} was ${JSON.stringify(before[k])} in ${path}, now ${JSON.stringify(config[k])}; resume with the same settings or use a new --out`);
-        }
-      }
-    }
-  }
+  const { store, resume } = openStore(config);
   const info = await startBackend(config.backend);
   const dataOptions = { seed: config.seed, ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}) };
   const fullTrain = loadImages(config.data, 'train', dataOptions);
   const trainSet = config.n === null ? fullTrain : subset(fullTrain, config.n, config.seed);
   const fullTest = loadImages(config.data, 'test', dataOptions);
-  const testN = Math.min(config.testN ?? fullTest.n, fullTest.n);
+  const testN = config.testN ?? fullTest.n;
+  if (testN > fullTest.n) throw new InputError(`--test-n ${testN}: the ${config.data} test split has ${fullTest.n} images; use --test-n ${fullTest.n} or all`);
   const testSet: ImageSet = testN === fullTest.n ? fullTest : { ...fullTest, n: testN, images: fullTest.images.subarray(0, testN * fullTest.shape.reduce((a, b) => a * b, 1)), labels: fullTest.labels.subarray(0, testN) };
   const r = randomize(trainSet, testSet, config.randomization, config.p, config.seed);
   const lr = config.lr ?? (config.model.startsWith('small-inception') ? 0.1 : 0.01);
-  if (config.out !== null) {
-    mkdirSync(config.out, { recursive: true });
-    writeFileSync(join(config.out, 'config.json'), JSON.stringify({ ...config, lrResolved: lr, backendResolved: info.name }, null, 2));
-  }
+  store?.writeConfig({ ...config, resume: undefined, force: undefined, lrResolved: lr, backendResolved: info.name });
   const model = buildModel(config.model, trainSet.shape, { seed: config.seed, classes: trainSet.classes });
   try {
     const result = await train(
@@ -147,11 +196,11 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
         stopWhenFitted: true,
         seed: config.seed,
       },
-      config.out,
-      config.resume,
+      store,
+      resume,
       hooks,
     );
-    const testAccuracy = await evaluate(model, r.test);
+    const testError = await evaluate(model, r.test);
     const summary: FitResult = {
       backend: info.name,
       versions: info.versions,
@@ -165,16 +214,17 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
       epochs: result.history.length,
       steps: result.steps,
       stepsToFit: result.stepsToFit,
-      trainAccuracy: result.trainAccuracy,
-      testAccuracy,
+      trainError: result.trainError,
+      testError,
       history: result.history,
       seed: config.seed,
       lr,
       resumed: result.resumed,
       wallMs: Math.round(performance.now() - t0),
-      gitCommit: gitCommit(),
+      provenance: provenance(),
+      ...(result.fellBack !== undefined ? { fellBack: result.fellBack } : {}),
     };
-    if (config.out !== null) writeFileSync(join(config.out, 'summary.json'), JSON.stringify(summary, null, 2));
+    store?.writeSummary(summary);
     return summary;
   } finally {
     model.dispose();

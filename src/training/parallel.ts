@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
-import { InputError } from '../errors.js';
+import { InputError, InterruptedError } from '../errors.js';
 import type { FitConfig, FitResult } from './fit.js';
 
 /** The compiled fit module: workers run JavaScript, so a run from the TypeScript sources uses dist/. */
@@ -24,9 +24,15 @@ const { parentPort, workerData } = require('node:worker_threads');
 })().catch((e) => parentPort.postMessage({ error: e && e.message ? e.message : String(e), name: e && e.name }));
 `;
 
-function runInWorker(config: FitConfig, fitUrl: string): Promise<FitResult> {
+function runInWorker(config: FitConfig, fitUrl: string, signal?: AbortSignal): Promise<FitResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { config, fitUrl } });
+    const onAbort = (): void => {
+      void worker.terminate();
+      reject(new InterruptedError(0));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.once('exit', () => signal?.removeEventListener('abort', onAbort));
     worker.once('message', (m: { result?: FitResult; error?: string; name?: string }) => {
       void worker.terminate();
       if (m.result !== undefined) resolve(m.result);
@@ -47,17 +53,19 @@ function runInWorker(config: FitConfig, fitUrl: string): Promise<FitResult> {
  * @param configs the runs
  * @param threads concurrent workers (default: the number of cores)
  * @param onDone called as each run finishes, with its index
+ * @param signal aborting it terminates the workers (each run keeps its last checkpoint) and rejects with an InterruptedError
  * @example
  * const results = await fitParallel([a, b, c, d], 2);
  */
-export async function fitParallel(configs: FitConfig[], threads = cpus().length, onDone?: (index: number, result: FitResult) => void): Promise<FitResult[]> {
+export async function fitParallel(configs: FitConfig[], threads = cpus().length, onDone?: (index: number, result: FitResult) => void, signal?: AbortSignal): Promise<FitResult[]> {
   const fitUrl = fitModuleUrl();
   const results: FitResult[] = new Array(configs.length);
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < configs.length) {
+      if (signal?.aborted === true) throw new InterruptedError(0);
       const i = next++;
-      results[i] = await runInWorker(configs[i]!, fitUrl);
+      results[i] = await runInWorker(configs[i]!, fitUrl, signal);
       onDone?.(i, results[i]!);
     }
   };

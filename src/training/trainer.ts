@@ -1,17 +1,20 @@
 /**
  * The trainer: SGD with momentum on a fixed (randomized) training set until a full re-evaluation of
  * the training set reaches 100% accuracy, or a step/epoch budget runs out. Per epoch it appends a
- * row to `metrics.csv` and writes a checkpoint, so a killed run continues with `resume` and loses at
- * most the epoch in progress.
+ * metrics row and writes a checkpoint to its {@link RunStore}, so a killed run continues with
+ * `resume` and loses at most the epoch in progress.
  */
 import * as tf from '@tensorflow/tfjs';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, InterruptedError } from '../errors.js';
+
+export { InterruptedError };
 import type { ImageSet } from '../data/images.js';
 import type { ApplyOptions, Model } from '../models/zoo.js';
 import { cropShifts, epochOrder, gatherBatch, stepsPerEpoch } from './batches.js';
+import type { Checkpoint, CheckpointMeta, EpochRecord, RunStore } from './run-store.js';
 import { MomentumSgd, crossEntropy, learningRate } from './sgd.js';
+
+export type { EpochRecord };
 
 /** Optimisation settings (Zhang et al. 2017, Appendix A: SGD with momentum 0.9, η₀ 0.1 or 0.01, × 0.95 per epoch). */
 export interface TrainOptions {
@@ -41,54 +44,46 @@ export interface TrainOptions {
   seed: number;
 }
 
-/** One epoch of history (a partial last epoch under maxSteps counts as one). */
-export interface EpochRecord {
-  epoch: number;
-  /** total steps so far */
-  steps: number;
-  /** mean training loss over this epoch's steps */
-  loss: number;
-  /** accuracy on a full re-evaluation of the training set (evaluation mode) */
-  trainAccuracy: number;
-  /** learning rate at the epoch's last step */
-  lr: number;
-  /** wall time of this epoch, evaluation included */
-  ms: number;
-}
-
 /** What the trainer returns. */
 export interface TrainResult {
   history: EpochRecord[];
   steps: number;
   /** steps until the training set was first fitted; null if never */
   stepsToFit: number | null;
-  trainAccuracy: number;
+  trainError: number;
   /** true when this run continued from a checkpoint */
   resumed: boolean;
+  /** set when the latest checkpoint was damaged and the run continued from the one before (what happened) */
+  fellBack?: string;
 }
 
-/** Callbacks for logs and progress. */
+/** Where training stands, for a progress display: called after each step, and within a step of a conv net after each conv unit's forward and backward pass. */
+export interface Progress {
+  /** the epoch in progress (1-based) */
+  epoch: number;
+  /** steps of this epoch completed */
+  step: number;
+  stepsInEpoch: number;
+  /** how much of the step in flight is done, in [0, 1) (0 between steps) */
+  stepFraction: number;
+}
+
+/** Callbacks for logs and progress, and a signal that stops training between two steps. */
 export interface TrainHooks {
   onEpoch?(record: EpochRecord): void;
-  onStep?(stepInEpoch: number, stepsInEpoch: number, epoch: number): void;
-}
-
-interface CheckpointMeta {
-  format: 'rethink-checkpoint-1';
-  epoch: number;
-  steps: number;
-  stepsToFit: number | null;
-  history: EpochRecord[];
-  tensors: { name: string; shape: number[]; offset: number }[];
+  onProgress?(progress: Progress): void;
+  /** when it is aborted, training stops before the next step with an {@link InterruptedError} */
+  signal?: AbortSignal;
 }
 
 /**
- * Accuracy of the model on a set, in evaluation mode, in batches.
+ * Error of the model on a set, in evaluation mode, in batches.
  *
- * @returns the fraction of images whose arg-max logit equals the label
+ * @returns the fraction of images whose arg-max logit is not the label
+ * @throws InputError on an empty set (there is no error rate to report)
  */
 export async function evaluate(model: Model, set: ImageSet, batchSize = 500): Promise<number> {
-  if (set.n === 0) return NaN;
+  if (set.n === 0) throw new InputError('evaluation needs at least one image (the set is empty)');
   const [h, w, c] = set.shape;
   const size = h * w * c;
   let correct = 0;
@@ -102,7 +97,7 @@ export async function evaluate(model: Model, set: ImageSet, batchSize = 500): Pr
     correct += (await hits.data())[0] as number; // data(), not dataSync(): webgpu reads asynchronously
     hits.dispose();
   }
-  return correct / set.n;
+  return (set.n - correct) / set.n;
 }
 
 function checkpointTensors(model: Model, sgd: MomentumSgd): { name: string; variable: tf.Variable }[] {
@@ -112,10 +107,9 @@ function checkpointTensors(model: Model, sgd: MomentumSgd): { name: string; vari
   ];
 }
 
-async function saveCheckpoint(dir: string, model: Model, sgd: MomentumSgd, meta: Omit<CheckpointMeta, 'tensors' | 'format'>): Promise<void> {
+async function checkpointOf(model: Model, sgd: MomentumSgd, meta: Omit<CheckpointMeta, 'tensors'>): Promise<Checkpoint> {
   const entries = checkpointTensors(model, sgd);
-  const total = entries.reduce((s, e) => s + e.variable.size, 0);
-  const data = new Float32Array(total);
+  const data = new Float32Array(entries.reduce((s, e) => s + e.variable.size, 0));
   const tensors: CheckpointMeta['tensors'] = [];
   let offset = 0;
   for (const e of entries) {
@@ -123,32 +117,25 @@ async function saveCheckpoint(dir: string, model: Model, sgd: MomentumSgd, meta:
     tensors.push({ name: e.name, shape: e.variable.shape, offset });
     offset += e.variable.size;
   }
-  // Write-then-rename: a kill during the write leaves the previous checkpoint intact.
-  writeFileSync(join(dir, 'checkpoint.bin.tmp'), new Uint8Array(data.buffer));
-  writeFileSync(join(dir, 'checkpoint.json.tmp'), JSON.stringify({ format: 'rethink-checkpoint-1', ...meta, tensors } satisfies CheckpointMeta));
-  renameSync(join(dir, 'checkpoint.bin.tmp'), join(dir, 'checkpoint.bin'));
-  renameSync(join(dir, 'checkpoint.json.tmp'), join(dir, 'checkpoint.json'));
+  return { meta: { ...meta, tensors }, data };
 }
 
-function loadCheckpoint(dir: string, model: Model, sgd: MomentumSgd): CheckpointMeta | null {
-  const metaPath = join(dir, 'checkpoint.json');
-  if (!existsSync(metaPath)) return null;
-  const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as CheckpointMeta;
-  if (meta.format !== 'rethink-checkpoint-1') throw new InputError(`${metaPath}: unknown checkpoint format '${String(meta.format)}'`);
-  const bytes = readFileSync(join(dir, 'checkpoint.bin'));
-  const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+function restore(checkpoint: Checkpoint, model: Model, sgd: MomentumSgd, where: string): void {
+  const { meta, data } = checkpoint;
   const entries = checkpointTensors(model, sgd);
   if (entries.length !== meta.tensors.length) {
-    throw new InputError(`${metaPath}: the checkpoint holds ${meta.tensors.length} tensors, this model ${entries.length}: was it written for another model? Use a fresh --out or drop --resume`);
+    throw new InputError(`${where}: the checkpoint holds ${meta.tensors.length} tensors, this model ${entries.length}: was it written for another model? Use a fresh --out or drop --resume`);
   }
   entries.forEach((e, i) => {
     const t = meta.tensors[i]!;
-    if (t.name !== e.name || t.shape.join('x') !== e.variable.shape.join('x')) {
-      throw new InputError(`${metaPath}: tensor ${i} is '${t.name}' (${t.shape.join('×')}), the model expects '${e.name}' (${e.variable.shape.join('×')})`);
+    if (t.name !== e.name || t.shape.join('x') !== e.variable.shape.join('x') || t.offset + e.variable.size > data.length) {
+      throw new InputError(`${where}: tensor ${i} is '${t.name}' (${t.shape.join('×')}), the model expects '${e.name}' (${e.variable.shape.join('×')})`);
     }
-    tf.tidy(() => e.variable.assign(tf.tensor(data.slice(t.offset, t.offset + e.variable.size), t.shape)));
   });
-  return meta;
+  entries.forEach((e, i) => {
+    const t = meta.tensors[i]!;
+    tf.tidy(() => e.variable.assign(tf.tensor(data.subarray(t.offset, t.offset + e.variable.size), t.shape)));
+  });
 }
 
 /**
@@ -167,22 +154,22 @@ export async function trainingStep(model: Model, sgd: MomentumSgd, x: Float32Arr
   return value;
 }
 
-const CSV_HEADER = 'epoch,steps,loss,train_accuracy,lr,ms\n';
-
 /**
  * Trains `model` on `train`.
  *
  * @param model a built model (its weights are updated in place)
  * @param train the (randomized) training set
  * @param options optimisation settings
- * @param outDir directory for metrics.csv and the checkpoint; null for none
- * @param resume continue from the checkpoint in outDir
- * @param hooks per-epoch and per-step callbacks
+ * @param store where metrics and checkpoints go ({@link DirectoryRunStore}, {@link MemoryRunStore}); null for nowhere
+ * @param resume continue from the store's latest checkpoint (none there: start from the beginning)
+ * @param hooks per-epoch and progress callbacks, and an abort signal
+ * @throws InputError when the loss becomes non-finite (the learning rate is too large) — the
+ *   checkpoint of the last finished epoch stays; InterruptedError when the signal is aborted
  * @example
- * const result = await train(buildModel('mlp-1x512', [28, 28, 1], { seed: 1 }), trainSet, options, 'runs/a', false);
+ * const result = await train(buildModel('mlp-1x512', [28, 28, 1], { seed: 1 }), trainSet, options, new DirectoryRunStore('runs/a'), false);
  * result.stepsToFit; // e.g. 400
  */
-export async function train(model: Model, trainSet: ImageSet, options: TrainOptions, outDir: string | null, resume: boolean, hooks: TrainHooks = {}): Promise<TrainResult> {
+export async function train(model: Model, trainSet: ImageSet, options: TrainOptions, store: RunStore | null, resume: boolean, hooks: TrainHooks = {}): Promise<TrainResult> {
   const [h, w, c] = trainSet.shape;
   if (h !== model.inputShape[0] || w !== model.inputShape[1] || c !== model.inputShape[2]) {
     throw new InputError(`model ${model.id} expects ${model.inputShape.join('×')} images, the data are ${trainSet.shape.join('×')}`);
@@ -194,15 +181,17 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
     let stepsToFit: number | null = null;
     let history: EpochRecord[] = [];
     let resumed = false;
-    if (outDir !== null) {
-      mkdirSync(outDir, { recursive: true });
-      const meta = resume ? loadCheckpoint(outDir, model, sgd) : null;
-      if (meta !== null) {
-        ({ epoch, steps, stepsToFit, history } = meta);
+    let fellBack: string | undefined;
+    if (store !== null) {
+      const checkpoint = resume ? store.loadCheckpoint() : null;
+      if (checkpoint !== null) {
+        restore(checkpoint, model, sgd, store.location);
+        ({ epoch, steps, stepsToFit, history } = checkpoint.meta);
         resumed = true;
+        fellBack = checkpoint.fellBack;
       }
-      // metrics.csv mirrors the checkpointed history: rows of an epoch lost in a kill are dropped.
-      writeFileSync(join(outDir, 'metrics.csv'), CSV_HEADER + history.map(csvRow).join(''));
+      // The metrics mirror the checkpointed history: rows of an epoch lost in a kill are dropped.
+      store.writeMetrics(history);
     }
     const size = h * w * c;
     const B = options.batchSize;
@@ -211,6 +200,7 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
     const yBuf = new Int32Array(B);
     const fitted = (): boolean => options.stopWhenFitted && stepsToFit !== null;
     const budgetLeft = (): boolean => epoch < options.epochs && (options.maxSteps === null || steps < options.maxSteps);
+    const units = 2 * model.units; // forward and backward pass of each conv unit
     while (!fitted() && budgetLeft()) {
       const t0 = performance.now();
       const order = epochOrder(trainSet.n, options.seed, epoch);
@@ -219,34 +209,46 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
       let taken = 0;
       let lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
       for (let s = 0; s < perEpoch && (options.maxSteps === null || steps < options.maxSteps); s++) {
+        // A turn of the event loop, so that a signal (delivered as an event) can abort between steps:
+        // the step itself only awaits already-resolved promises on the CPU backends.
+        if (hooks.signal !== undefined) await new Promise((resolve) => setImmediate(resolve));
+        if (hooks.signal?.aborted === true) throw new InterruptedError(epoch);
         const from = s * B;
         const to = Math.min(trainSet.n, from + B);
         gatherBatch(trainSet, order, from, to, xBuf, yBuf, shift);
         lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
         const stepSeed = (options.seed * 1_000_003 + steps) >>> 0;
-        lossSum += await trainingStep(model, sgd, xBuf, yBuf, to - from, lr, { training: true, dropout: options.dropout, seed: stepSeed });
+        let unitsDone = 0;
+        const onUnit =
+          hooks.onProgress !== undefined && units > 0
+            ? () => hooks.onProgress?.({ epoch: epoch + 1, step: s, stepsInEpoch: perEpoch, stepFraction: Math.min(++unitsDone / units, 0.999) })
+            : undefined;
+        const loss = await trainingStep(model, sgd, xBuf, yBuf, to - from, lr, { training: true, dropout: options.dropout, seed: stepSeed, ...(onUnit ? { onUnit } : {}) });
+        if (!Number.isFinite(loss)) {
+          throw new InputError(
+            `the training loss became ${loss} at step ${steps + 1} (epoch ${epoch + 1}, learning rate ${lr}): the learning rate is too large for this model; lower --lr ` +
+              `(the paper's: 0.1 for Inception, 0.01 otherwise)${store !== null && epoch > 0 ? `. The checkpoint of epoch ${epoch} is kept` : ''}`,
+          );
+        }
+        lossSum += loss;
         taken++;
         steps++;
-        hooks.onStep?.(s + 1, perEpoch, epoch + 1);
+        hooks.onProgress?.({ epoch: epoch + 1, step: s + 1, stepsInEpoch: perEpoch, stepFraction: 0 });
       }
-      const trainAccuracy = await evaluate(model, trainSet);
-      if (trainAccuracy === 1 && stepsToFit === null) stepsToFit = steps;
-      const record: EpochRecord = { epoch: epoch + 1, steps, loss: lossSum / Math.max(taken, 1), trainAccuracy, lr, ms: Math.round(performance.now() - t0) };
+      const trainError = await evaluate(model, trainSet);
+      if (trainError === 0 && stepsToFit === null) stepsToFit = steps;
+      const record: EpochRecord = { epoch: epoch + 1, steps, loss: lossSum / Math.max(taken, 1), trainError, lr, ms: Math.round(performance.now() - t0) };
       history = [...history, record];
       epoch++;
-      if (outDir !== null) {
-        appendFileSync(join(outDir, 'metrics.csv'), csvRow(record));
-        await saveCheckpoint(outDir, model, sgd, { epoch, steps, stepsToFit, history });
+      if (store !== null) {
+        store.appendMetrics(record);
+        store.saveCheckpoint(await checkpointOf(model, sgd, { epoch, steps, stepsToFit, history }));
       }
       hooks.onEpoch?.(record);
     }
     const last = history[history.length - 1];
-    return { history, steps, stepsToFit, trainAccuracy: last?.trainAccuracy ?? (await evaluate(model, trainSet)), resumed };
+    return { history, steps, stepsToFit, trainError: last?.trainError ?? (await evaluate(model, trainSet)), resumed, ...(fellBack !== undefined ? { fellBack } : {}) };
   } finally {
     sgd.dispose();
   }
-}
-
-function csvRow(r: EpochRecord): string {
-  return `${r.epoch},${r.steps},${r.loss},${r.trainAccuracy},${r.lr},${r.ms}\n`;
 }

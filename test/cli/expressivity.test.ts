@@ -14,17 +14,21 @@ const runJson = (args: string[]) => runJsonCommand(['expressivity', ...args]);
 
 describe('rethink expressivity', () => {
   test('--json reports the documented fields under stable names', async () => {
-    const r = await runJson(['--data', 'mnist', '--n', '500', '--labels', 'random', '--seed', '7']);
-    expect(r).toMatchObject({ n: 500, d: 784, parameterCount: 2 * 500 + 784, labelsRecovered: 1, seed: 7, labels: 'random' });
-    for (const key of ['constructMs', 'certifyMs', 'maxResidual', 'minGap', 'maxAbsWeight']) expect(typeof r[key]).toBe('number');
+    const r = await runJson(['--data', 'mnist', '--n', '500', '--randomization', 'random-labels', '--seed', '7']);
+    expect(r).toMatchObject({ n: 500, d: 784, parameterCount: 2 * 500 + 784, labelsRecovered: 1, seed: 7, randomization: 'random-labels', p: 1 });
+    for (const key of ['constructMs', 'certifyMs', 'dataLoadMs', 'wallMs', 'maxResidual', 'minGap', 'maxAbsWeight', 'labelsChanged']) expect(typeof r[key]).toBe('number');
+    expect(r.labelsChanged as number).toBeGreaterThan(0.8);
     expect(r.maxResidual as number).toBeLessThan(1e-6);
   });
 
   test('the same seed gives the same result', async () => {
-    const args = ['--data', 'synthetic', '--n', '300', '--d', '7', '--labels', 'random', '--seed', '21'];
+    const args = ['--data', 'synthetic', '--n', '300', '--d', '7', '--randomization', 'random-labels', '--seed', '21'];
     const [a, b] = [await runJson(args), await runJson(args)];
     expect(b.maxResidual).toBe(a.maxResidual);
     expect(b.maxAbsWeight).toBe(a.maxAbsWeight);
+    // The deprecated spelling still works and means the same thing.
+    const old = await runJson(['--data', 'synthetic', '--n', '300', '--d', '7', '--labels', 'random', '--seed', '21']);
+    expect(old.maxAbsWeight).toBe(a.maxAbsWeight);
   });
 
   test('--save writes a network whose residuals, re-evaluated in exact rationals, are within the reported certificate', async () => {
@@ -86,11 +90,11 @@ describe('the rethink binary', () => {
     const csv = join(tmp, 'conflict.csv');
     writeFileSync(csv, '1,2,0\n3,4,1\n1,2,1\n');
     const cases: [string[], RegExp][] = [
-      [['expressivity', '--data', csv], /rows 0 and 2 are the same point with different labels/],
-      [['expressivity', '--data', join(tmp, 'missing.csv')], /cannot read CSV file .*missing.csv: ENOENT/],
+      [['expressivity', '--data', csv], /rows 1 and 3 \(1-based\) are the same point with different labels/],
+      [['expressivity', '--data', join(tmp, 'missing.csv')], /cannot read CSV file .*missing.csv: no such file \(ENOENT\)/],
       [['expressivity', '--frobnicate'], /unknown flag --frobnicate; valid flags: --data/],
-      [['expressivity', '--labels', 'maybe'], /--labels 'maybe' is not one of true, random/],
-      [['expressivity', '--n', 'ten'], /--n must be a number, got 'ten'/],
+      [['expressivity', '--randomization', 'maybe'], /--randomization 'maybe' is not one of true-labels, corrupt-labels, random-labels/],
+      [['expressivity', '--n', 'ten'], /--n must be a positive integer or all written in decimal, got 'ten'/],
       [['expressivity', '--exact', '--n', '1000'], /exceeds the exact-arithmetic limit/],
       [['frobnicate'], /unknown command 'frobnicate'; commands: expressivity/],
     ];

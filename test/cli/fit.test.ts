@@ -31,17 +31,18 @@ describe('rethink fit', () => {
     const out = join(tmp, 'run');
     const args = ['fit', '--data', 'mnist', '--n', '200', '--test-n', '500', '--model', 'mlp-1x512', '--randomization', 'corrupt-labels', '--p', '0.5', '--backend', 'wasm', '--seed', '4', '--out', out];
     const first = await runJson([...args, '--epochs', '2']);
-    for (const key of ['backend', 'model', 'parameterCount', 'randomization', 'p', 'labelsChanged', 'n', 'epochs', 'steps', 'stepsToFit', 'trainAccuracy', 'testAccuracy', 'history', 'seed']) {
+    for (const key of ['backend', 'model', 'parameterCount', 'randomization', 'p', 'labelsChanged', 'n', 'epochs', 'steps', 'stepsToFit', 'trainError', 'testError', 'history', 'seed', 'wallMs', 'provenance']) {
       expect(first).toHaveProperty(key);
     }
     expect(first).toMatchObject({ backend: 'wasm', model: 'mlp-1x512', parameterCount: 407_050, randomization: 'corrupt-labels', p: 0.5, n: 200, epochs: 2, steps: 4, seed: 4 });
     expect(first.labelsChanged as number).toBeGreaterThan(0.3);
     expect(first.labelsChanged as number).toBeLessThan(0.6);
-    const history = first.history as { epoch: number; steps: number; loss: number; trainAccuracy: number; ms: number }[];
+    const history = first.history as { epoch: number; steps: number; loss: number; trainError: number; ms: number }[];
     expect(history.map((h) => h.epoch)).toEqual([1, 2]);
-    for (const name of ['config.json', 'metrics.csv', 'checkpoint.json', 'checkpoint.bin', 'summary.json']) expect(existsSync(join(out, name))).toBe(true);
+    for (const name of ['config.json', 'metrics.csv', 'checkpoint.bin', 'checkpoint.prev.bin', 'summary.json']) expect(existsSync(join(out, name))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ seed: 4, model: 'mlp-1x512', p: 0.5 });
-    const resumed = await runJson([...args, '--epochs', '3', '--resume']);
+    // --resume takes the run's settings from config.json: only the new budget is given.
+    const resumed = await runJson(['fit', '--out', out, '--epochs', '3', '--resume']);
     expect(resumed).toMatchObject({ resumed: true, epochs: 3, steps: 6 });
     expect((resumed.history as typeof history).slice(0, 2)).toEqual(history);
     expect(readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n')).toHaveLength(4);
@@ -54,14 +55,14 @@ describe('rethink fit', () => {
   });
 
   test('bad input gets one line naming the problem and the fix', () => {
-    expect(fails(['fit', '--model', 'vgg'])).toMatch(/unknown model 'vgg': valid models are mlp-1x512, mlp-3x512, small-alexnet, small-inception, small-inception-no-bn/);
-    expect(fails(['fit', '--randomization', 'noise'])).toMatch(/valid randomizations are true-labels/);
+    expect(fails(['fit', '--model', 'vgg'])).toMatch(/--model 'vgg' is not one of mlp-1x512, mlp-3x512, small-alexnet, small-inception, small-inception-no-bn/);
+    expect(fails(['fit', '--randomization', 'noise'])).toMatch(/--randomization 'noise' is not one of true-labels/);
     expect(fails(['fit', '--backend', 'tpu'])).toMatch(/--backend 'tpu' is not one of auto, tensorflow, wasm, webgpu, cpu/);
-    expect(fails(['fit', '--randomization', 'corrupt-labels', '--p', '1.5', '--seed', '1'])).toMatch(/--p 1.5: the corruption probability must be in \[0, 1\]/);
+    expect(fails(['fit', '--randomization', 'corrupt-labels', '--p', '1.5', '--seed', '1'])).toMatch(/--p 1.5: must be a number in \[0, 1\]/);
     expect(fails(['fit', '--randomization', 'corrupt-labels', '--seed', '1'])).toMatch(/needs --p/);
     expect(fails(['fit', '--resume'])).toMatch(/--resume needs --out DIR/);
     expect(fails(['fit', '--data', 'cifar10', '--seed', '1'])).toMatch(/cifar10: no directory given; pass --data-dir DIR/);
-    expect(fails(['fit', '--epochs', '0', '--seed', '1'])).toMatch(/--epochs 0: must be a positive integer/);
+    expect(fails(['fit', '--epochs', '0', '--seed', '1'])).toMatch(/--epochs 0: must be an integer in \[1, 1000000\]/);
     expect(fails(['fit', '--bogus'])).toMatch(/unknown flag --bogus/);
   });
 

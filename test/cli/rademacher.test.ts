@@ -97,9 +97,9 @@ describe('bad input', () => {
   test.each([
     [['rademacher', '--class', 'circles'], /--class 'circles' is not one of finite, linear-l2/],
     [['rademacher', '--class', 'thresholds', '--exact', '--n', '25'], /limited to n ≤ 20 \(got --n 25\); use --draws m/],
-    [['rademacher', '--class', 'linear-l2', '--B', '0'], /--B 0: must be positive/],
-    [['rademacher', '--class', 'linear-l2', '--delta', '1.5'], /--delta 1.5: δ must lie strictly between 0 and 1/],
-    [['rademacher', '--class', 'linear-l2', '--draws', '0'], /--draws 0: need at least one draw/],
+    [['rademacher', '--class', 'linear-l2', '--B', '0'], /--B 0: must be a number > 0/],
+    [['rademacher', '--class', 'linear-l2', '--delta', '1.5'], /--delta 1.5: must be a number in \(0, 1\)/],
+    [['rademacher', '--class', 'linear-l2', '--draws', '0'], /--draws 0: must be an integer in \[1, 10000000\]/],
     [['rademacher'], /--class is required; classes: finite/],
     [['bound', '--rademacher', '1', '--n', '5'], /--train-error is required/],
   ])('%j', (args, message) => {

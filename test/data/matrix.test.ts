@@ -9,7 +9,7 @@ describe('toMatrix / toLabels', () => {
     expect(Array.from(m.data)).toEqual([1, 2, 3, 4, 5, 6]);
   });
   test('ragged rows, NaN, ±Infinity and empty data are refused with row and column', () => {
-    expect(() => toMatrix([[1, 2], [3]])).toThrow('X: ragged rows — row 1 has 1 values but row 0 has 2; every point needs the same number of features');
+    expect(() => toMatrix([[1, 2], [3]])).toThrow('X: ragged rows — row 2 has 1 values but row 1 has 2 (1-based); every point needs the same number of features');
     expect(() => toMatrix([[1, NaN]])).toThrow('X[0][1] is NaN');
     expect(() => toMatrix([[1], [-Infinity]])).toThrow('X[1][0] is -Infinity');
     expect(() => toMatrix([])).toThrow('X: empty data (0 points)');

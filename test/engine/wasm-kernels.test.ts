@@ -88,3 +88,35 @@ describe('wasm kernels match the cpu backend', () => {
     }
   });
 });
+
+describe('the wasm heap guard', () => {
+  // tfjs-backend-wasm does not check malloc: without the guard the first case "succeeds" with a
+  // wrapped-around 32-bit size and the second with address 0, and the next kernel writes over the
+  // heap ("memory access out of bounds"). Kernels allocate their outputs through makeOutput, as here.
+  interface Backend {
+    makeOutput(shape: number[], dtype: 'float32'): { dataId: object };
+    disposeData(dataId: object): void;
+  }
+  const backend = (): Backend => {
+    const b = tf.findBackend('wasm') as unknown as Backend & { wasm?: { rethinkHeapGuard?: true } };
+    expect(b.wasm?.rethinkHeapGuard).toBe(true);
+    return b;
+  };
+
+  it('an allocation of 4 GiB or more is refused with a clear error, and the backend keeps working', async () => {
+    expect(() => backend().makeOutput([1_100_000_000], 'float32')).toThrow(/WebAssembly heap cannot hold 4\.10 GiB more .* Lower --batch-size/);
+    await tf.setBackend('wasm');
+    expect(Array.from(tf.add(tf.ones([2]), 1).dataSync())).toEqual([2, 2]);
+  });
+
+  it('an allocation the full heap cannot satisfy is refused, not placed at address 0', async () => {
+    const a = backend().makeOutput([600_000_000], 'float32'); // 2.24 GiB
+    try {
+      expect(() => backend().makeOutput([600_000_000], 'float32')).toThrow(/WebAssembly heap cannot hold 2\.24 GiB more/);
+      await tf.setBackend('wasm');
+      expect(Array.from(tf.add(tf.ones([2]), 1).dataSync())).toEqual([2, 2]);
+    } finally {
+      backend().disposeData(a.dataId);
+    }
+  });
+});

@@ -24,7 +24,7 @@ describe('interpolateExact inputs and refusals', () => {
     expect(interpolateExact(wide, [1, 2]).directionUsed).toMatch(/^random-integer/);
   });
   test('ragged rows, label count and λ are checked', () => {
-    expect(() => interpolateExact([[1, 2], [3]], [1, 2])).toThrow(/ragged rows — row 1 has 1 values but row 0 has 2/);
+    expect(() => interpolateExact([[1, 2], [3]], [1, 2])).toThrow(/ragged rows — row 2 has 1 values but row 1 has 2 \(1-based\)/);
     expect(() => interpolateExact([[1]], [1, 2])).toThrow(/2 labels for 1 points/);
     expect(() => interpolateExact([[1], [2]], [1, 2], { lambda: '3/2' })).toThrow(/lambda = 3\/2 must lie strictly between 0 and 1/);
     expect(() => interpolateExact([], [])).toThrow(/empty data/);

@@ -59,7 +59,7 @@ describe('interpolate refuses what it cannot do correctly', () => {
   test('an explicit direction that makes two distinct points collide names the rows', () => {
     const X = [[0, 0], [1, 1], [2, 3]];
     expect(() => interpolate(X, [0, 1, 2], { direction: { kind: 'explicit', a: [1, -1] } })).toThrow(
-      /rows 0 and 1 are distinct points with the same projection/,
+      /rows 1 and 2 \(1-based\) are distinct points with the same projection/,
     );
   });
   test('points closer than float64 can separate are refused, never fitted wrongly', () => {
@@ -67,11 +67,11 @@ describe('interpolate refuses what it cannot do correctly', () => {
     expect(() => interpolate(X, [0, 1])).toThrow(/collide; the points are too close for float64/);
   });
   test('identical points: merged with equal labels, refused with different labels or under duplicates: error', () => {
-    expect(() => interpolate([[1], [1]], [3, 3], { duplicates: 'error' })).toThrow(/rows 0, 1 are the same point/);
+    expect(() => interpolate([[1], [1]], [3, 3], { duplicates: 'error' })).toThrow(/rows 1, 2 \(1-based\) are the same point/);
     const net = interpolate([[1], [2], [1]], [3, 4, 3]);
     expect(net.merged).toEqual([{ kept: 0, dropped: [2] }]);
     expect(net.n).toBe(2);
-    expect(() => interpolate([[1], [2], [1]], [3, 4, 5])).toThrow(/rows 0 and 2 are the same point with different labels \(label 3 vs label 5\)/);
+    expect(() => interpolate([[1], [2], [1]], [3, 4, 5])).toThrow(/rows 1 and 3 \(1-based\) are the same point with different labels \(label 3 vs label 5\)/);
   });
   test('λ outside (0, 1), bad class labels and bad direction vectors are refused', () => {
     expect(() => interpolate([[0], [1]], [0, 1], { lambda: 1 })).toThrow(/lambda = 1; the bias placement fraction must lie strictly between 0 and 1/);

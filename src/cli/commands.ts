@@ -1,0 +1,210 @@
+/**
+ * Every command's flags, summary and examples, and where its code lives. This module imports only
+ * constant lists, so that `rethink --help` and `rethink <command> --help` load no math library and
+ * no TensorFlow.js; a command's code is imported when it runs.
+ */
+import { DATASETS } from '../data/images.js';
+import { BACKENDS } from '../engine/names.js';
+import { DEFAULT_LAMBDA } from '../expressivity/interpolate.js';
+import { MODEL_IDS } from '../models/ids.js';
+import { CLASS_NAMES, MAX_EXACT_N } from '../rademacher/names.js';
+import { LABEL_RANDOMIZATIONS, RANDOMIZATIONS } from '../randomization/names.js';
+import { FIT_DEFAULTS } from '../training/defaults.js';
+import { commonFlags, outputFlags, type FlagSpecs, type Flags } from './args.js';
+import type { Output } from './output.js';
+
+/** A command: what it does, its flags, examples, and its code (loaded on use). */
+export interface Command<S extends FlagSpecs = FlagSpecs> {
+  readonly summary: string;
+  readonly flags: S;
+  readonly examples: readonly string[];
+  load(): Promise<(flags: Flags<S>, out: Output) => Promise<number>>;
+}
+
+function command<const S extends FlagSpecs>(c: Command<S>): Command<S> {
+  return c;
+}
+
+/** `--randomization` and `--p` as the theory commands take them (label randomizations only). */
+const labelRandomizationFlags = {
+  randomization: {
+    type: 'string',
+    choices: LABEL_RANDOMIZATIONS,
+    placeholder: LABEL_RANDOMIZATIONS.join('|'),
+    description: 'the data\'s labels, labels each replaced with probability --p by a uniform class, or uniform random classes (default true-labels); drawn once from the seed',
+  },
+  p: { type: 'number', min: 0, max: 1, placeholder: 'p', description: 'corruption probability for --randomization corrupt-labels' },
+  labels: { type: 'string', choices: ['true', 'random'], placeholder: 'true|random', description: 'same as --randomization true-labels|random-labels', deprecated: 'use --randomization true-labels or --randomization random-labels' },
+} as const satisfies FlagSpecs;
+
+export const expressivityFlags = {
+  data: { type: 'string', placeholder: 'mnist|synthetic|FILE.csv', description: 'data set: MNIST\'s 60,000 training images (default), seeded Gaussian clusters, or a CSV file (one point per row, label last)' },
+  n: { type: 'count', placeholder: 'N|all', description: 'number of points: a seeded subset (default all; synthetic: 1000)' },
+  d: { type: 'integer', min: 1, max: 100_000, placeholder: 'D', description: 'features of synthetic data (default 20)' },
+  ...labelRandomizationFlags,
+  classes: { type: 'boolean', description: 'one-hot outputs, one per class (d + n + n·k parameters) instead of a scalar output' },
+  direction: { type: 'string', placeholder: 'best-of:M|gaussian|v1,v2,…', description: 'projection direction a: best of M seeded Gaussians (default best-of:4), one Gaussian, or an explicit vector' },
+  lambda: { type: 'number', above: 0, below: 1, placeholder: 'λ', description: `bias placement fraction in (0, 1) (default ${DEFAULT_LAMBDA}; not with --exact)` },
+  exact: { type: 'boolean', description: 'construct in exact rational arithmetic (n·d ≤ 100,000) and check every point exactly' },
+  depth: { type: 'integer', min: 1, placeholder: 'k', description: 'also build the depth-k network of width ⌈n/k⌉ + 3 and compare it with the shallow one' },
+  save: { type: 'string', placeholder: 'FILE', description: 'write the network as JSON (a, b, w, n, d, k, point order); an existing file is not replaced unless --force' },
+  force: { type: 'boolean', description: 'with --save: replace an existing file' },
+  ...commonFlags,
+} as const satisfies FlagSpecs;
+
+export const rademacherFlags = {
+  class: { type: 'string', choices: CLASS_NAMES, placeholder: 'NAME', description: `hypothesis class: ${CLASS_NAMES.join(', ')}` },
+  data: { type: 'string', placeholder: 'mnist|synthetic|FILE.csv', description: 'sample (default mnist, pixels/255; 1-D classes: synthetic uniform points on [0, 1], MNIST mean intensity, or a CSV\'s first column)' },
+  n: { type: 'count', placeholder: 'N|all', description: 'sample size: a seeded subset (default 1000; a file: all rows)' },
+  d: { type: 'integer', min: 1, max: 100_000, placeholder: 'D', description: 'features of synthetic vector data (default 20)' },
+  exact: { type: 'boolean', description: `enumerate all 2^n sign vectors (n ≤ ${MAX_EXACT_N}); exact fractions for integer-valued classes` },
+  draws: { type: 'integer', min: 1, max: 10_000_000, placeholder: 'm', description: 'Monte Carlo sign vectors (default 1000; relu-2layer 20, each builds and certifies a network)' },
+  delta: { type: 'number', above: 0, below: 1, placeholder: 'δ', description: 'confidence: half-widths and bounds hold with probability ≥ 1 − δ (default 0.05)' },
+  B: { type: 'number', above: 0, placeholder: 'B', description: 'norm bound of the linear and RKHS classes (default 1)' },
+  gamma: { type: 'number', above: 0, placeholder: 'γ', description: 'Gaussian kernel width exp(−γ‖x − x′‖²) for rkhs-gaussian and --compare (default 0.02)' },
+  degree: { type: 'integer', min: 1, max: 64, placeholder: 'p', description: 'polynomial kernel degree (⟨x, x′⟩ + 1)^p for rkhs-polynomial (default 2)' },
+  hypotheses: { type: 'integer', min: 1, max: 1_000_000, placeholder: 'N', description: 'finite class: number of seeded random ±1 hypotheses (default 100)' },
+  convention: { type: 'string', choices: ['zhang', 'bartlett-mendelson'], placeholder: 'zhang|bartlett-mendelson', description: 'the paper\'s Eq. 1 (default) or E sup |(2/n)Σσh|' },
+  compare: { type: 'boolean', description: 'the paper\'s point in one table: norm-bounded linear, a kernel ball and Theorem 1\'s ReLU class on MNIST, with their bounds (not with --class)' },
+  ...commonFlags,
+} as const satisfies FlagSpecs;
+
+export const boundFlags = {
+  'train-error': { type: 'number', min: 0, placeholder: 'e', description: 'training loss L_S(h) (required)' },
+  rademacher: { type: 'number', min: 0, placeholder: 'r', description: 'empirical Rademacher complexity of the loss class on the sample (required)' },
+  n: { type: 'integer', min: 1, placeholder: 'N', description: 'sample size (required)' },
+  delta: { type: 'number', above: 0, below: 1, placeholder: 'δ', description: 'confidence (default 0.05)' },
+  'loss-bound': { type: 'number', above: 0, placeholder: 'c', description: 'the loss lies in [0, c] (default 1); Mohri et al. needs c = 1' },
+  ...outputFlags,
+} as const satisfies FlagSpecs;
+
+export const sgdMinNormFlags = {
+  n: { type: 'integer', min: 1, max: 5000, placeholder: 'N', description: 'examples (default 50; at most --d, so that an interpolant exists)' },
+  d: { type: 'integer', min: 1, max: 20_000, placeholder: 'D', description: 'features (default 200)' },
+  w0: { type: 'string', choices: ['zero', 'random'], placeholder: 'zero|random', description: 'start of SGD (default zero)' },
+  epochs: { type: 'integer', min: 1, max: 1_000_000, placeholder: 'E', description: 'maximum passes (default 5000)' },
+  ...commonFlags,
+} as const satisfies FlagSpecs;
+
+/** The MNIST test split's size: the largest --test-n. */
+export const MNIST_TEST_N = 10_000;
+
+export const kernelFlags = {
+  data: { type: 'string', choices: ['mnist'], placeholder: 'mnist', description: 'training data (MNIST pixels/255); the test set is MNIST\'s 10,000' },
+  n: { type: 'count', max: 60_000, placeholder: 'N|all', description: 'training images, a seeded subset (default 1000)' },
+  'test-n': { type: 'count', max: MNIST_TEST_N, placeholder: 'M|all', description: 'test images to score, the first M of the split (default all 10,000)' },
+  kernel: { type: 'string', choices: ['gaussian', 'polynomial'], placeholder: 'gaussian|polynomial', description: 'kernel (default gaussian)' },
+  gamma: { type: 'number', above: 0, placeholder: 'γ', description: 'Gaussian width exp(−γ‖x − x′‖²) (default 0.02)' },
+  degree: { type: 'integer', min: 1, max: 64, placeholder: 'p', description: 'polynomial degree (⟨x, x′⟩ + 1)^p (default 3)' },
+  ...labelRandomizationFlags,
+  solver: { type: 'string', choices: ['auto', 'cholesky', 'cg'], placeholder: 'auto|cholesky|cg', description: 'cholesky: exact float64 in JavaScript; cg: conjugate gradients on the tfjs engine, float32 (default auto: cholesky up to n = 2000)' },
+  tol: { type: 'number', above: 0, below: 1, placeholder: 'ε', description: 'cg: stop at relative residual ‖Y − Kα‖/‖Y‖ ≤ ε per class (default 0.1)' },
+  backend: { type: 'string', choices: BACKENDS, placeholder: BACKENDS.join('|'), description: 'cg: tfjs backend (default auto)' },
+  'compare-norms': { type: 'boolean', description: 'corruption p = 0, 0.25, 0.5, 0.75, 1: the RKHS norm rises while the training error stays 0 (not with --randomization)' },
+  ...commonFlags,
+} as const satisfies FlagSpecs;
+
+/** Flags shared by `fit` and `figure1` (one training run, or each of its runs). */
+const trainingDataFlags = {
+  data: { type: 'string', choices: DATASETS, placeholder: DATASETS.join('|'), description: 'data set (default mnist)' },
+  'data-dir': { type: 'string', placeholder: 'DIR', description: 'with --data cifar10: the directory of the binary batches (data_batch_1..5.bin, test_batch.bin)' },
+  model: { type: 'string', choices: MODEL_IDS, placeholder: 'ID', description: `model: ${MODEL_IDS.join(', ')} (default mlp-1x512)` },
+  backend: { type: 'string', choices: BACKENDS, placeholder: BACKENDS.join('|'), description: 'tfjs backend (default auto: tensorflow if @tensorflow/tfjs-node loads, else wasm)' },
+} as const satisfies FlagSpecs;
+
+/** `--out`, `--resume`, `--force`: a run directory is never replaced without being asked. */
+const runDirectoryFlags = {
+  resume: { type: 'boolean', description: 'continue the run in --out from its last checkpoint, with its stored settings (flags given must agree)' },
+  force: { type: 'boolean', description: 'replace the run in --out (or, with --resume, start one where there is nothing to resume)' },
+} as const satisfies FlagSpecs;
+
+export const fitFlags = {
+  ...trainingDataFlags,
+  n: { type: 'count', placeholder: 'N|all', description: 'training images: a stratified, seeded subset (default all)' },
+  'test-n': { type: 'count', placeholder: 'M|all', description: 'test images evaluated at the end, the first M of the test split (default all)' },
+  randomization: { type: 'string', choices: RANDOMIZATIONS, placeholder: 'R', description: `one of ${RANDOMIZATIONS.join(', ')} (default true-labels), drawn once from the seed` },
+  p: { type: 'number', min: 0, max: 1, placeholder: 'p', description: 'corruption probability for corrupt-labels' },
+  epochs: { type: 'integer', min: 1, max: 1_000_000, placeholder: 'E', description: `epoch budget (default ${FIT_DEFAULTS.epochs}); training stops earlier once the training set is fitted` },
+  'max-steps': { type: 'integer', min: 1, placeholder: 'S', description: 'step budget' },
+  lr: { type: 'number', above: 0, placeholder: 'η', description: 'initial learning rate (default: 0.1 Inception, 0.01 otherwise)' },
+  'batch-size': { type: 'integer', min: 1, max: 65_536, placeholder: 'B', description: `batch size (default ${FIT_DEFAULTS.batchSize})` },
+  momentum: { type: 'number', min: 0, below: 1, placeholder: 'μ', description: `momentum in [0, 1) (default ${FIT_DEFAULTS.momentum})` },
+  'decay-steps': { type: 'integer', min: 1, placeholder: 'T', description: `learning rate × 0.95 every T steps (default ${FIT_DEFAULTS.decaySteps})` },
+  'weight-decay': { type: 'number', min: 0, placeholder: 'λ', description: 'weight decay on kernels (default 0)' },
+  dropout: { type: 'number', min: 0, below: 1, placeholder: 'rate', description: 'dropout on hidden fully-connected layers, in [0, 1) (default 0)' },
+  augment: { type: 'string', choices: ['none', 'crop'], placeholder: 'none|crop', description: 'random-crop augmentation (default none)' },
+  out: { type: 'string', placeholder: 'DIR', description: 'write config.json, metrics.csv, a checkpoint per epoch and summary.json here' },
+  ...runDirectoryFlags,
+  ...commonFlags,
+} as const satisfies FlagSpecs;
+
+export const figure1Flags = {
+  ...trainingDataFlags,
+  n: { type: 'count', placeholder: 'N|all', description: 'training images per run (default 1000)' },
+  'test-n': { type: 'count', placeholder: 'M|all', description: 'test images per run (default all)' },
+  ps: { type: 'string', placeholder: 'p1,p2,…', description: 'corruption levels for Fig. 1b/1c; p = 0 is always run, as the reference (default 0,0.2,0.4,0.6,0.8,1)' },
+  epochs: { type: 'integer', min: 1, max: 1_000_000, placeholder: 'E', description: 'epoch budget per run (default 200)' },
+  threads: { type: 'integer', min: 1, max: 256, placeholder: 'T', description: 'runs in parallel, one worker thread each (default 2)' },
+  out: { type: 'string', placeholder: 'DIR', description: 'write figure1.csv, figure1a.svg, figure1bc.svg and one run directory per run (without it nothing is written)' },
+  ...runDirectoryFlags,
+  ...commonFlags,
+} as const satisfies FlagSpecs;
+
+export const modelsFlags = {
+  'input-shape': { type: 'string', placeholder: 'HxWxC', description: 'input shape (default 28x28x3, the paper\'s cropped CIFAR-10; 28x28x1 for MNIST)' },
+  ...outputFlags,
+} as const satisfies FlagSpecs;
+
+/** The commands, in the order `rethink --help` lists them. */
+export const COMMANDS = {
+  expressivity: command({
+    summary: 'Theorem 1: build a two-layer ReLU net with 2n + d weights that fits the labels, and certify it',
+    flags: expressivityFlags,
+    examples: ['rethink expressivity --data mnist --randomization random-labels --seed 1', 'rethink expressivity --data synthetic --n 40 --d 3 --exact --depth 3'],
+    load: async () => (await import('./expressivity.js')).runExpressivity,
+  }),
+  rademacher: command({
+    summary: 'empirical Rademacher complexity of a class: exact, estimated with confidence, and bounded (--compare: the paper\'s point)',
+    flags: rademacherFlags,
+    examples: ['rethink rademacher --class thresholds --n 8 --exact', 'rethink rademacher --class linear-l2 --data mnist --n 2000', 'rethink rademacher --compare --seed 1'],
+    load: async () => (await import('./rademacher.js')).runRademacher,
+  }),
+  bound: command({
+    summary: 'generalization bounds from a Rademacher complexity, and whether they are vacuous',
+    flags: boundFlags,
+    examples: ['rethink bound --train-error 0 --rademacher 1 --n 50000'],
+    load: async () => (await import('./bound.js')).runBound,
+  }),
+  'sgd-min-norm': command({
+    summary: 'SGD on least squares converges to the minimum-norm interpolant X⁺y (paper §5)',
+    flags: sgdMinNormFlags,
+    examples: ['rethink sgd-min-norm --n 50 --d 200 --w0 random --seed 1'],
+    load: async () => (await import('./implicit.js')).runSgdMinNorm,
+  }),
+  kernel: command({
+    summary: 'minimum-norm kernel interpolation on MNIST: test error, RKHS norm (--compare-norms: true vs random labels)',
+    flags: kernelFlags,
+    examples: ['rethink kernel --data mnist --n 2000 --seed 1', 'rethink kernel --n 500 --compare-norms --seed 1'],
+    load: async () => (await import('./implicit.js')).runKernel,
+  }),
+  fit: command({
+    summary: 'train a network (MLP, small AlexNet, small Inception) on true or randomized data until it fits the training set',
+    flags: fitFlags,
+    examples: ['rethink fit --n 1000 --model mlp-1x512 --randomization random-labels --seed 1 --out runs/a', 'rethink fit --out runs/a --resume --epochs 200'],
+    load: async () => (await import('./fit.js')).runFit,
+  }),
+  figure1: command({
+    summary: 'the paper\'s Figure 1 on a small scale: loss curves per randomization, time to fit and test error vs label corruption (runs in parallel)',
+    flags: figure1Flags,
+    examples: ['rethink figure1 --n 500 --seed 1 --out runs/figure1'],
+    load: async () => (await import('./figure1.js')).runFigure1,
+  }),
+  models: command({
+    summary: 'the paper\'s models and their parameter counts for an input shape',
+    flags: modelsFlags,
+    examples: ['rethink models --input-shape 28x28x1'],
+    load: async () => (await import('./fit.js')).runModels,
+  }),
+};
+
+export type CommandName = keyof typeof COMMANDS;
