@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // One fast-check seed per run, printed here and handed to every test worker, so any failing
@@ -7,8 +8,15 @@ if (!Number.isSafeInteger(seed)) throw new Error(`FC_SEED must be an integer, go
 console.log(`fast-check seed: ${seed}  (replay: FC_SEED=${seed} npm test)`);
 
 export default defineConfig({
+  // The README's examples import the package by name: point it at the sources (no build needed).
+  resolve: {
+    alias: [
+      { find: /^rethink$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      { find: /^rethink\/vitest$/, replacement: fileURLToPath(new URL('./src/vitest/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
-    include: ['test/**/*.test.ts', 'proofs/**/*.proof.ts'],
+    include: ['test/**/*.test.ts', 'proofs/**/*.proof.ts', 'examples/**/*.test.ts'],
     setupFiles: ['test/setup/fast-check.ts'],
     env: { FC_SEED: String(seed) },
     testTimeout: 120_000,

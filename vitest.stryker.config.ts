@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // The test and proof files that exercise the theory core, for mutation testing (npm run mutation,
@@ -5,6 +6,12 @@ import { defineConfig } from 'vitest/config';
 // Left out: test/rademacher/oracles.test.ts (threads vs one thread on 6,000 MNIST images, bit for
 // bit; minutes when instrumented) and the engine, data and training tests (no mutated code).
 export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^rethink$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      { find: /^rethink\/vitest$/, replacement: fileURLToPath(new URL('./src/vitest/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     include: [
       'proofs/**/*.proof.ts',

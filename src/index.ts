@@ -6,6 +6,10 @@
  * import { interpolate, certify } from 'rethink';
  * const net = interpolate(X, y);            // Theorem 1: 2n + d weights
  * certify(net, X, y).labelsRecovered;       // 1, proven
+ *
+ * @example
+ * import { conjecture, search, fc, arbitraries } from 'rethink';   // conjectures you can search
+ * const r = await search(builtinConjecture('weight-bound'), { seed: 1 });   // r.verdict === 'refuted'
  */
 export * from './expressivity/index.js';
 export { InputError } from './errors.js';
@@ -24,3 +28,6 @@ export { main } from './cli/main.js';
 export * from './rademacher/index.js';
 export * from './implicit/index.js';
 export { rank, solveExact } from './exact/linear.js';
+export * from './conjectures/index.js';
+export * as arbitraries from './arbitraries/index.js';
+export { default as fc } from 'fast-check';

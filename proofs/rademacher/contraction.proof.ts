@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { test as propTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
+import { contractionPerSigma } from '../../src/conjectures/builtins/rademacher.js';
+import { search } from '../../src/conjectures/search.js';
 import { exhaustiveRademacher } from '../../src/rademacher/estimate.js';
 import { finiteClass, intervals, thresholds, twoSidedThresholds } from '../../src/rademacher/oracles.js';
 import { finiteClassArb, linePoints } from '../arbitraries.js';
@@ -51,34 +53,18 @@ describe('contraction', () => {
     },
   );
 
-  test('known-false conjecture: contraction per σ — found, shrunk and replayed', () => {
-    // A flat arbitrary (no chain) shrinks every part independently: hypotheses and σ are cut to a
-    // common length n.
-    const classAndSigma = fc
-      .record({
-        P: fc.array(fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }),
-        sigma: fc.array(fc.constantFrom(-1, 1), { minLength: 1, maxLength: 6 }),
-      })
-      .map(({ P, sigma }) => {
-        const n = Math.min(sigma.length, ...P.map((h) => h.length));
-        return { cls: { n, P: P.map((h) => h.slice(0, n)) }, sigma: sigma.slice(0, n) };
-      });
-    const contractsAt = ({ cls, sigma }: { cls: { n: number; P: number[][] }; sigma: number[] }): boolean => {
-      const sup = (rows: number[][]) => Math.max(...rows.map((h) => h.reduce((s, v, i) => s + sigma[i]! * v, 0)));
-      return sup(cls.P.map((row) => row.map(phis.abs))) <= sup(cls.P);
-    };
-    const perSigma = fc.property(classAndSigma, contractsAt);
-    const found = fc.check(perSigma, { seed: Number(process.env.FC_SEED), numRuns: 1000 });
-    expect(found.failed).toBe(true);
-    const [{ cls, sigma }] = found.counterexample!;
-    console.log(`contraction per σ refuted (seed ${found.seed}, path ${found.counterexamplePath}): P = ${JSON.stringify(cls.P)}, σ = ${JSON.stringify(sigma)}`);
+  test('known-false conjecture: contraction per σ — found, shrunk and replayed', async () => {
+    const found = await search(contractionPerSigma, { seed: Number(process.env.FC_SEED), target: false });
+    if (found.verdict !== 'refuted') throw new Error(`contraction-per-sigma ${found.verdict}`);
+    const { P, sigma } = found.counterexample;
+    console.log(`contraction per σ refuted (seed ${found.seed}, path ${found.path}): P = ${JSON.stringify(P)}, σ = ${JSON.stringify(sigma)}`);
     // shrunk from up to 4 hypotheses × 6 points with values in ±3 to (nearly) the smallest one —
     // h = −1 on one point with σ = +1: sup Σσ|h| = 1 > sup Σσh = −1 — and it really is one
-    expect(cls.P.length).toBeLessThanOrEqual(2);
-    expect(cls.n).toBeLessThanOrEqual(2);
-    expect(cls.P.flat().every((v) => Math.abs(v) <= 1)).toBe(true);
-    expect(contractsAt({ cls, sigma })).toBe(false);
-    const replay = fc.check(perSigma, { seed: found.seed, path: found.counterexamplePath!, endOnFailure: true });
-    expect(replay.counterexample).toEqual(found.counterexample);
+    expect(P.length).toBeLessThanOrEqual(2);
+    expect(sigma.length).toBeLessThanOrEqual(2);
+    expect(P.flat().every((v) => Math.abs(v) <= 1)).toBe(true);
+    expect(contractionPerSigma.predicate({ P, sigma })).toBe(false);
+    const replay = await search(contractionPerSigma, { seed: found.seed, path: found.path });
+    expect(replay).toMatchObject({ verdict: 'refuted', counterexample: found.counterexample });
   });
 });

@@ -152,6 +152,34 @@ function convert(raw: string, name: string, spec: Exclude<FlagSpec, BooleanFlag>
   return v;
 }
 
+/**
+ * Splits a command's arguments into operands (arguments that are not flags, nor the value of a flag
+ * that takes one) and the flags, for commands that take operands (`rethink search <file>`). More
+ * than `max` operands is an error; with `max` 0 every argument goes to {@link parseFlags}, which
+ * refuses strays as before.
+ *
+ * @example
+ * splitOperands(['weight-bound', '--seed', '3'], { seed: { type: 'integer', description: '' } }, 1, 'search');
+ * // { operands: ['weight-bound'], flagArgs: ['--seed', '3'] }
+ */
+export function splitOperands(argv: readonly string[], specs: FlagSpecs, max: number, command: string): { operands: string[]; flagArgs: string[] } {
+  if (max === 0) return { operands: [], flagArgs: [...argv] };
+  const operands: string[] = [];
+  const flagArgs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg.startsWith('-') && arg !== '-') {
+      flagArgs.push(arg);
+      const spec = specs[arg.replace(/^--?/, '')];
+      if (spec && spec.type !== 'boolean' && !arg.includes('=') && i + 1 < argv.length) flagArgs.push(argv[++i] as string);
+    } else operands.push(arg);
+  }
+  if (operands.length > max) {
+    throw new InputError(`${max === 1 ? 'one argument' : `at most ${max} arguments`} besides flags, got ${operands.map((o) => `'${o}'`).join(' and ')} (see rethink ${command} --help)`);
+  }
+  return { operands, flagArgs };
+}
+
 /** "an integer in [1, 10]", "a number > 0", "a positive integer or all". */
 export function describeRange(spec: Exclude<FlagSpec, BooleanFlag | StringFlag>): string {
   if (spec.type === 'count') return spec.max === undefined ? 'a positive integer or all' : `an integer in [1, ${spec.max}] or all`;

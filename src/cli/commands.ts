@@ -10,6 +10,7 @@ import { MODEL_IDS } from '../models/ids.js';
 import { CLASS_NAMES, MAX_EXACT_N } from '../rademacher/names.js';
 import { LABEL_RANDOMIZATIONS, RANDOMIZATIONS } from '../randomization/names.js';
 import { FIT_DEFAULTS } from '../training/defaults.js';
+import { DEFAULT_STORE } from '../conjectures/defaults.js';
 import { commonFlags, outputFlags, type FlagSpecs, type Flags } from './args.js';
 import type { Output } from './output.js';
 
@@ -18,7 +19,11 @@ export interface Command<S extends FlagSpecs = FlagSpecs> {
   readonly summary: string;
   readonly flags: S;
   readonly examples: readonly string[];
-  load(): Promise<(flags: Flags<S>, out: Output) => Promise<number>>;
+  /** The usage line in help, when the command takes operands (default `rethink <command> [flags]`). */
+  readonly usage?: string;
+  /** How many arguments that are not flags the command takes (default 0: any is an error). */
+  readonly operands?: number;
+  load(): Promise<(flags: Flags<S>, out: Output, operands: readonly string[]) => Promise<number>>;
 }
 
 function command<const S extends FlagSpecs>(c: Command<S>): Command<S> {
@@ -150,6 +155,17 @@ export const figure1Flags = {
   ...commonFlags,
 } as const satisfies FlagSpecs;
 
+export const searchFlags = {
+  list: { type: 'boolean', description: 'list the built-in conjectures with their expected outcomes' },
+  all: { type: 'boolean', description: 'run every built-in conjecture; exit 1 if an outcome differs from its expected one' },
+  runs: { type: 'integer', min: 1, max: 10_000_000, placeholder: 'N', description: 'predicate evaluations (default: the conjecture\'s own budget; shrinking not counted)' },
+  path: { type: 'string', placeholder: 'p', description: 'replay the counterexample at this path (with the --seed it was found with) instead of searching' },
+  'no-target': { type: 'boolean', description: 'random search only, no hill-climbing on the score (same budget)' },
+  'no-store': { type: 'boolean', description: `neither replay nor save counterexamples (default store: ${DEFAULT_STORE}/<name>.json)` },
+  store: { type: 'string', placeholder: 'DIR', description: `where counterexamples are stored and replayed first (default ${DEFAULT_STORE})` },
+  ...commonFlags,
+} as const satisfies FlagSpecs;
+
 export const modelsFlags = {
   'input-shape': { type: 'string', placeholder: 'HxWxC', description: 'input shape (default 28x28x3, the paper\'s cropped CIFAR-10; 28x28x1 for MNIST)' },
   ...outputFlags,
@@ -198,6 +214,14 @@ export const COMMANDS = {
     flags: figure1Flags,
     examples: ['rethink figure1 --n 500 --seed 1 --out runs/figure1'],
     load: async () => (await import('./figure1.js')).runFigure1,
+  }),
+  search: command({
+    summary: 'counterexample search: the built-in conjectures about generalization (--list, --all) or your own file, shrunk, stored and replayable',
+    flags: searchFlags,
+    usage: 'rethink search (--list | --all | <name> | <file.ts|file.js>) [flags]',
+    operands: 1,
+    examples: ['rethink search --all', 'rethink search hidden-units-n-minus-3 --seed 1', 'rethink search my-claim.ts --runs 1000', 'rethink search weight-bound --seed 3 --path 3:1:0:0:1:2:1:1:3:3:4'],
+    load: async () => (await import('./search.js')).runSearch,
   }),
   models: command({
     summary: 'the paper\'s models and their parameter counts for an input shape',

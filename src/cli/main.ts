@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
-import { HELP_WIDTH, formatHelp, parseFlags, wrap, type FlagSpecs } from './args.js';
+import { HELP_WIDTH, formatHelp, parseFlags, splitOperands, wrap, type FlagSpecs } from './args.js';
 import { COMMANDS, type Command } from './commands.js';
 import { processOutput, type Output } from './output.js';
 
@@ -51,7 +51,7 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    out.table(formatHelp(name, command.summary, command.flags, command.examples));
+    out.table(formatHelp(name, command.summary, command.flags, command.examples, command.usage));
     return 0;
   }
   if (rest.includes('--version') || rest.includes('-V')) {
@@ -59,13 +59,15 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     return 0;
   }
   try {
-    const flags = parseFlags(rest, command.flags, name, out);
+    const { operands, flagArgs } = splitOperands(rest, command.flags, command.operands ?? 0, name);
+    const flags = parseFlags(flagArgs, command.flags, name, out);
     const run = await command.load();
-    return await run(flags, out);
+    return await run(flags, out, operands);
   } catch (err) {
     if (debug) out.error(`${(err as Error).stack ?? String(err)}`);
     if (err instanceof InputError) {
-      out.error(`rethink ${name}: error: ${err.message}`);
+      // Library messages may start with their own context ("kernel: …"): under `rethink kernel` it is said once.
+      out.error(`rethink ${name}: error: ${err.message.startsWith(`${name}: `) ? err.message.slice(name.length + 2) : err.message}`);
       return 2;
     }
     out.error(`rethink ${name}: internal error: ${(err as Error).message ?? String(err)} (rerun with --debug for the stack)`);

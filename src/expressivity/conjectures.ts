@@ -1,5 +1,5 @@
 import { interpolateExact } from './exact.js';
-import { ZERO, toFraction, type ExactInput } from '../exact/fraction.js';
+import { ZERO, toFraction, type ExactInput, type Fraction } from '../exact/fraction.js';
 
 /**
  * The paper's remark after Lemma 1 suggests that the smallest diagonal entry controls the weights:
@@ -16,6 +16,20 @@ import { ZERO, toFraction, type ExactInput } from '../exact/fraction.js';
  * weightBoundHolds([[0], [1]], [1, 0]); // false: ‖w‖² = 73/9 > ‖y‖²/min² = 16/9
  */
 export function weightBoundHolds(X: readonly (readonly ExactInput[])[], y: readonly ExactInput[]): boolean {
+  return weightBoundRatio(X, y).compare(1) <= 0;
+}
+
+/**
+ * How far the weight bound is from failing, exactly: ‖w‖²·m² / ‖y‖² with m = min_i (z_(i) − b_i),
+ * the squared ratio of the two sides of ‖w‖ ≤ ‖y‖ / m (0 when y = 0, since then w = 0). The bound
+ * holds iff the ratio is ≤ 1 ({@link weightBoundHolds}).
+ *
+ * @param X - distinct points
+ * @param y - labels
+ * @example
+ * weightBoundRatio([[0], [1]], [1, 0]).toFraction(); // '73/16'
+ */
+export function weightBoundRatio(X: readonly (readonly ExactInput[])[], y: readonly ExactInput[]): Fraction {
   const net = interpolateExact(X, y);
   let minDiagonal = net.zSorted[0]!.sub(net.b[0]!);
   net.zSorted.forEach((z, i) => {
@@ -28,5 +42,6 @@ export function weightBoundHolds(X: readonly (readonly ExactInput[])[], y: reado
     return s.add(yi.mul(yi));
   }, ZERO);
   // ‖w‖ ≤ ‖y‖ / m  ⇔  ‖w‖²·m² ≤ ‖y‖²
-  return wNorm2.mul(minDiagonal).mul(minDiagonal).compare(yNorm2) <= 0;
+  if (yNorm2.equals(ZERO)) return ZERO;
+  return wNorm2.mul(minDiagonal).mul(minDiagonal).div(yNorm2);
 }

@@ -14,4 +14,4 @@ export { certify, type Certificate } from './certify.js';
 export { interpolateExact, type ExactNetwork, type ExactOptions, type ExactDirection } from './exact.js';
 export { deepen, numberField, fractionField, type Field, type DeepReluNetwork, type DeepUnit } from './deep.js';
 export { diagnose, type Diagnostics } from './diagnostics.js';
-export { weightBoundHolds } from './conjectures.js';
+export { weightBoundHolds, weightBoundRatio } from './conjectures.js';

@@ -30,7 +30,9 @@ async function refused(args: string[], message: RegExp): Promise<void> {
   expect(r.code, args.join(' ')).toBe(2);
   expect(r.errors, args.join(' ')).toHaveLength(1);
   expect(r.errors[0]).toMatch(message);
-  expect(r.errors[0]).not.toMatch(/\n\s+at |internal error|rethink [a-z-]+: error: rethink/);
+  expect(r.errors[0]).not.toMatch(/\n\s+at |internal error|rethink [a-z-]+: error: (rethink|[a-z-]+: error)/);
+  const [, command, rest] = /^rethink ([a-z0-9-]+): error: (.*)$/s.exec(r.errors[0]!) ?? [];
+  expect(rest?.startsWith(`${command}: `), 'the command is named once').toBe(false);
 }
 
 /** A quick run: MLP on 64 synthetic images, one epoch (flags in `extra` replace the defaults). */
@@ -207,12 +209,14 @@ describe('every I/O failure and range error is one line and exit 2', () => {
     await refused(['rademacher', '--class', 'linear-l2', '--data', big, '--seed', '1'], /no result to show: estimate = (NaN|Infinity).* rescale the data/);
     await refused(['rademacher', '--class', 'rkhs-gaussian', '--data', big, '--seed', '1'], /no result to show: estimate = NaN/);
     await refused(['expressivity', '--data', big, '--seed', '1'], /the projection ⟨a, x⟩ of row 1 \(1-based\) overflows float64 .*rescale the data/);
-    // Exact weights whose numerators exceed float64 are reported as finite numbers, with their size in bits.
-    const exact = await cli(['expressivity', '--data', 'mnist', '--n', '40', '--exact', '--seed', '2', '--json']);
+    // Exact weights whose numerators exceed float64 (2690 bits here) are reported as finite numbers,
+    // with their size in bits; mathjs' valueOf() gave ∞/∞ = NaN ("max |w| NaN").
+    const exact = await cli(['expressivity', '--data', 'synthetic', '--n', '100', '--d', '20', '--exact', '--seed', '1', '--json']);
     expect(exact.code).toBe(0);
     const r = exact.jsons[0] as Record<string, number>;
     for (const key of ['maxAbsWeight', 'minGap', 'maxResidual']) expect(Number.isFinite(r[key]), key).toBe(true);
-    expect(r.maxAbsWeightBits).toBeGreaterThan(0);
+    expect(r.maxAbsWeightBits).toBeGreaterThan(1024);
+    expect(r.maxAbsWeight).toBeCloseTo(0.002113, 6);
   });
 
   test('kernel: the limit that binds is named (the 4 GiB WebAssembly heap), before any data is loaded', async () => {
