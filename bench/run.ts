@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- <name>… [--record]]`: runs the named benchmarks (all by default), prints a table
  * for each and writes bench/results/<name>.json (ignored by git). With --record it also writes
- * bench/records/<name>.json — the dated, committed record (machine, command, headline comparisons,
- * rows) that the README's figures come from. Ratios are measured in one run against a reference on
+ * bench/records/<name>.md and .json — the dated, committed record (machine, command, headline
+ * comparisons, rows) that the README's figures come from. Ratios are measured in one run against a reference on
  * the same machine; absolute times on shared machines are noisy.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { searchBench } from './search.js';
 import { startupBench } from './startup.js';
 import { trainingBench } from './training.js';
 import type { Bench } from './harness.js';
+import { recordMarkdown, type BenchRecord } from './record.js';
 
 const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench, kernel: kernelBench, training: trainingBench, startup: startupBench, search: searchBench };
 
@@ -47,15 +48,15 @@ for (const name of wanted.length > 0 ? wanted : Object.keys(benches)) {
   for (const c of result.comparisons ?? []) {
     console.log(`  ${c.what}: ours ${c.ours} ${c.unit}${c.reference === null ? '' : `, ${c.referenceName} ${c.reference} ${c.unit}, ratio ${c.ratio}`}${c.target ? ` (target ${c.target})` : ''}`);
   }
-  const content = { name, date: new Date().toISOString(), machine, command: `npm run bench -- ${name}`, ...result };
+  const content: BenchRecord = { name, date: new Date().toISOString(), machine, command: `npm run bench -- ${name}`, ...result };
   const file = join(outDir, `${name}.json`);
   writeFileSync(file, JSON.stringify(content, null, 2) + '\n');
   console.log(`  → ${file}`);
   if (record) {
     mkdirSync(recordDir, { recursive: true });
-    const recorded = join(recordDir, `${name}.json`);
-    writeFileSync(recorded, JSON.stringify(content, null, 2) + '\n');
-    console.log(`  → ${recorded} (commit it: the README's figures come from it)`);
+    writeFileSync(join(recordDir, `${name}.json`), JSON.stringify(content, null, 2) + '\n');
+    writeFileSync(join(recordDir, `${name}.md`), recordMarkdown(content));
+    console.log(`  → ${join(recordDir, `${name}.md`)} and .json (commit them: the README's figures come from them)`);
   }
 }
 
