@@ -17,6 +17,7 @@ export default defineConfig({
       'proofs/**/*.proof.ts',
       'test/expressivity/**/*.test.ts',
       'test/numeric/**/*.test.ts',
+      'test/exact/**/*.test.ts',
       'test/rademacher/parallel.test.ts',
       'test/cli/expressivity.test.ts',
       'test/cli/rademacher.test.ts',

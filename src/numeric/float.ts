@@ -82,11 +82,3 @@ function fastTwoSum(a: number, b: number): [number, number] {
   const s = a + b;
   return [s, b - (s - a)];
 }
-
-/** True when every entry is a finite integer. */
-export function allIntegers(values: ArrayLike<number>): boolean {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isInteger(values[i])) return false;
-  }
-  return true;
-}

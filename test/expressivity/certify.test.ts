@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { toMatrix, type Matrix } from '../../src/data/matrix.js';
 import { InputError } from '../../src/errors.js';
 import { certify } from '../../src/expressivity/certify.js';
-import { interpolate } from '../../src/expressivity/interpolate.js';
+import { interpolate, interpolateClasses } from '../../src/expressivity/interpolate.js';
 import { ZERO, reluFraction, toFraction, type Fraction } from '../../src/exact/fraction.js';
 import type { ReluNetworkParameters } from '../../src/expressivity/network.js';
 
@@ -84,5 +84,68 @@ describe('certify cannot be fooled', () => {
     // Just below the limit the same network on (2^52 − 1, 1) is exact and certified exactly.
     const below = certify(net, [[2 ** 52 - 1, 1]], [2 ** 52]);
     expect([below.exactProjections, below.maxResidual, below.labelsRecovered]).toEqual([1, 0, 1]);
+  });
+});
+
+describe('certify: what it refuses and what it reports', () => {
+  const net = interpolate([[0, 1], [2, 3], [4, 7]], [1, 2, 3], { seed: 2 });
+  const X = [[0, 1], [2, 3], [4, 7]];
+
+  test('shapes and labels that do not match the network are refused, naming the fix', () => {
+    expect(() => certify(net, [[0], [2], [4]], [1, 2, 3])).toThrow(new InputError('certify: the network has d = 2 inputs but X has 1 features'));
+    expect(() => certify({ ...net, a: net.a, b: net.b, w: net.w.slice(1), k: 1 }, X, [1, 2, 3])).toThrow(new InputError('certify: w has 2 entries, expected n·k = 3·1'));
+    const classes = interpolateClasses(X, [0, 2, 1], { classes: 3 });
+    for (const bad of [3, -1, 0.5]) {
+      expect(() => certify(classes, X, [0, bad, 1])).toThrow(new InputError(`certify: labels[1] = ${bad} is not a class index in 0 … 2`));
+    }
+    expect(() => certify(net, X, [1, 2])).toThrow(InputError);
+  });
+
+  test('the order of the units does not matter: the same bounds for shuffled (b, w)', () => {
+    const cert = certify(net, X, [1, 2, 3]);
+    const perm = [2, 0, 1];
+    const shuffled = { a: net.a, b: Float64Array.from(perm, (j) => net.b[j]!), w: Float64Array.from(perm, (j) => net.w[j]!), k: 1 };
+    const again = certify(shuffled, X, [1, 2, 3]);
+    expect(Array.from(again.residualBounds)).toEqual(Array.from(cert.residualBounds));
+    expect(again.labelsRecovered).toBe(1);
+  });
+
+  test('method, labelsRecovered for real labels, and the dyadic grid limit of 60 bits', () => {
+    const exact = certify(net, X, [1, 2, 3]);
+    expect(exact.method).toBe('exact dyadic arithmetic (BigInt); projections exact in float64');
+    const realNet = interpolate([[0.5], [1.25], [3.5]], [0.3, -1.7, 2.2], { direction: { kind: 'explicit', a: [1] } });
+    const real = certify(realNet, [[0.5], [1.25], [3.5]], [0.3, -1.7, 2.2]); // non-integral x: the γ_d bound on every row
+    expect(real.labelsRecovered).toBeNull(); // non-integer labels: nothing to recover
+    expect(Array.from(real.recovered)).toEqual([0, 0, 0]);
+    expect(real.exactProjections).toBe(0);
+    expect(real.method).toBe('exact dyadic arithmetic (BigInt) for the prefix sums; γ_d projection bound for 3 of 3 rows');
+    // a = 2^−60 is on the grid 2^−60 (exact projections of integers); 2^−61 is past the 60-bit limit
+    const fine = (s: number) => certify({ a: Float64Array.from([2 ** -s]), b: Float64Array.from([-1]), w: Float64Array.from([1]), k: 1 }, [[3]], [1]);
+    expect(fine(60).exactProjections).toBe(1);
+    expect(fine(61).exactProjections).toBe(0);
+    // a zero entry of a is skipped by the grid search (and costs nothing)
+    const withZero = certify({ a: Float64Array.from([0, 0.5]), b: Float64Array.from([-1]), w: Float64Array.from([1]), k: 1 }, [[7, 2]], [2]);
+    expect([withZero.exactProjections, withZero.maxResidual]).toEqual([1, 0]);
+  });
+
+  test('one-hot outputs: recovered exactly when the bounds prove the true output is the largest', () => {
+    const classes = interpolateClasses(X, [0, 2, 1], { classes: 3 });
+    expect(Array.from(certify(classes, X, [0, 2, 1]).recovered)).toEqual([1, 1, 1]);
+    // shift row 0's outputs: class 0 (its label) from 1 to 1 − δ, class 1 from 0 to δ, through the unit
+    // placed at row 0 (the only active unit whose weight changes there)
+    const unit = classes.order.indexOf(0);
+    const act = classes.zSorted[unit]! - classes.b[unit]!;
+    const shifted = (delta: number) => {
+      const w = Float64Array.from(classes.w);
+      w[unit * 3 + 0] = w[unit * 3 + 0]! - delta / act;
+      w[unit * 3 + 1] = w[unit * 3 + 1]! + delta / act;
+      return certify({ a: classes.a, b: classes.b, w, k: 3 }, X, [0, 2, 1]);
+    };
+    const close = shifted(0.45); // outputs 0.55 vs 0.45: bounds 0.45 + 0.45 < 1, the argmax is proven
+    expect(close.recovered[0]).toBe(1);
+    expect(close.residualBounds[0]).toBeCloseTo(0.45, 9);
+    const wrong = shifted(0.55); // outputs 0.45 vs 0.55: the argmax is wrong, and 0.55 + 0.55 ≥ 1
+    expect(wrong.recovered[0]).toBe(0);
+    expect(wrong.labelsRecovered).toBeLessThan(1);
   });
 });
