@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // The test and proof files that exercise the theory core, for mutation testing (npm run mutation,
 // stryker.config.mjs). The fast-check seed is pinned so that every mutant meets the same inputs.
-// Left out: test/rademacher/oracles.test.ts (threads vs one thread on 6,000 MNIST images, bit for
+// Left out: test/rademacher/signed-row-sums.test.ts (threads vs one thread on 6,000 MNIST images, bit for
 // bit; minutes when instrumented) and the engine, data and training tests (no mutated code).
 export default defineConfig({
   resolve: {
@@ -19,6 +19,9 @@ export default defineConfig({
       'test/numeric/**/*.test.ts',
       'test/exact/**/*.test.ts',
       'test/rademacher/parallel.test.ts',
+      'test/rademacher/oracles.test.ts',
+      'test/rademacher/estimate.test.ts',
+      'test/rademacher/bounds.test.ts',
       'test/cli/expressivity.test.ts',
       'test/cli/rademacher.test.ts',
       'test/cli/implicit.test.ts',
