@@ -22,6 +22,8 @@ export default defineConfig({
       'test/rademacher/oracles.test.ts',
       'test/rademacher/estimate.test.ts',
       'test/rademacher/bounds.test.ts',
+      'test/rademacher/stability.test.ts',
+      'test/implicit/least-squares.test.ts',
       'test/cli/expressivity.test.ts',
       'test/cli/rademacher.test.ts',
       'test/cli/implicit.test.ts',

@@ -65,6 +65,9 @@ export function ridgeStability(
   const fy = toLabels(fresh.y, F.rows, 'fresh.y');
   const T = toMatrix(test.X, 'test.X');
   const ty = toLabels(test.y, T.rows, 'test.y');
+  for (const [name, M] of [['fresh.X', F], ['test.X', T]] as const) {
+    if (M.cols !== Xm.cols) throw new InputError(`ridgeStability: ${name} has ${M.cols} features but X has ${Xm.cols}; the points must live in the same space`);
+  }
   const seed = options.seed ?? 1;
   const rng = new Rng(seed).fork('stability');
   const w = ridge(Xm, ym, options.lambda);
