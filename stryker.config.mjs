@@ -1,5 +1,8 @@
 // Mutation testing of the theory core: `npm run mutation` (long; not part of `npm test`).
 // Scores, survivors judged equivalent and how to read the report: docs/mutation.md.
+// One fast-check seed for every mutant (the test processes inherit it; vitest.config.ts reads it).
+process.env.FC_SEED ??= '20170214';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',

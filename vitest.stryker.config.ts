@@ -1,18 +1,15 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import base from './vitest.config.js';
 
 // The test and proof files that exercise the theory core, for mutation testing (npm run mutation,
-// stryker.config.mjs). The fast-check seed is pinned so that every mutant meets the same inputs.
+// stryker.config.mjs): the main config with a narrower include. stryker.config.mjs pins FC_SEED, so
+// that every mutant meets the same inputs.
 // Left out: test/rademacher/signed-row-sums.test.ts (threads vs one thread on 6,000 MNIST images, bit for
 // bit; minutes when instrumented) and the engine, data and training tests (no mutated code).
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^rethink$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
-      { find: /^rethink\/vitest$/, replacement: fileURLToPath(new URL('./src/vitest/index.ts', import.meta.url)) },
-    ],
-  },
+  ...base,
   test: {
+    ...base.test,
     include: [
       'proofs/**/*.proof.ts',
       'test/expressivity/**/*.test.ts',
@@ -28,9 +25,5 @@ export default defineConfig({
       'test/cli/rademacher.test.ts',
       'test/cli/implicit.test.ts',
     ],
-    setupFiles: ['test/setup/fast-check.ts'],
-    env: { FC_SEED: process.env.FC_SEED ?? '20170214' },
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
   },
 });
