@@ -2,8 +2,8 @@ import { InputError } from '../src/errors.js';
 import type { MlMatrix } from '../src/linalg/dense.js';
 
 /**
- * The plain-JavaScript reference of Theorem 1's construction (THEORY.md §1: "about 0.15 s on full
- * MNIST"): one Gaussian direction, dense projection, argsort, midpoint biases and the float64
+ * The plain-JavaScript reference of Theorem 1's construction (its time on full MNIST is in
+ * bench/records/expressivity.md): one Gaussian direction, dense projection, argsort, midpoint biases and the float64
  * w-recurrence with plain prefix sums — no best-of search, no double-double, no certificate.
  * Kept deliberately naive: it is what our construction is measured against.
  */

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { Bench } from './harness.js';
+import { compare, type Bench } from './harness.js';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'rethink.js');
 
@@ -41,6 +41,12 @@ export const startupBench: Bench = {
     ];
     return {
       rows,
+      comparisons: [
+        compare('rethink --help, wall (median of 7)', 'ms', help.ms, node.ms, "bare node -e ''", '≤ 300 ms'),
+        compare('rethink fit --help, wall (median of 7)', 'ms', fitHelp.ms, node.ms, "bare node -e ''", '≤ 300 ms'),
+        compare('main job (expressivity, full MNIST), wall (median of 3)', 'ms', main.ms, Math.round(work), 'its reported work: data load + construct + certify', '≤ 2× the work'),
+        compare('main job: data load', 'ms', Math.round(r.dataLoadMs), null, null),
+      ],
       notes: [
         `ratio: help against a bare node start; main job against its reported work (data load ${Math.round(r.dataLoadMs)} + construct ${Math.round(r.constructMs)} + certify ${Math.round(r.certifyMs)} ms)`,
       ],

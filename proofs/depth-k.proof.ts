@@ -7,7 +7,7 @@ import { toFraction } from '../src/exact/fraction.js';
 import { integerSample } from './arbitraries.js';
 
 /**
- * Depth-k variant (THEORY.md §1): k hidden layers of width ⌈n/k⌉ + 3 compute the same function as
+ * Depth-k variant of Theorem 1 (Zhang et al. 2017, §4; construction in docs/theory.md §1.5): k hidden layers of width ⌈n/k⌉ + 3 compute the same function as
  * the two-layer network on all of R^d — checked exactly at random rational inputs, not only at
  * the training points.
  */

@@ -9,7 +9,7 @@ const clip = (v: Fraction): Fraction => (v.compare(1) > 0 ? ONE : v.compare(-1) 
 /**
  * Corollary of Theorem 1: with outputs clipped to [−1, 1], two-layer ReLU networks realise every one
  * of the 2^n sign vectors on n distinct points — the class shatters the sample, so its empirical
- * Rademacher complexity there is exactly 1 (THEORY.md §1–2). Checked exhaustively for n ≤ 10.
+ * Rademacher complexity there is exactly 1 (Zhang et al. 2017, §2.2 and §4). Checked exhaustively for n ≤ 10.
  */
 describe('Theorem 1 ⇒ the class shatters every sample of distinct points', () => {
   test.prop({ sample: integerSample(10, 3) }, { numRuns: 12 })('all 2^n sign vectors are fitted exactly', ({ sample }) => {

@@ -30,12 +30,16 @@ describe('Theorem 1 — finite-sample expressivity (exact)', () => {
   );
 
   test.prop({ sample: integerSample(10, 4), direction: fc.constantFrom('powers-of-K' as const, 'moment-curve' as const, 'random-integer' as const) })(
-    'both exact direction rules give distinct projections',
+    'every exact direction rule gives distinct projections, and z_(i) is the projection of the point order[i]',
     ({ sample, direction }) => {
       const net = interpolateExact(sample.X, sample.y, { direction });
       for (let i = 1; i < net.n; i++) expect(net.zSorted[i]!.compare(net.zSorted[i - 1]!)).toBe(1);
-      // every point's projection is one of the sorted distinct projections
-      expect(net.n).toBe(sample.n);
+      // every point's projection ⟨a, x⟩, computed here from a, is the sorted projection at its position
+      expect([...net.order].sort((p, q) => p - q)).toEqual(sample.X.map((_, i) => i));
+      net.order.forEach((row, i) => {
+        const z = sample.X[row]!.reduce((s, v, j) => s.add(net.a[j]!.mul(v)), toFraction(0));
+        expect(z).toEqualFraction(net.zSorted[i]!);
+      });
     },
   );
 

@@ -3,24 +3,7 @@ import { describe, expect } from 'vitest';
 import { allFunctions, finiteClass, intervals, linearL1, linearL2, relu2Layer, thresholds, twoSidedThresholds } from '../../src/rademacher/oracles.js';
 import { exhaustiveRademacher } from '../../src/rademacher/estimate.js';
 import { linePoints } from '../arbitraries.js';
-import { allSigns, supsOverAll } from './helpers.js';
-
-/** The finite class that a 1-D family induces on the sample: one ±1 row per distinct behaviour. */
-function brute(x: number[], family: 'thresholds' | 'two-sided' | 'intervals'): number[][] {
-  const cuts = [...new Set(x)].sort((a, b) => a - b);
-  const ts = [cuts[0]! - 1, ...cuts, cuts[cuts.length - 1]! + 1]; // every behaviour of x ≥ t
-  const rows: number[][] = [];
-  if (family !== 'intervals') {
-    for (const t of ts) {
-      rows.push(x.map((v) => (v >= t ? 1 : -1)));
-      if (family === 'two-sided') rows.push(x.map((v) => (v >= t ? -1 : 1)));
-    }
-  } else {
-    rows.push(x.map(() => -1)); // the empty interval
-    for (const a of cuts) for (const b of cuts) if (a <= b) rows.push(x.map((v) => (v >= a && v <= b ? 1 : -1)));
-  }
-  return rows;
-}
+import { allSigns, brute, supsOverAll } from './helpers.js';
 
 /** Each closed form equals brute force over the finite class it induces, for every σ. */
 describe('closed forms equal brute force', () => {

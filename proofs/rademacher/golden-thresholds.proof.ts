@@ -3,7 +3,10 @@ import { exhaustiveRademacher } from '../../src/rademacher/estimate.js';
 import { thresholds } from '../../src/rademacher/oracles.js';
 import { test as propTest, fc } from '@fast-check/vitest';
 
-/** THEORY.md §2 golden values: one-sided thresholds on n distinct points, exactly, n = 1 … 8. */
+/**
+ * Golden values (docs/theory.md §3.2): R̂ of one-sided thresholds on n distinct points, exactly, n = 1 … 8 —
+ * obtained once by enumerating all 2^n sign vectors in rational arithmetic and kept here as constants.
+ */
 describe('one-sided thresholds: exact golden values', () => {
   const golden = ['1', '3/4', '2/3', '19/32', '11/20', '49/96', '27/56', '467/1024'];
   test.each(golden.map((v, i) => [i + 1, v] as const))('n = %i gives %s', (n, value) => {

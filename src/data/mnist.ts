@@ -60,7 +60,8 @@ export interface MnistMatrix {
 
 /**
  * MNIST as a matrix for the numeric code: raw integer pixels 0 … 255 (so projections onto a
- * dyadic direction are exact in float64), with the ≈ 20% non-zeros also kept in compressed rows.
+ * dyadic direction are exact in float64). About 19% of them are non-zero; the numeric code reads
+ * them through compressed rows it derives itself (compressRows).
  *
  * @param split - `train` or `test`
  * @param n - how many images; fewer than the split holds draws a seeded uniform subset (kept in the original order)
@@ -86,28 +87,10 @@ export function mnistMatrix(split: 'train' | 'test', n?: number, seed = 1): Mnis
   const d = raw.d;
   const data = new Float64Array(count * d);
   const labels = new Uint8Array(count);
-  let nnz = 0;
   for (let r = 0; r < count; r++) {
     const src = (indices[r] as number) * d;
     labels[r] = raw.labels[indices[r] as number] as number;
-    for (let j = 0; j < d; j++) if (raw.images[src + j] !== 0) nnz++;
+    for (let j = 0; j < d; j++) data[r * d + j] = raw.images[src + j] as number;
   }
-  const rowPtr = new Int32Array(count + 1);
-  const cols = new Int32Array(nnz);
-  const values = new Float64Array(nnz);
-  let p = 0;
-  for (let r = 0; r < count; r++) {
-    const src = (indices[r] as number) * d;
-    const dst = r * d;
-    for (let j = 0; j < d; j++) {
-      const v = raw.images[src + j] as number;
-      if (v !== 0) {
-        data[dst + j] = v;
-        cols[p] = j;
-        values[p++] = v;
-      }
-    }
-    rowPtr[r + 1] = p;
-  }
-  return { X: { rows: count, cols: d, data, sparse: { rowPtr, cols, values } }, labels, indices };
+  return { X: { rows: count, cols: d, data }, labels, indices };
 }

@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { toLabels, toMatrix, type MatrixInput } from '../data/matrix.js';
 import { Dyadic } from '../numeric/dyadic.js';
 import { gamma, nextDown, nextUp } from '../numeric/float.js';
-import { Projector } from './direction.js';
+import { projectDetailed } from './direction.js';
 import type { ReluNetworkParameters } from './network.js';
 
 /** What {@link certify} proves about a network on its training points. */
@@ -29,7 +29,8 @@ export interface Certificate {
  * network c(x) = Σ_j w_j·max(⟨a, x⟩ − b_j, 0) at the training points, for the network *as stored*
  * (its float64 parameters taken as exact rationals).
  *
- * Method (exact dyadic arithmetic plus a proven projection bound):
+ * Method (exact dyadic arithmetic plus a proven projection bound; the derivation, with why the
+ * exactness test below is sound, is in docs/theory.md §2):
  * 1. The prefix sums S_m = Σ_{j≤m} w_j and T_m = Σ_{j≤m} w_j·b_j are computed exactly, as dyadic
  *    rationals m·2^e with BigInt mantissas (every float64 is one; sums and products stay dyadic).
  * 2. For each point, ẑ = fl(⟨a, x⟩) is computed left to right. When x is integral and a lies on a
@@ -40,6 +41,8 @@ export interface Certificate {
  * 3. With m = #{b_j < ẑ}, c(ẑ) = ẑ·S_m − T_m exactly, so r = ẑ·S_m − T_m − y is exact. Since c is
  *    piecewise linear in z with slope S_m on [b_m, b_(m+1)], |c(z) − c(ẑ)| ≤ e·max|S_m'| over the
  *    pieces that [ẑ − e, ẑ + e] meets. The bound is |r| + e·max|S_m'|, rounded upward.
+ * 4. A row whose projection or error term is not finite (Σ|a_j x_j| overflowing, a NaN in X) gets no
+ *    bound: +∞, not recovered. NaN is never accepted as a bound.
  * Biases need not be sorted (the units are sorted first: a sum does not depend on their order).
  *
  * @param net - a, b, w, k (any {@link ReluNetworkParameters}, e.g. loaded from a saved JSON)
@@ -55,6 +58,9 @@ export function certify(net: ReluNetworkParameters, X: MatrixInput, y: ArrayLike
   const { rows, cols: d } = Xm;
   const labels = toLabels(y, rows);
   const { a, k } = net;
+  if (!Number.isInteger(k) || k < 1) {
+    throw new InputError(`certify: k = ${k}; the number of outputs must be a positive integer`);
+  }
   if (a.length !== d) {
     throw new InputError(`certify: the network has d = ${a.length} inputs but X has ${d} features`);
   }
@@ -109,7 +115,7 @@ export function certify(net: ReluNetworkParameters, X: MatrixInput, y: ArrayLike
   const integerLabels = k > 1 || labels.every(Number.isInteger);
   const bound = new Float64Array(k);
 
-  const projection = new Projector(Xm).projectDetailed(Float64Array.from(a));
+  const projection = projectDetailed(Xm, Float64Array.from(a));
   for (let i = 0; i < rows; i++) {
     const zHat = projection.z[i] as number;
     const absSum = projection.absSum[i] as number;
@@ -121,10 +127,17 @@ export function certify(net: ReluNetworkParameters, X: MatrixInput, y: ArrayLike
       // most 2^−1075 absolutely (Higham §2.1; additions of subnormals are exact), hence d·2^−1074.
       e = nextUp(nextUp(nextUp(gammaD * absSum) * (1 + 4 * gammaD)) + d * 2 ** -1074);
     }
+    // A projection or error term that left the finite numbers (overflow of Σ|a_j x_j|, a NaN written
+    // into X after it was validated) proves nothing: the row gets no bound. Written so that NaN
+    // fails the test.
+    if (!(Number.isFinite(zHat) && e < Infinity)) {
+      residualBounds[i] = Infinity;
+      maxResidual = Infinity;
+      continue;
+    }
     // 3. Exact residual at ẑ, plus the Lipschitz term for the projection error.
     const m = countBelow(b, zHat);
     const zD = Dyadic.fromNumber(zHat);
-    let lipschitz = 0;
     let mLo = m;
     let mHi = m;
     if (e > 0) {
@@ -141,21 +154,23 @@ export function certify(net: ReluNetworkParameters, X: MatrixInput, y: ArrayLike
       const r = zD.mul(S[m * k + c] as Dyadic).sub(T[m * k + c] as Dyadic).sub(Dyadic.fromNumber(target));
       let bc = r.absUpperBound();
       if (e > 0) {
-        lipschitz = 0;
+        let lipschitz = 0;
         for (let mm = mLo; mm <= mHi; mm++) lipschitz = Math.max(lipschitz, sAbs[mm * k + c] as number);
         bc = nextUp(bc + nextUp(lipschitz * e));
       }
+      // Every comparison that accepts a bound rejects NaN: a NaN bound becomes "no bound" (+∞).
+      if (!(bc >= 0)) bc = Infinity;
       bound[c] = bc;
-      if (bc > rowBound) rowBound = bc;
+      if (!(bc <= rowBound)) rowBound = bc;
     }
     residualBounds[i] = rowBound;
-    if (rowBound > maxResidual) maxResidual = rowBound;
+    if (!(rowBound <= maxResidual)) maxResidual = rowBound;
     if (k === 1) {
       recovered[i] = integerLabels && rowBound < 0.5 ? 1 : 0;
     } else {
       const trueClass = labels[i] as number;
       let worstOther = 0;
-      for (let c = 0; c < k; c++) if (c !== trueClass) worstOther = Math.max(worstOther, bound[c] as number);
+      for (let c = 0; c < k; c++) if (c !== trueClass && !((bound[c] as number) <= worstOther)) worstOther = bound[c] as number;
       // out_true ≥ 1 − r_true and out_other ≤ r_other, so the margin is positive when r_true + r_other < 1.
       recovered[i] = nextUp((bound[trueClass] as number) + worstOther) < 1 ? 1 : 0;
     }

@@ -3,7 +3,7 @@ import { ZERO, toFraction, type ExactInput, type Fraction } from '../exact/fract
 
 /**
  * The paper's remark after Lemma 1 suggests that the smallest diagonal entry controls the weights:
- * ‖w‖₂ ≤ ‖y‖₂ / min_i (z_(i) − b_i). It is FALSE (THEORY.md §1): the smallest singular value of A can
+ * ‖w‖₂ ≤ ‖y‖₂ / min_i (z_(i) − b_i) (Zhang et al. 2017, after Lemma 1). It is FALSE (docs/theory.md §1.4): the smallest singular value of A can
  * be exponentially smaller than its smallest diagonal entry. Kept as a known-false conjecture whose
  * counterexample the property search finds and shrinks (proofs/weight-bound.proof.ts).
  *

@@ -57,7 +57,7 @@ export interface DeepReluNetwork<T> {
 }
 
 /**
- * The depth-k variant of Theorem 1 (THEORY.md §1): k hidden layers of width ≤ ⌈n/k⌉ + 3 computing
+ * The depth-k variant of Theorem 1 (Zhang et al. 2017, §4; derivation in docs/theory.md §1.5): k hidden layers of width ≤ ⌈n/k⌉ + 3 computing
  * *the same function* as the two-layer network c(x) = Σ_j w_j·ReLU(⟨a, x⟩ − b_j) on all of R^d.
  *
  * The n units are split into k chunks of ⌈n/k⌉. Layer 1 computes u = ReLU(⟨a, x⟩ − b_1) and the

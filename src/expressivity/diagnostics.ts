@@ -1,6 +1,6 @@
 import type { InterpolatedNetwork } from './interpolate.js';
 
-/** Numerical health of a constructed network (THEORY.md §1, "Numerics"). */
+/** Numerical health of a constructed network (docs/theory.md §1.3). */
 export interface Diagnostics {
   /** min_i (z_(i+1) − z_(i)): the smallest projection gap. */
   readonly minGap: number;

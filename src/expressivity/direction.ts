@@ -3,7 +3,8 @@ import { rowOf, type Matrix } from '../data/matrix.js';
 import type { Rng } from '../random/rng.js';
 
 /**
- * How to choose the projection direction a (THEORY.md §1, step 1).
+ * How to choose the projection direction a (Zhang et al. 2017, §4 and the proof of Theorem 1: any a
+ * whose projections ⟨a, x_i⟩ are pairwise distinct works).
  * - `gaussian`: one seeded N(0, I) draw.
  * - `best-of`: `candidates` seeded draws; keep the one with the largest minimum projection gap
  *   divided by ‖a‖ (a larger gap means smaller output weights and a better-conditioned fit).
@@ -57,7 +58,7 @@ export function chooseDirection(X: Matrix, strategy: DirectionStrategy, rng: Rng
     if (!a.every(Number.isFinite) || a.every((v) => v === 0)) {
       throw new InputError('direction: the explicit vector a must be finite and non-zero');
     }
-    const p = projectAndGroup(X, a, 1, new Projector(X).project(a));
+    const p = projectAndGroup(X, a, 1, projectAll(X, a));
     if ('collision' in p) {
       const [i, j] = p.collision;
       throw new InputError(
@@ -73,18 +74,22 @@ export function chooseDirection(X: Matrix, strategy: DirectionStrategy, rng: Rng
   // Score each draw from a sorted copy of its projections: fewer equal neighbours first (equal
   // projections are duplicates, which every direction shares, or collisions), then the largest
   // minimum positive gap per unit ‖a‖. Only the winner is grouped (argsort + duplicate check).
+  // Candidates are projected PROJECT_BLOCK at a time, in one pass over X.
   let tried = 0;
-  const projector = new Projector(X);
   for (let round = 0; round < 4; round++) {
     let best: { a: Float64Array; z: Float64Array; zeros: number; score: number } | null = null;
-    for (let c = 0; c < wanted; c++) {
-      tried++;
-      const a = drawDirection(X.cols, rng);
-      const z = projector.project(a);
-      const { zeros, minPositiveGap } = gapsOfSorted(Float64Array.from(z).sort());
-      const score = minPositiveGap / norm2(a);
-      if (best === null || zeros < best.zeros || (zeros === best.zeros && score > best.score)) {
-        best = { a, z, zeros, score };
+    for (let c = 0; c < wanted; c += PROJECT_BLOCK) {
+      const block = Array.from({ length: Math.min(PROJECT_BLOCK, wanted - c) }, () => drawDirection(X.cols, rng));
+      const zs = projectMany(X, block);
+      for (let t = 0; t < block.length; t++) {
+        tried++;
+        const a = block[t] as Float64Array;
+        const z = zs[t] as Float64Array;
+        const { zeros, minPositiveGap } = gapsOfSorted(Float64Array.from(z).sort());
+        const score = minPositiveGap / norm2(a);
+        if (best === null || zeros < best.zeros || (zeros === best.zeros && score > best.score)) {
+          best = { a, z, zeros, score };
+        }
       }
     }
     if (best === null) break;
@@ -110,75 +115,78 @@ export function drawDirection(d: number, rng: Rng): Float64Array {
   return a;
 }
 
-/** z = X·a in float64, left-to-right dot products. */
+/** z = X·a in float64, left-to-right dot products over X.data, (n). */
 export function projectAll(X: Matrix, a: Float64Array): Float64Array {
-  return new Projector(X).project(a);
+  return projectMany(X, [a])[0] as Float64Array;
+}
+
+/** How many directions {@link projectMany} projects per pass over X (the pass is memory-bound). */
+const PROJECT_BLOCK = 4;
+
+/**
+ * z = X·a for several directions, each exactly as {@link projectAll} computes it (the same additions
+ * in the same order), PROJECT_BLOCK directions per pass over X.data.
+ */
+export function projectMany(X: Matrix, directions: readonly Float64Array[]): Float64Array[] {
+  const { rows: n, cols: d, data } = X;
+  for (const a of directions) {
+    if (a.length !== d) throw new InputError(`projection: a has ${a.length} entries, the data have d = ${d}`);
+  }
+  const out = directions.map(() => new Float64Array(n));
+  for (let first = 0; first < directions.length; first += PROJECT_BLOCK) {
+    const count = Math.min(PROJECT_BLOCK, directions.length - first);
+    // Unused slots read a zero direction and are not stored.
+    const [a0, a1, a2, a3] = Array.from({ length: PROJECT_BLOCK }, (_, t) => (t < count ? (directions[first + t] as Float64Array) : new Float64Array(d)));
+    const [z0, z1, z2, z3] = Array.from({ length: PROJECT_BLOCK }, (_, t) => (t < count ? (out[first + t] as Float64Array) : null));
+    for (let i = 0; i < n; i++) {
+      const off = i * d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < d; j++) {
+        const x = data[off + j] as number;
+        s0 += x * ((a0 as Float64Array)[j] as number);
+        s1 += x * ((a1 as Float64Array)[j] as number);
+        s2 += x * ((a2 as Float64Array)[j] as number);
+        s3 += x * ((a3 as Float64Array)[j] as number);
+      }
+      (z0 as Float64Array)[i] = s0;
+      if (z1) z1[i] = s1;
+      if (z2) z2[i] = s2;
+      if (z3) z3[i] = s3;
+    }
+  }
+  return out;
 }
 
 /**
- * Computes z = X·a for many directions a, over the matrix's compressed rows when it carries them
- * (MNIST's loader attaches them: ≈ 80% of its pixels are zero). Both paths give bit-identical
- * results: the skipped terms are ±0, and adding ±0 to a float64 sum changes nothing.
+ * z = X·a (as {@link projectAll}) together with what a rounding-error bound needs: Σ_j |a_j·x_ij|
+ * as computed, and whether each row is integral. Reads X.data and nothing else.
  */
-export class Projector {
-  constructor(private readonly X: Matrix) {}
-
-  /** z = X·a, (n). */
-  project(a: Float64Array): Float64Array {
-    return this.run(a, false).z;
-  }
-
-  /**
-   * z = X·a together with what a rounding-error bound needs: Σ_j |a_j·x_ij| (as computed) and
-   * whether each row is integral.
-   */
-  projectDetailed(a: Float64Array): { z: Float64Array; absSum: Float64Array; integral: Uint8Array } {
-    return this.run(a, true) as { z: Float64Array; absSum: Float64Array; integral: Uint8Array };
-  }
-
-  private run(a: Float64Array, detailed: boolean): { z: Float64Array; absSum?: Float64Array; integral?: Uint8Array } {
-    const { rows: n, cols: d, data, sparse } = this.X;
-    if (a.length !== d) throw new InputError(`projection: a has ${a.length} entries, the data have d = ${d}`);
-    const z = new Float64Array(n);
-    const absSum = detailed ? new Float64Array(n) : undefined;
-    const integral = detailed ? new Uint8Array(n) : undefined;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      let abs = 0;
-      let isInt = true;
-      let start: number;
-      let end: number;
-      let values: Float64Array;
-      let cols: Int32Array | null;
-      if (sparse) {
-        start = sparse.rowPtr[i] as number;
-        end = sparse.rowPtr[i + 1] as number;
-        values = sparse.values;
-        cols = sparse.cols;
-      } else {
-        start = i * d;
-        end = start + d;
-        values = data;
-        cols = null;
-      }
-      if (!detailed) {
-        if (cols) for (let p = start; p < end; p++) s += (values[p] as number) * (a[cols[p] as number] as number);
-        else for (let p = start; p < end; p++) s += (values[p] as number) * (a[p - start] as number);
-      } else {
-        for (let p = start; p < end; p++) {
-          const x = values[p] as number;
-          const t = x * (a[cols ? (cols[p] as number) : p - start] as number);
-          s += t;
-          abs += Math.abs(t);
-          if (isInt && !Number.isInteger(x)) isInt = false;
-        }
-        (absSum as Float64Array)[i] = abs;
-        (integral as Uint8Array)[i] = isInt ? 1 : 0;
-      }
-      z[i] = s;
+export function projectDetailed(X: Matrix, a: Float64Array): { z: Float64Array; absSum: Float64Array; integral: Uint8Array } {
+  const { rows: n, cols: d, data } = X;
+  if (a.length !== d) throw new InputError(`projection: a has ${a.length} entries, the data have d = ${d}`);
+  const z = new Float64Array(n);
+  const absSum = new Float64Array(n);
+  const integral = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const off = i * d;
+    let s = 0;
+    let abs = 0;
+    let isInt = true;
+    for (let j = 0; j < d; j++) {
+      const x = data[off + j] as number;
+      const t = x * (a[j] as number);
+      s += t;
+      abs += Math.abs(t);
+      if (isInt && !Number.isInteger(x)) isInt = false;
     }
-    return absSum && integral ? { z, absSum, integral } : { z };
+    z[i] = s;
+    absSum[i] = abs;
+    integral[i] = isInt ? 1 : 0;
   }
+  return { z, absSum, integral };
 }
 
 function projectAndGroup(

@@ -8,7 +8,7 @@ import { ReluNetwork } from './network.js';
 /**
  * Default bias placement fraction λ: b_i = z_(i−1) + λ·(z_(i) − z_(i−1)).
  *
- * The slopes obey s_i = Δy_i / ((1−λ) g_i) − (λ/(1−λ))·s_(i−1) (THEORY.md §1): for λ > ½ they grow
+ * The slopes obey s_i = Δy_i / ((1−λ) g_i) − (λ/(1−λ))·s_(i−1) (docs/theory.md §1.3): for λ > ½ they grow
  * exponentially, at λ = ½ linearly, for λ < ½ they contract. Measured on full MNIST with random
  * labels (`npm run bench -- lambda`, seed 1, pixels 0–255): λ = 0.05 / 0.1 / ¼ / ½ give max |w| =
  * 1.45e6 / 1.62e6 / 2.33e6 / 9.56e6 and certified max residuals 1.8e−11 / 7.7e−12 / 4.4e−12 / 1.4e−8;
@@ -92,7 +92,7 @@ export class InterpolatedNetwork extends ReluNetwork {
  * Theorem 1 (Zhang et al. 2017, §4), in float64: builds a two-layer ReLU network with 2n + d
  * parameters that fits the labels y on the n distinct points X.
  *
- * Construction (THEORY.md §1): project onto a direction a so that z_i = ⟨a, x_i⟩ are distinct,
+ * Construction (docs/theory.md §1.1–1.2): project onto a direction a so that z_i = ⟨a, x_i⟩ are distinct,
  * sort them, interleave biases b_1 < z_(1) < b_2 < … < b_n < z_(n), and solve the lower-triangular
  * system A w = y with A_ij = max(z_(i) − b_j, 0) by the O(n) prefix-sum recurrence
  * w_i = (y_i − (z_i·S_(i−1) − T_(i−1))) / (z_i − b_i), S and T carried in double-double arithmetic so

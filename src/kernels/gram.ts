@@ -1,12 +1,12 @@
 import { InputError } from '../errors.js';
-import { rowOf, toMatrix, type Matrix, type MatrixInput } from '../data/matrix.js';
+import { compressRows, rowOf, toMatrix, type Matrix, type MatrixInput } from '../data/matrix.js';
 
 /** A kernel k(x, x′): Gaussian exp(−γ‖x − x′‖²) or polynomial (⟨x, x′⟩ + c)^p (c = 1 by default). */
 export type Kernel = { readonly kind: 'gaussian'; readonly gamma: number } | { readonly kind: 'polynomial'; readonly degree: number; readonly c?: number };
 
 /**
  * The kernel matrix k(z_r, x_i) for all r, i: (m, n), row-major. Uses ‖z − x‖² = ‖z‖² + ‖x‖² − 2⟨z, x⟩,
- * the compressed rows of X when it carries them, and only the upper triangle when Z is X.
+ * compressed rows of X (derived here) when most of its entries are zero, and only the upper triangle when Z is X.
  *
  * @param Z - (m, d)
  * @param X - (n, d)
@@ -25,7 +25,7 @@ export function gram(Z: Matrix, X: Matrix, kernel: Kernel): Float64Array {
   const symmetric = Z === X;
   const sqZ = rowSquares(Z);
   const sqX = symmetric ? sqZ : rowSquares(X);
-  const sp = X.sparse;
+  const sp = compressRows(X);
   const out = new Float64Array(m * n);
   for (let r = 0; r < m; r++) {
     const z = rowOf(Z, r);

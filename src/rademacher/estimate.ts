@@ -54,7 +54,7 @@ export interface RademacherEstimate {
 
 /**
  * Estimates the empirical Rademacher complexity over m seeded sign vectors, with the McDiarmid
- * half-width (THEORY.md §2): each σ_i moves the per-draw value by at most 2c/n (Eq. 1; twice that
+ * half-width (McDiarmid 1989; derivation in docs/theory.md §3.3): each σ_i moves the per-draw value by at most 2c/n (Eq. 1; twice that
  * in the Bartlett–Mendelson form), so P(|R̂_m − R̂| ≥ t) ≤ 2·exp(−n m t² / (2c²)) and
  * t = c·√(2 ln(2/δ)/(n m)) with c = range (Eq. 1) or 2·range (Bartlett–Mendelson).
  *

@@ -1,11 +1,9 @@
 import { InputError } from '../errors.js';
-import { rowOf, toMatrix, type Matrix, type MatrixInput } from '../data/matrix.js';
+import { compressRows, rowOf, toMatrix, type Matrix, type MatrixInput } from '../data/matrix.js';
 import { certify } from '../expressivity/certify.js';
 import { interpolate } from '../expressivity/interpolate.js';
 import { gramMatrix } from '../kernels/gram.js';
-import { accumulateInParallel, parallelWorthIt, shareRows, type SharedRows } from './parallel.js';
-
-const sharedCache = new WeakMap<object, SharedRows>();
+import { accumulateInParallel, parallelWorthIt } from './parallel.js';
 
 /**
  * A supremum oracle for a hypothesis class H on a fixed sample x_1 … x_n:
@@ -85,23 +83,19 @@ export function finiteClass(predictions: MatrixInput): SupOracle {
 /**
  * The products Xᵀσ (d) for a batch of sign vectors. Since σ_i = ±1,
  * Xᵀσ = 2·Σ_{σ_i = +1} x_i − Σ_i x_i: only the rows with σ_i = +1 are added (half the work, no
- * multiplications), over the non-zeros when X carries compressed rows — on two threads when the
- * batch is large (see parallel.ts; results are bit-identical).
+ * multiplications), over compressed rows derived from X.data when most entries are zero — on two
+ * threads when the batch is large (see parallel.ts; results are bit-identical).
  */
 export function signedRowSums(X: Matrix, sigma: Int8Array, m: number): Float64Array {
-  const { rows: n, cols: d, data, sparse } = X;
+  const { rows: n, cols: d, data } = X;
   check(sigma, m, n, 'signedRowSums');
+  const sparse = compressRows(X, { shared: true });
   // out (m, d): first Σ_{σ=+1} x_i, then 2·that − Σ x_i
   let out: Float64Array;
   if (sparse) {
     const kernel = (o: Float64Array, s: Int8Array, mm: number) => addPositiveRowsSparse(o, s, mm, n, d, sparse.rowPtr, sparse.cols, sparse.values);
     if (parallelWorthIt((m * sparse.values.length) / 2)) {
-      let shared = sharedCache.get(sparse);
-      if (!shared) {
-        shared = shareRows(sparse.rowPtr, sparse.cols, sparse.values);
-        sharedCache.set(sparse, shared);
-      }
-      out = accumulateInParallel(shared, sigma, m, n, d, kernel);
+      out = accumulateInParallel(sparse, sigma, m, n, d, kernel);
     } else {
       out = new Float64Array(m * d);
       kernel(out, sigma, m);
@@ -289,7 +283,7 @@ function groupSums(groups: number[][], sigma: Int8Array, off: number): Float64Ar
 }
 
 /**
- * One-sided thresholds on the line, h_t(x) = +1 if x ≥ t else −1 (THEORY.md §2):
+ * One-sided thresholds on the line, h_t(x) = +1 if x ≥ t else −1 (derivation: docs/theory.md §3.1):
  * sup = P_n − 2·min_k P_k over the prefix sums P_k of σ in sorted order (P_0 = 0), in O(n) per σ.
  */
 export function thresholds(x: ArrayLike<number>): SupOracle {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { SparseRows } from '../data/matrix.js';
 
 /**
  * Runs the positive-row accumulation (see signedRowSums) for a batch of draws on two threads: a
@@ -32,26 +33,6 @@ parentPort.on('message', ({ rowPtr, cols, values, sigma, out, flag, n, d, t0, t1
 /** Below this many row additions the worker's start-up (tens of ms) is not worth it. */
 export const PARALLEL_MIN_WORK = 5e7;
 
-/** Compressed rows copied into shared memory once, for reuse across batches. */
-export interface SharedRows {
-  readonly rowPtr: Int32Array;
-  readonly cols: Int32Array;
-  readonly values: Float64Array;
-}
-
-export function shareRows(rowPtr: Int32Array, cols: Int32Array, values: Float64Array): SharedRows {
-  const copy = <T extends Int32Array | Float64Array>(a: T, make: (b: SharedArrayBuffer) => T): T => {
-    const s = make(new SharedArrayBuffer(a.byteLength));
-    s.set(a as never);
-    return s;
-  };
-  return {
-    rowPtr: copy(rowPtr, (b) => new Int32Array(b)),
-    cols: copy(cols, (b) => new Int32Array(b)),
-    values: copy(values, (b) => new Float64Array(b)),
-  };
-}
-
 /** Whether two threads pay off for this much work on this machine. */
 export function parallelWorthIt(work: number): boolean {
   return work >= PARALLEL_MIN_WORK && availableParallelism() > 1;
@@ -59,10 +40,11 @@ export function parallelWorthIt(work: number): boolean {
 
 /**
  * out (m, d) ← Σ_{i: σ_ti = +1} x_i for each draw t, the draws split between this thread and a worker.
- * `kernel` is this thread's implementation of the same loop.
+ * `kernel` is this thread's implementation of the same loop; `rows` must live in SharedArrayBuffers
+ * (compressRows with `shared: true`).
  */
 export function accumulateInParallel(
-  rows: SharedRows,
+  rows: SparseRows,
   sigma: Int8Array,
   m: number,
   n: number,

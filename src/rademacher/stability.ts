@@ -27,7 +27,10 @@ export function ridge(X: Matrix, y: Float64Array, lambda: number): Float64Array 
 export interface StabilityEstimate {
   /** max over replaced points and test points of |ℓ(A_S, z) − ℓ(A_{S^i}, z)|: a lower bound on β. */
   readonly betaHat: number;
-  /** Bousquet & Elisseeff (2002), Thm 22 for ridge: β ≤ σ²κ²/(2λm). */
+  /**
+   * β ≤ σ²κ²/(λm) for one point *replaced*: Bousquet & Elisseeff (2002), Thm 22, bound the change
+   * from *removing* a point by σ²κ²/(2λm); a replacement is a removal and an addition, hence twice that.
+   */
   readonly betaBound: number;
   readonly replacements: number;
   readonly seed: number;
@@ -36,7 +39,9 @@ export interface StabilityEstimate {
 /**
  * Empirical uniform stability of ridge regression under the square loss: retrain with one point
  * replaced by a fresh one (coupled: the same S otherwise) and take the largest loss change over test
- * points — a lower bound on β. Compared with Bousquet & Elisseeff's β ≤ σ²κ²/(2λm), where σ is the
+ * points — a lower bound on β. Compared with β ≤ σ²κ²/(λm) (Bousquet & Elisseeff 2002, Thm 22, whose
+ * σ²κ²/(2λm) is for a removed point; one replaced point is one removal and one addition; derivation in
+ * docs/theory.md §4), where σ is the
  * loss's Lipschitz constant in the prediction on the range that occurs (for |y| ≤ Y and ‖x‖ ≤ κ,
  * ridge predicts |f| ≤ κY/√λ, so σ = 2(κY/√λ + Y)). Stability is a property of the algorithm, so it
  * cannot tell true labels from random ones (paper §2.2).
@@ -60,6 +65,9 @@ export function ridgeStability(
   const fy = toLabels(fresh.y, F.rows, 'fresh.y');
   const T = toMatrix(test.X, 'test.X');
   const ty = toLabels(test.y, T.rows, 'test.y');
+  for (const [name, M] of [['fresh.X', F], ['test.X', T]] as const) {
+    if (M.cols !== Xm.cols) throw new InputError(`ridgeStability: ${name} has ${M.cols} features but X has ${Xm.cols}; the points must live in the same space`);
+  }
   const seed = options.seed ?? 1;
   const rng = new Rng(seed).fork('stability');
   const w = ridge(Xm, ym, options.lambda);
@@ -83,6 +91,6 @@ export function ridgeStability(
       betaHat = Math.max(betaHat, Math.abs(loss(w, z, ty[t] as number) - loss(wi, z, ty[t] as number)));
     }
   }
-  const betaBound = (options.sigmaLipschitz ** 2 * options.kappa ** 2) / (2 * options.lambda * Xm.rows);
+  const betaBound = (options.sigmaLipschitz ** 2 * options.kappa ** 2) / (options.lambda * Xm.rows);
   return { betaHat, betaBound, replacements, seed };
 }

@@ -17,7 +17,7 @@ import { Rng } from '../random/rng.js';
 
 export type { EpochRecord };
 
-/** Optimisation settings (Appendix A of the paper; EXPERIMENTS.md). */
+/** Optimisation settings (Zhang et al. 2017, Appendix A: SGD with momentum 0.9, η₀ 0.1 or 0.01, × 0.95 per epoch). */
 export interface TrainOptions {
   /** η₀: 0.01 for MLPs and AlexNet, 0.1 for Inception */
   lr: number;

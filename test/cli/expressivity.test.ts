@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runJson as runJsonCommand } from './helpers.js';
 import { loadDataset } from '../../src/data/dataset.js';
-import { certify } from '../../src/expressivity/certify.js';
 import { ZERO, reluFraction, toFraction } from '../../src/exact/fraction.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rethink-cli-'));
@@ -32,16 +31,32 @@ describe('rethink expressivity', () => {
     expect(old.maxAbsWeight).toBe(a.maxAbsWeight);
   });
 
-  test('--save writes a network that re-certifies independently of the run', async () => {
+  test('--save writes a network whose residuals, re-evaluated in exact rationals, are within the reported certificate', async () => {
     const file = join(tmp, 'net.json');
     const r = await runJson(['--data', 'synthetic', '--n', '400', '--d', '5', '--seed', '3', '--save', file]);
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { a: number[]; b: number[]; w: number[]; k: number; n: number; d: number; seed: number };
-    expect([saved.n, saved.d, saved.seed]).toEqual([400, 5, 3]);
+    expect([saved.n, saved.d, saved.k, saved.seed]).toEqual([400, 5, 1, 3]);
     const ds = loadDataset({ source: 'synthetic', n: 400, d: 5, seed: 3, test: false });
     const [X, y] = [ds.matrix('train'), ds.train.labels];
-    const cert = certify({ a: Float64Array.from(saved.a), b: Float64Array.from(saved.b), w: Float64Array.from(saved.w), k: saved.k }, X, y);
-    expect(cert.labelsRecovered).toBe(1);
-    expect(cert.maxResidual).toBe(r.maxResidual);
+    // c(x) = z·S_m − T_m with m = #{b_j < z}: prefix sums of the saved weights, exactly, in mathjs Fractions
+    const units = saved.b.map((b, j) => ({ b: toFraction(b), w: toFraction(saved.w[j]!) })).sort((p, q) => p.b.compare(q.b));
+    const S = [ZERO];
+    const T = [ZERO];
+    for (const u of units) {
+      S.push(S[S.length - 1]!.add(u.w));
+      T.push(T[T.length - 1]!.add(u.w.mul(u.b)));
+    }
+    let worst = ZERO;
+    for (let i = 0; i < 400; i++) {
+      const z = saved.a.reduce((s, a, j) => s.add(toFraction(a).mul(toFraction(X.data[i * 5 + j]!))), ZERO);
+      let m = 0;
+      while (m < units.length && units[m]!.b.compare(z) < 0) m++;
+      const residual = z.mul(S[m]!).sub(T[m]!).sub(toFraction(y[i]!)).abs();
+      if (residual.compare(worst) > 0) worst = residual;
+    }
+    expect(worst.compare(toFraction(r.maxResidual as number))).toBeLessThanOrEqual(0); // the certificate is a true bound
+    expect(worst.compare(toFraction(0.5))).toBe(-1); // so every integer label is recovered
+    expect(r.labelsRecovered).toBe(1);
   });
 
   test('--exact --save writes fraction strings that evaluate exactly to the labels', async () => {

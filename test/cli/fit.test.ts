@@ -3,10 +3,22 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { loadDataset } from '../../src/data/dataset.js';
+import { startBackend } from '../../src/engine/backend.js';
+import { lossesOn } from '../helpers/training.js';
 import { runJson } from './helpers.js';
 
 const bin = join(import.meta.dirname, '../../bin/rethink.js');
 const tmp = mkdtempSync(join(tmpdir(), 'rethink-fit-'));
+
+/**
+ * Whether the native backend starts here: true where npm could install @tensorflow/tfjs-node (an
+ * optional dependency with a native library), else the reason it did not.
+ */
+const native: true | string = await startBackend('tensorflow').then(
+  () => true as const,
+  (e: Error) => e.message,
+);
 
 function fails(args: string[]): string {
   const r = spawnSync('node', [bin, ...args], { encoding: 'utf8' });
@@ -50,9 +62,25 @@ describe('rethink fit', () => {
     expect(fails(['fit', '--randomization', 'corrupt-labels', '--seed', '1'])).toMatch(/needs --p/);
     expect(fails(['fit', '--resume'])).toMatch(/--resume needs --out DIR/);
     expect(fails(['fit', '--data', 'cifar10', '--seed', '1'])).toMatch(/cifar10: no directory given; pass --data-dir DIR/);
-    expect(fails(['fit', '--backend', 'tensorflow', '--seed', '1', '--n', '10'])).toMatch(/backend 'tensorflow' cannot start: .*Backends that start on every machine: wasm, cpu/);
     expect(fails(['fit', '--epochs', '0', '--seed', '1'])).toMatch(/--epochs 0: must be an integer in \[1, 1000000\]/);
     expect(fails(['fit', '--bogus'])).toMatch(/unknown flag --bogus/);
+  });
+
+  test.runIf(native !== true)('where @tensorflow/tfjs-node does not load, --backend tensorflow is refused with the reason and the backends that work', () => {
+    console.warn(`@tensorflow/tfjs-node does not load here, so the native backend's training test is skipped: ${String(native)}`);
+    expect(fails(['fit', '--backend', 'tensorflow', '--seed', '1', '--n', '10'])).toMatch(
+      /backend 'tensorflow' cannot start: @tensorflow\/tfjs-node is not installed or its native library did not load .*Backends that start on every machine: wasm, cpu/,
+    );
+  });
+
+  test.skipIf(native !== true)('where @tensorflow/tfjs-node loads, three training steps on tensorflow give the losses of cpu, and fit runs on it', async () => {
+    const mnist = loadDataset({ source: 'mnist', n: 8, seed: 1, test: false }).images('train');
+    const cpu = await lossesOn('cpu', 'mlp-1x512', mnist);
+    const tensorflow = await lossesOn('tensorflow', 'mlp-1x512', mnist);
+    cpu.forEach((l, i) => expect(Math.abs(tensorflow[i]! - l) / l).toBeLessThan(1e-4));
+    expect(new Set(cpu).size).toBe(3); // the weights did change between steps
+    const r = await runJson(['fit', '--data', 'mnist', '--n', '50', '--test-n', '50', '--model', 'mlp-1x512', '--backend', 'tensorflow', '--epochs', '1', '--seed', '2']);
+    expect(r).toMatchObject({ backend: 'tensorflow', epochs: 1, n: 50 });
   });
 
   test('rethink models --json lists the paper\'s parameter counts', () => {

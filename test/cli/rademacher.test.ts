@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runJson } from './helpers.js';
 import { loadDataset } from '../../src/data/dataset.js';
+import { exhaustiveRademacher } from '../../src/rademacher/estimate.js';
+import { thresholds } from '../../src/rademacher/oracles.js';
 
 const bin = join(import.meta.dirname, '../../bin/rethink.js');
-
 
 describe('rethink rademacher', () => {
   test('--class thresholds --exact gives the golden fractions for n = 1 … 8', async () => {
@@ -30,17 +31,42 @@ describe('rethink rademacher', () => {
     expect(e - h).toBeLessThan(bounds['trace (B/n)√tr K']!);
   });
 
-  test('every class runs on a small sample', async () => {
-    for (const cls of ['finite', 'linear-l1', 'rkhs-gaussian', 'rkhs-polynomial', 'two-sided-thresholds', 'intervals', 'all-functions', 'relu-2layer']) {
-      const r = await runJson(['rademacher', '--class', cls, '--data', 'synthetic', '--n', '12', '--d', '3', '--draws', '5', '--seed', '2'].filter((a) => !(['two-sided-thresholds', 'intervals'].includes(cls) && (a === '--d' || a === '3'))));
-      expect(r.class).toBe(cls);
-      // every reported upper bound is consistent with the estimate and its McDiarmid half-width
-      const bounds = Object.entries(r.bounds as Record<string, number>).filter(([name]) => !name.startsWith('lower'));
-      expect(bounds.length).toBeGreaterThan(0);
-      for (const [, upper] of bounds) expect(upper).toBeGreaterThanOrEqual((r.estimate as number) - (r.halfWidth as number));
+  test('every class on 12 points: the Monte Carlo estimate lies within its half-width of the exact value, the half-width is c·√(2 ln(2/δ)/(nm)) with the class\'s c, upper bounds ≥ the exact value ≥ lower bounds', async () => {
+    const n = 12;
+    const draws = 400;
+    const X = loadDataset({ source: 'synthetic', n, d: 3, seed: 2, test: false }).matrix('train');
+    const rows = Array.from({ length: n }, (_, i) => Array.from(X.data.subarray(i * 3, (i + 1) * 3)));
+    const maxNorm = Math.max(...rows.map((r) => Math.hypot(...r)));
+    const maxAbs = Math.max(...rows.flat().map(Math.abs));
+    const maxPolyDiag = Math.max(...rows.map((r) => (r.reduce((s, v) => s + v * v, 0) + 1) ** 2)); // (⟨x, x⟩ + 1)²
+    // McDiarmid's c = sup |h| for each class on this sample (B = 1)
+    const c: Record<string, number> = {
+      finite: 1, 'linear-l2': maxNorm, 'linear-l1': maxAbs, 'rkhs-gaussian': 1, 'rkhs-polynomial': Math.sqrt(maxPolyDiag),
+      thresholds: 1, 'two-sided-thresholds': 1, intervals: 1, 'all-functions': 1, 'relu-2layer': 1,
+    };
+    const oneD = ['thresholds', 'two-sided-thresholds', 'intervals'];
+    for (const cls of Object.keys(c)) {
+      const args = ['rademacher', '--class', cls, '--data', 'synthetic', '--n', String(n), ...(oneD.includes(cls) ? [] : ['--d', '3']), '--seed', '2'];
+      const exact = await runJson([...args, '--exact']);
+      const mc = await runJson([...args, '--draws', String(draws)]);
+      expect([exact.class, mc.class, mc.n, mc.draws]).toEqual([cls, cls, n, draws]);
+      const value = exact.estimate as number;
+      const h = mc.halfWidth as number;
+      expect(h, cls).toBeCloseTo(c[cls]! * Math.sqrt((2 * Math.log(2 / 0.05)) / (n * draws)), 12);
+      expect(Math.abs((mc.estimate as number) - value), cls).toBeLessThan(h);
+      for (const [name, bound] of Object.entries(exact.bounds as Record<string, number>)) {
+        if (name.startsWith('lower')) expect(bound, `${cls}: ${name}`).toBeLessThanOrEqual(value);
+        else expect(bound, `${cls}: ${name}`).toBeGreaterThanOrEqual(value);
+      }
     }
-    const relu = await runJson(['rademacher', '--class', 'relu-2layer', '--data', 'synthetic', '--n', '12', '--d', '3', '--exact', '--seed', '2']);
-    expect(relu.exact).toBe('1');
+    // classes that fit every labelling of 12 distinct points: exactly 1
+    for (const cls of ['all-functions', 'relu-2layer']) {
+      const r = await runJson(['rademacher', '--class', cls, '--data', 'synthetic', '--n', String(n), '--d', '3', '--exact', '--seed', '2']);
+      expect(r.exact).toBe('1');
+    }
+    // thresholds on any 12 distinct points: the exact enumeration's fraction
+    const thr = await runJson(['rademacher', '--class', 'thresholds', '--data', 'synthetic', '--n', String(n), '--exact', '--seed', '2']);
+    expect(thr.exact).toBe(exhaustiveRademacher(thresholds(Array.from({ length: n }, (_, i) => i))).exact!.toFraction());
   });
 
   test('--compare: the ReLU class is vacuous, the norm-bounded classes are not', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { toLabels, toMatrix } from '../../src/data/matrix.js';
+import { compressRows, toLabels, toMatrix } from '../../src/data/matrix.js';
 import { InputError } from '../../src/errors.js';
 
 describe('toMatrix / toLabels', () => {
@@ -20,5 +20,17 @@ describe('toMatrix / toLabels', () => {
   test('labels: one finite number per point', () => {
     expect(() => toLabels([1, 2], 3)).toThrow('y: 2 labels for 3 points; give exactly one label per point');
     expect(() => toLabels([1, NaN], 2)).toThrow('y[1] is NaN');
+  });
+  test('compressed rows are derived from data: the non-zeros of each row in column order; null when dense', () => {
+    const X = toMatrix([[0, 2, 0, -1], [0, 0, 0, 0], [3, 0, 0, 0]]);
+    const sp = compressRows(X)!;
+    expect(Array.from(sp.rowPtr)).toEqual([0, 2, 2, 3]);
+    expect(Array.from(sp.cols)).toEqual([1, 3, 0]);
+    expect(Array.from(sp.values)).toEqual([2, -1, 3]);
+    expect(compressRows(X, { maxDensity: 0.2 })).toBeNull(); // 3 of 12 non-zero > 20%
+    expect(compressRows(X, { shared: true })!.values.buffer).toBeInstanceOf(SharedArrayBuffer);
+    X.data[0] = 5; // a snapshot: derived again, it follows the data
+    expect(Array.from(compressRows(X)!.values)).toEqual([5, 2, -1, 3]);
+    expect(Array.from(sp.values)).toEqual([2, -1, 3]);
   });
 });

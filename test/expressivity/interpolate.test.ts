@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { mnistMatrix } from '../../src/data/mnist.js';
 import { InputError } from '../../src/errors.js';
 import { certify } from '../../src/expressivity/certify.js';
-import { Projector } from '../../src/expressivity/direction.js';
+import { projectAll, projectDetailed, projectMany } from '../../src/expressivity/direction.js';
 import { diagnose } from '../../src/expressivity/diagnostics.js';
 import { interpolate, interpolateClasses } from '../../src/expressivity/interpolate.js';
 import { ReluNetwork } from '../../src/expressivity/network.js';
@@ -33,10 +33,18 @@ describe('interpolate on real data', () => {
     for (let i = 0; i < 50; i++) expect(net.classify(X.data.subarray(i * 784, (i + 1) * 784))).toBe(labels[i]);
   });
 
-  test('sparse and dense projections are bit-identical', () => {
-    const dense = { rows: X.rows, cols: X.cols, data: X.data };
-    const a = Float64Array.from({ length: 784 }, (_, j) => Math.sin(j) / 3);
-    expect(new Projector(X).project(a)).toEqual(new Projector(dense).project(a));
+  test('projections, several directions per pass, are bit-identical to the left-to-right dot product', () => {
+    const directions = Array.from({ length: 6 }, (_, k) => Float64Array.from({ length: 784 }, (_, j) => Math.sin(j + k) / 3));
+    const dots = directions.map((a) =>
+      Float64Array.from({ length: X.rows }, (_, i) => {
+        let s = 0;
+        for (let j = 0; j < 784; j++) s += X.data[i * 784 + j]! * a[j]!;
+        return s;
+      }),
+    );
+    expect(projectMany(X, directions)).toEqual(dots); // 6 directions: one full block of 4 and one of 2
+    expect(projectAll(X, directions[5]!)).toEqual(dots[5]);
+    expect(projectDetailed(X, directions[1]!).z).toEqual(dots[1]);
   });
 
   test('the same seed gives the same network; another seed another direction', () => {

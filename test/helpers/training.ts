@@ -26,7 +26,7 @@ export function tiny(n: number, side: number): ImageSet {
 }
 
 /** Per-epoch losses of 3 epochs of batch 8 on the given backend (seeded model and batches). */
-export async function lossesOn(backend: 'cpu' | 'wasm' | 'webgpu', id: ModelId, set: ImageSet, lr = 0.01): Promise<number[]> {
+export async function lossesOn(backend: 'cpu' | 'wasm' | 'webgpu' | 'tensorflow', id: ModelId, set: ImageSet, lr = 0.01): Promise<number[]> {
   const info = await startBackend(backend);
   expect(info.name).toBe(backend);
   const m = buildModel(id, set.shape, { seed: 4 });

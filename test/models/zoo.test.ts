@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 describe('the paper\'s models', () => {
-  // EXPERIMENTS.md / the paper's Table 1 (CIFAR-10 cropped to 28×28×3) and the MNIST MLPs.
+  // Zhang et al. 2017, Appendix A and Table 1 (CIFAR-10 cropped to 28×28×3), and the MNIST MLPs.
   const expected: [ModelId, InputShape, number][] = [
     ['mlp-1x512', [28, 28, 3], 1_209_866],
     ['mlp-3x512', [28, 28, 3], 1_735_178],

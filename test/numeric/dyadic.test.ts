@@ -39,6 +39,58 @@ describe('Dyadic — exact m·2^e arithmetic', () => {
   });
 });
 
+describe('Dyadic — beyond float64: long mantissas, huge and tiny exponents', () => {
+  test.prop({ xs: fc.array(fc.double({ min: 2 ** 40, max: 2 ** 53, noNaN: true }), { minLength: 20, maxLength: 24 }), negative: fc.boolean() })(
+    'a product of 20+ float64s (> 960 mantissa bits): absUpperBound ≥ |value| within 2^−48, toNumber within 2^−50 (or ∞ beyond float64)',
+    ({ xs, negative }) => {
+      let p = Dyadic.fromNumber(negative ? -1 : 1);
+      for (const x of xs) p = p.mul(Dyadic.fromNumber(x).mul(Dyadic.fromNumber(2 ** -48)));
+      const exact = dyadicToFraction(p);
+      const u = p.absUpperBound();
+      const v = p.toNumber();
+      expect(Math.sign(v)).toBe(negative ? -1 : 1);
+      expect(p.sign()).toBe(negative ? -1 : 1);
+      if (!Number.isFinite(u)) return;
+      expect(exact.abs().compare(toFraction(u))).toBeLessThanOrEqual(0);
+      expect(toFraction(u).compare(exact.abs().mul(toFraction(1 + 2 ** -48)))).toBeLessThanOrEqual(0);
+      expect(toFraction(v).sub(exact).abs().compare(exact.abs().mul(toFraction(2 ** -50)))).toBeLessThanOrEqual(0);
+    },
+  );
+
+  test('exponents past float64: tiny products round to 0 (toNumber) or the least subnormal (absUpperBound), huge ones to ±∞', () => {
+    const tiny = Dyadic.fromNumber(2 ** -1074).mul(Dyadic.fromNumber(2 ** -1074)); // 2^−2148
+    expect(tiny.toNumber()).toBe(0);
+    expect(tiny.absUpperBound()).toBe(Number.MIN_VALUE);
+    const huge = Dyadic.fromNumber(2 ** 1000).mul(Dyadic.fromNumber(2 ** 1000)); // 2^2000
+    expect(huge.toNumber()).toBe(Infinity);
+    expect(huge.neg().toNumber()).toBe(-Infinity);
+    expect(huge.absUpperBound()).toBe(Infinity);
+    expect(Dyadic.fromNumber(2 ** 1000).mul(Dyadic.fromNumber(2 ** 20)).mul(Dyadic.fromNumber(2 ** -30)).toNumber()).toBe(2 ** 990);
+    expect(Dyadic.fromNumber(2 ** -1000).mul(Dyadic.fromNumber(2 ** -60)).mul(Dyadic.fromNumber(2 ** 70)).toNumber()).toBe(2 ** -990);
+    expect(Dyadic.fromNumber(3 * 2 ** -1074).absUpperBound()).toBeGreaterThanOrEqual(3 * 2 ** -1074);
+  });
+
+  test('integers, signs, comparisons and the printed form', () => {
+    const seven = Dyadic.fromBigInt(7n);
+    expect(seven.toNumber()).toBe(7);
+    expect(seven.equals(Dyadic.fromNumber(7))).toBe(true);
+    expect(seven.neg().abs().equals(seven)).toBe(true);
+    expect(seven.abs().equals(seven)).toBe(true);
+    expect([seven.sign(), seven.neg().sign(), Dyadic.ZERO.sign()]).toEqual([1, -1, 0]);
+    expect([seven.compare(Dyadic.fromNumber(7.5)), Dyadic.fromNumber(7.5).compare(seven), seven.compare(Dyadic.fromBigInt(7n))]).toEqual([-1, 1, 0]);
+    expect(Dyadic.fromNumber(0.75).toString()).toBe('6755399441055744*2^-53'); // the 53-bit mantissa 3·2^51, times 2^−53
+    expect(Dyadic.ZERO.add(seven)).toBe(seven); // adding zero returns the other operand
+    expect(seven.add(Dyadic.ZERO)).toBe(seven);
+    expect(seven.mul(Dyadic.ZERO).sign()).toBe(0);
+    expect(Dyadic.ZERO.absUpperBound()).toBe(0);
+    expect(Dyadic.ZERO.toNumber()).toBe(0);
+    expect(Dyadic.fromNumber(-0).equals(Dyadic.ZERO)).toBe(true);
+    expect(Dyadic.fromNumber(Number.MIN_VALUE).toNumber()).toBe(Number.MIN_VALUE); // subnormal
+    expect(Dyadic.fromNumber(-2.5).sub(Dyadic.fromNumber(0.5)).toNumber()).toBe(-3);
+    expect(() => Dyadic.fromNumber(Infinity)).toThrow(/Infinity is not a finite number/);
+  });
+});
+
 describe('error-free transformations', () => {
   test.prop({ a: moderate, b: moderate })('TwoSum: s + e = a + b exactly', ({ a, b }) => {
     const [s, e] = twoSum(a, b);
