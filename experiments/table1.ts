@@ -5,8 +5,11 @@
  * without regularizers; regularizers improve test accuracy by a few points at most — they are neither
  * necessary nor sufficient for generalization; random labels are fitted and tested at chance.
  *
- * The quick profile trains the two MLPs on 500 MNIST images (the conv nets cost ≈ 55–500× an MLP
- * step on the CPU); the full profile trains the paper's five models on CIFAR-10.
+ * As in the paper's table, the MLPs are trained without augmentation (random crop is a conv-net
+ * regularizer there: an MLP sees a shifted image as a new input, and on 500 MNIST images it does not
+ * reach 100% in 150 epochs with it). The quick profile trains the two MLPs on 500 MNIST images (the
+ * conv nets cost ≈ 55–500× an MLP step on the CPU); the full profile trains the paper's five models
+ * on CIFAR-10.
  */
 import { MODEL_IDS, field, finished, study, unfinishedText, type RunOutcome } from 'rethink/experiments';
 
@@ -36,7 +39,7 @@ export default study({
     seeds: field.integers([1], 'seeds', { min: 0, max: 4294967295 }),
     weightDecay: field.number(1e-4, 'weight decay of the MLPs (public reproductions\' default for MLPs)', { min: 0 }),
     convWeightDecay: field.number(5e-4, 'weight decay of the conv nets (reproductions\' default for CNNs)', { min: 0 }),
-    regularizers: field.choices([...REGULARIZERS], REGULARIZERS, 'the regularizer settings'),
+    regularizers: field.choices([...REGULARIZERS], REGULARIZERS, 'the regularizer settings (the MLPs take none and weight decay only, as in the paper)'),
     labels: field.choices(['true', 'random'], ['true', 'random'], 'true labels and/or random labels'),
   },
   full: { models: ['small-inception', 'small-inception-no-bn', 'small-alexnet', 'mlp-3x512', 'mlp-1x512'], n: 50_000, epochs: 300 },
@@ -44,7 +47,7 @@ export default study({
     c.seeds.flatMap((seed) =>
       c.models.flatMap((model) =>
         c.labels.flatMap((labels) =>
-          c.regularizers.map((reg) => ({
+          c.regularizers.filter((reg) => !model.startsWith('mlp') || reg === 'none' || reg === 'weight decay').map((reg) => ({
             name: `${model} ${reg} ${labels} labels seed ${seed}`,
             fit: {
               model,

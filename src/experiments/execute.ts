@@ -5,6 +5,7 @@
  * from it; any other starts afresh. A run that fails records why in `failure.json` and the others
  * go on; an interrupt stops them all at a step boundary, keeping their checkpoints.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -102,6 +103,7 @@ export async function executePlan(plan: Plan, dir: string, options: ExecuteOptio
   const { WorkerPool } = await import('../workers/pool.js');
   const data = await shareSourcesOf(todo.map((t) => t.config)); // a bad CIFAR-10 directory fails here, before any run
   const pool = new WorkerPool({ threads: Math.max(1, Math.min(jobs, todo.length)) });
+  if (options.signal !== undefined) setMaxListeners(todo.length + 10, options.signal); // one listener per queued run
   let interrupted = false;
   try {
     await Promise.all(

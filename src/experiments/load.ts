@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 import { importFile } from '../modules/import-file.js';
 import { packageRoot } from '../workers/paths.js';
 import type { LoadedStudy } from './plan.js';
-import { isStudy, type Study } from './study.js';
+import { isStudy, type AnyStudy } from './study.js';
 
 /** The shipped studies, in the order `rethink reproduce` runs and reports them. */
 export const BUILTIN_STUDIES = ['fig1a', 'fig1b', 'fig1c', 'table1', 'regularizers', 'memorization', 'rademacher-of-networks'] as const;
@@ -26,7 +26,7 @@ export function builtinStudyFile(id: string): string {
  * @example
  * const s = await loadStudyFile('./my-study.ts');
  */
-export async function loadStudyFile(file: string): Promise<Study> {
+export async function loadStudyFile(file: string): Promise<AnyStudy> {
   const module = await importFile(file, 'a study', 'the path of a .ts or .js file whose default export is study({...})');
   const exported = module.default;
   const candidate = isStudy(exported) ? exported : isStudy((exported as { default?: unknown } | undefined)?.default) ? (exported as { default: unknown }).default : undefined;

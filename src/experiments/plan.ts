@@ -14,7 +14,7 @@ import { FIT_DEFAULTS } from '../training/defaults.js';
 import type { FitConfig } from '../training/fit.js';
 import type { BackendName } from '../engine/names.js';
 import { resolveConfig, type Override } from './config.js';
-import type { Profile, Study, Tag } from './study.js';
+import type { AnyStudy, Profile, Tag } from './study.js';
 
 /** The format of plan.json. */
 export const PLAN_FORMAT = 'rethink-plan-1';
@@ -72,7 +72,7 @@ export interface PlanOptions {
 
 /** A study and the file it came from. */
 export interface LoadedStudy {
-  readonly study: Study;
+  readonly study: AnyStudy;
   /** `builtin:<id>` or an absolute path */
   readonly file: string;
 }
@@ -90,14 +90,14 @@ function hash(text: string, length: number): string {
 
 /**
  * A run's directory name, built from its configuration (model, randomization, p, n, seeds) and a
- * short hash of all of it, so equal configurations share a directory and different ones never do.
+ * short hash of all of it but the backend, so equal configurations share a directory and different ones never do.
  *
  * @example
  * runName({ ...config, model: 'mlp-1x512', randomization: 'corrupt-labels', p: 0.4, n: 500, seed: 2 }); // 'mlp-1x512_corrupt-labels-p0.4_n500_s2_3fa91c'
  */
 export function runName(config: PlannedConfig): string {
   const parts = [config.model, config.randomization + (config.p !== undefined ? `-p${config.p}` : ''), `n${config.n ?? 'all'}`, `s${config.seed}${config.modelSeed !== undefined ? `-m${config.modelSeed}` : ''}`];
-  return `${parts.join('_')}_${hash(canonicalJson(config), 6)}`;
+  return `${parts.join('_')}_${hash(canonicalJson({ ...config, backend: undefined }), 6)}`; // the backend may change on a resume
 }
 
 /**

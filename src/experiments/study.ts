@@ -113,6 +113,10 @@ export type Study<S extends ConfigSpec = ConfigSpec> = StudySpec<S> & { readonly
 
 const STUDY_KIND = 'rethink-study';
 
+/** A study of any config (what plans and loaders hold). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStudy = Study<any>;
+
 /**
  * Declares a study (the default export of a study file).
  *
