@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { experimentsBench } from './experiments.js';
 import { expressivityBench } from './expressivity.js';
 import { kernelBench } from './kernel.js';
 import { lambdaBench } from './lambda.js';
@@ -14,7 +15,7 @@ import { startupBench } from './startup.js';
 import { trainingBench } from './training.js';
 import type { Bench } from './harness.js';
 
-const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench, kernel: kernelBench, training: trainingBench, startup: startupBench, search: searchBench };
+const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench, kernel: kernelBench, training: trainingBench, startup: startupBench, search: searchBench, experiments: experimentsBench };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {

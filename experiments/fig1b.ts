@@ -6,10 +6,7 @@
  *
  * Run it: `rethink reproduce --only fig1b`. Copy it and run `rethink experiment ./my-fig1b.ts`.
  */
-import { MODEL_IDS, field, finished, median, spearman, study, unfinishedText, type RunOutcome, type RunSpec } from 'rethink/experiments';
-
-/** p = 0 is true labels, p = 1 random labels, anything between corrupt-labels with that p. */
-const labelsAt = (p: number) => (p === 0 ? { randomization: 'true-labels' as const } : p === 1 ? { randomization: 'random-labels' as const } : { randomization: 'corrupt-labels' as const, p });
+import { MODEL_IDS, field, finished, labelsAtCorruption, median, spearman, study, unfinishedText, type RunOutcome, type RunSpec } from 'rethink/experiments';
 
 /** Steps to fit at p over steps to fit at p = 0 for the same model and seed (null when either did not fit). */
 function slowdowns(runs: readonly RunOutcome[], arm: string): { p: number; seed: number; slowdown: number }[] {
@@ -39,7 +36,7 @@ export default study({
     ps: field.numbers([0, 0.2, 0.4, 0.6, 0.8, 1], 'label-corruption levels p (0 is added if missing: it is the reference)', { min: 0, max: 1 }),
     seeds: field.integers([1, 2, 3], 'seeds of the MLP runs (subset, labels, initialisation, batch order)', { min: 0, max: 4294967295 }),
     convModel: field.choice('small-alexnet', MODEL_IDS, 'the conv net (small AlexNet: the cheapest of the paper\'s conv nets)'),
-    convN: field.integer(50, 'training images per conv run: a conv step costs ≈ 55× an MLP step on the CPU, so the quick profile keeps this small', { min: 1 }),
+    convN: field.integer(40, 'training images per conv run: a conv step costs ≈ 55× an MLP step on the CPU, so the quick profile keeps this small', { min: 1 }),
     convTestN: field.integer(1000, 'test images per conv run', { min: 1 }),
     convEpochs: field.integer(150, 'epoch budget of each conv run', { min: 1 }),
     convPs: field.numbers([1], 'corruption levels of the conv runs (p = 0, the reference, is always run): one conv run costs ≈ 4 min on a busy 2-core machine', { min: 0, max: 1 }),
@@ -52,7 +49,7 @@ export default study({
       seeds.flatMap((seed) =>
         [...new Set([0, ...ps])].sort((a, b) => a - b).map((p) => ({
           name: `${model} p=${p} seed ${seed}`,
-          fit: { model: model as (typeof MODEL_IDS)[number], ...labelsAt(p), n, testN, epochs, seed },
+          fit: { model: model as (typeof MODEL_IDS)[number], ...labelsAtCorruption(p), n, testN, epochs, seed },
           tags: { arm: name, model, p, seed },
         })),
       );
@@ -106,7 +103,7 @@ export default study({
         return at1.length === 0 ? { value: null, text: `no fitted conv p = 1 run with its p = 0 reference ${unfinishedText(runs)}` } : { value: median(at1), text: `conv slowdown at p = 1 per seed: ${at1.map((s) => `${s.toFixed(2)}×`).join(', ')}; all conv points: ${slowdowns(runs, 'conv').map((x) => `p ${x.p} ${x.slowdown.toFixed(2)}×`).join(', ')}` };
       },
       tolerance: { atLeast: 1, atMost: 10, why: 'slower than true labels, within an order of magnitude' },
-      scale: { profiles: ['quick', 'full'], text: 'small AlexNet on 50 MNIST images, one seed, at the quick profile (a conv step costs ≈ 55 MLP steps on 2 CPU cores); the paper\'s n at the full profile' },
+      scale: { profiles: ['quick', 'full'], text: 'small AlexNet on 40 MNIST images, one seed, at the quick profile (a conv step costs ≈ 55 MLP steps on 2 CPU cores); the paper\'s n at the full profile' },
     },
   ],
   plots: (runs) => {

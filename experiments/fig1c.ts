@@ -10,9 +10,7 @@
  *
  * Run it: `rethink reproduce --only fig1c` (its runs are fig1b's MLP runs: planned once).
  */
-import { MODEL_IDS, field, finished, mean, spearman, study, unfinishedText } from 'rethink/experiments';
-
-const labelsAt = (p: number) => (p === 0 ? { randomization: 'true-labels' as const } : p === 1 ? { randomization: 'random-labels' as const } : { randomization: 'corrupt-labels' as const, p });
+import { MODEL_IDS, field, finished, labelsAtCorruption, mean, spearman, study, unfinishedText } from 'rethink/experiments';
 
 export default study({
   id: 'fig1c',
@@ -32,7 +30,7 @@ export default study({
     c.seeds.flatMap((seed) =>
       [...c.ps].sort((a, b) => a - b).map((p) => ({
         name: `${c.model} p=${p} seed ${seed}`,
-        fit: { model: c.model, ...labelsAt(p), n: c.n, testN: c.testN, epochs: c.epochs, seed },
+        fit: { model: c.model, ...labelsAtCorruption(p), n: c.n, testN: c.testN, epochs: c.epochs, seed },
         tags: { arm: 'mlp', model: c.model, p, seed },
       })),
     ),

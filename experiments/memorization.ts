@@ -60,7 +60,7 @@ export default study({
     ...c.inits.flatMap((init) =>
       (['true', 'random'] as const).map((labels) => ({
         name: `${labels} labels, init ${init}, ${c.probeEpochs} epoch${c.probeEpochs > 1 ? 's' : ''}`,
-        fit: { model: c.model, randomization: labels === 'true' ? ('true-labels' as const) : ('random-labels' as const), n: c.n, testN: c.testN, epochs: c.probeEpochs, seed: 1, modelSeed: init, recordExamples: true },
+        fit: { model: c.model, randomization: labels === 'true' ? ('true-labels' as const) : ('random-labels' as const), n: c.n, testN: Math.min(c.testN, 1000), epochs: c.probeEpochs, seed: 1, modelSeed: init, recordExamples: true },
         tags: { probe: labels, init },
       })),
     ),

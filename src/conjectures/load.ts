@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { importFile } from '../modules/import-file.js';
+import { defaultExport, importFile } from '../modules/import-file.js';
 import { isConjecture, type Conjecture } from './conjecture.js';
 
 /**
@@ -17,10 +17,8 @@ import { isConjecture, type Conjecture } from './conjecture.js';
  */
 export async function loadConjecture(file: string): Promise<Conjecture<unknown>> {
   const module = await importFile(file, 'a conjecture', 'a built-in name (rethink search --list) or the path of a .ts or .js file');
-  // A CommonJS file's module.exports arrives as `default`; an ES module compiled to CommonJS nests it once more.
-  const exported = module.default;
-  const candidate = isConjecture(exported) ? exported : isConjecture((exported as { default?: unknown } | undefined)?.default) ? (exported as { default: unknown }).default : undefined;
-  if (!isConjecture(candidate)) {
+  const candidate = defaultExport(module, isConjecture);
+  if (candidate === undefined) {
     const names = Object.keys(module).filter((k) => k !== 'default');
     const named = names.filter((k) => isConjecture(module[k]));
     const hint = named.length > 0 ? `; it exports conjecture${named.length > 1 ? 's' : ''} ${named.join(', ')} by name — add \`export default ${named[0]}\`` : names.length > 0 ? ` (it exports ${names.join(', ')})` : '';

@@ -7,8 +7,8 @@
  * import { study, field, finished } from 'rethink/experiments';
  * export default study({ id: 'my-study', … });
  */
-export { study, isStudy, verdictOf, formatValue, formatTolerance, finished, matching, unfinishedText, trainAccuracy, PROFILES } from './study.js';
-export type { StudySpec, Study, RunSpec, RunFit, RunOutcome, ClaimSpec, Measurement, Tolerance, Unit, PlotSpec, TableSpec, Profile, Tag, Verdict } from './study.js';
+export { study, isStudy, labelsAtCorruption, verdictOf, formatValue, formatTolerance, finished, matching, unfinishedText, trainAccuracy, PROFILES } from './study.js';
+export type { AnyStudy, StudySpec, Study, RunSpec, RunFit, RunOutcome, ClaimSpec, Measurement, Tolerance, Unit, PlotSpec, TableSpec, Profile, Tag, Verdict } from './study.js';
 export { field, parseOverrides, parseFieldValue, resolveConfig, type ConfigSpec, type ConfigOf, type FieldSpec, type Override } from './config.js';
 export { mean, median, sd, spearman, ranks } from './stats.js';
 export { buildPlan, readPlan, runName, PLAN_FORMAT, type Plan, type PlannedRun, type PlannedStudy, type PlanOptions, type LoadedStudy } from './plan.js';

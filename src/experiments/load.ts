@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { importFile } from '../modules/import-file.js';
+import { defaultExport, importFile } from '../modules/import-file.js';
 import { packageRoot } from '../workers/paths.js';
 import type { LoadedStudy } from './plan.js';
 import { isStudy, type AnyStudy } from './study.js';
@@ -28,9 +28,8 @@ export function builtinStudyFile(id: string): string {
  */
 export async function loadStudyFile(file: string): Promise<AnyStudy> {
   const module = await importFile(file, 'a study', 'the path of a .ts or .js file whose default export is study({...})');
-  const exported = module.default;
-  const candidate = isStudy(exported) ? exported : isStudy((exported as { default?: unknown } | undefined)?.default) ? (exported as { default: unknown }).default : undefined;
-  if (!isStudy(candidate)) {
+  const candidate = defaultExport(module, isStudy);
+  if (candidate === undefined) {
     const names = Object.keys(module).filter((k) => k !== 'default');
     const named = names.filter((k) => isStudy(module[k]));
     const hint = named.length > 0 ? `; it exports a study named ${named[0]} — add \`export default ${named[0]}\`` : names.length > 0 ? ` (it exports ${names.join(', ')})` : '';

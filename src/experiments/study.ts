@@ -192,3 +192,14 @@ export function unfinishedText(runs: readonly RunOutcome[]): string {
 
 /** Training accuracy at the end (1 − trainError). */
 export const trainAccuracy = (r: { result: FitResult }): number => 1 - r.result.trainError;
+
+/**
+ * The randomization of label-corruption level p (Zhang et al. 2017, §2.1): true labels at 0, random
+ * labels at 1, corrupt-labels with p between.
+ *
+ * @example
+ * labelsAtCorruption(0.4); // { randomization: 'corrupt-labels', p: 0.4 }
+ */
+export function labelsAtCorruption(p: number): { randomization: 'true-labels' } | { randomization: 'random-labels' } | { randomization: 'corrupt-labels'; p: number } {
+  return p === 0 ? { randomization: 'true-labels' } : p === 1 ? { randomization: 'random-labels' } : { randomization: 'corrupt-labels', p };
+}

@@ -62,3 +62,17 @@ async function importWithTsx(path: string): Promise<Record<string, unknown>> {
 }
 
 let tsxRegistered = false;
+
+/**
+ * A module's default export when it passes `guard` (a CommonJS file's module.exports arrives as
+ * `default`; an ES module compiled to CommonJS nests it once more), else undefined.
+ *
+ * @example
+ * const study = defaultExport(await importFile('s.ts', 'a study'), isStudy);
+ */
+export function defaultExport<T>(module: Record<string, unknown>, guard: (v: unknown) => v is T): T | undefined {
+  const exported = module.default;
+  if (guard(exported)) return exported;
+  const nested = (exported as { default?: unknown } | undefined)?.default;
+  return guard(nested) ? nested : undefined;
+}
