@@ -15,7 +15,7 @@ export interface RenderedChart {
 }
 
 /** The look every chart shares (a plain white background, readable fonts). */
-const CONFIG = { background: 'white', font: 'DejaVu Sans, Arial, sans-serif', view: { stroke: '#ccc' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 } };
+const CONFIG = { background: 'white', font: 'DejaVu Sans, Arial, sans-serif', view: { stroke: '#ccc' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 }, title: { fontSize: 14 } };
 
 /**
  * Renders a vega-lite spec (data inline) to SVG and a PNG at twice the size.

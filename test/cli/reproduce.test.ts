@@ -192,7 +192,9 @@ describe('rethink experiment, figure1 and CIFAR-10 files', () => {
     const r = o.jsons[0] as PlanResults;
     expect(r.studies.map((s) => s.study)).toEqual(['my-study']);
     expect(r.claims[0]).toMatchObject({ name: 'random labels are fitted', verdict: 'confirmed', measured: { value: 1 } });
-    expect(code).toBe(0);
+    expect(r.claims[1]).toMatchObject({ verdict: 'not confirmed', scale: { expected: false } });
+    expect(code).toBe(0); // the claim expected at this scale is confirmed; the other is reported, not counted
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\*\*Verdict:\*\* 1 of 1 claims expected at the quick profile confirmed\./);
     expect(readJson<{ studies: { file: string }[] }>(join(out, 'plan.json')).studies[0]!.file).toMatch(/fixtures\/experiments\/my-study\.ts$/);
     expect((await cli(['report', out])).code).toBe(0); // the plan names the file: report loads it again
     const missing = await cli(['experiment', join(tmp, 'none.ts')]);
