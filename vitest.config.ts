@@ -13,6 +13,7 @@ export default defineConfig({
     alias: [
       { find: /^rethink$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
       { find: /^rethink\/vitest$/, replacement: fileURLToPath(new URL('./src/vitest/index.ts', import.meta.url)) },
+      { find: /^rethink\/experiments$/, replacement: fileURLToPath(new URL('./src/experiments/index.ts', import.meta.url)) },
     ],
   },
   test: {

@@ -38,7 +38,7 @@ describe('the package as a user imports it', () => {
   test('every subpath in package.json loads', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
     const subpaths = Object.keys(pkg.exports).filter((p) => p !== '.' && p !== './package.json' && p !== './vitest'); // rethink/vitest needs a vitest run
-    expect(subpaths).toEqual(['./expressivity', './rademacher', './implicit', './training']);
+    expect(subpaths).toEqual(['./expressivity', './rademacher', './implicit', './training', './experiments']);
     for (const p of subpaths) {
       const count = Number(node(['--input-type=module', '-e', `const m = await import('rethink/${p.slice(2)}'); console.log(Object.keys(m).length)`]));
       expect(count, p).toBeGreaterThan(5);

@@ -17,7 +17,6 @@ const choices = (command: keyof typeof COMMANDS, flag: string): readonly string[
 describe('registries are the CLI\'s choices', () => {
   test('models', () => {
     expect(choices('fit', 'model')).toEqual(MODEL_IDS);
-    expect(choices('figure1', 'model')).toEqual(MODEL_IDS);
   });
 
   test('randomizations', () => {

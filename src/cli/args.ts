@@ -34,19 +34,26 @@ export interface CountFlag extends FlagBase {
   readonly max?: number;
 }
 
+/** A string flag that may be given several times (`--set a=1 --set b=2`): its values in order. */
+export interface ListFlag extends FlagBase {
+  readonly type: 'list';
+}
+
 /** A switch: present or not; it takes no value (so no `--exact false` surprises). */
 export interface BooleanFlag extends FlagBase {
   readonly type: 'boolean';
 }
 
 /** A flag a command accepts. */
-export type FlagSpec = StringFlag | NumberFlag | CountFlag | BooleanFlag;
+export type FlagSpec = StringFlag | NumberFlag | CountFlag | BooleanFlag | ListFlag;
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
 /** The value a flag's spec parses to. */
 export type FlagValue<S extends FlagSpec> = S extends BooleanFlag
   ? true
+  : S extends ListFlag
+    ? readonly string[]
   : S extends NumberFlag
     ? number
     : S extends CountFlag
@@ -93,7 +100,7 @@ export interface NoteSink {
  * // { n: 100, json: true }
  */
 export function parseFlags<const S extends FlagSpecs>(argv: readonly string[], specs: S, command: string, notes?: NoteSink): Flags<S> {
-  const out: Record<string, string | number | true> = {};
+  const out: Record<string, string | number | true | string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] === '-h' ? '--help' : (argv[i] as string);
     if (!arg.startsWith('--')) {
@@ -105,7 +112,7 @@ export function parseFlags<const S extends FlagSpecs>(argv: readonly string[], s
     if (!spec) {
       throw new InputError(`unknown flag --${name}; valid flags: ${Object.keys(specs).map((k) => `--${k}`).join(', ')}`);
     }
-    if (name in out) throw new InputError(`--${name} given twice`);
+    if (name in out && spec.type !== 'list') throw new InputError(`--${name} given twice`);
     if (spec.deprecated !== undefined) notes?.info(`note: --${name} is deprecated: ${spec.deprecated}`);
     if (spec.type === 'boolean') {
       if (eq >= 0) throw new InputError(`--${name} is a switch and takes no value (got '${arg.slice(eq + 1)}')`);
@@ -121,12 +128,15 @@ export function parseFlags<const S extends FlagSpecs>(argv: readonly string[], s
       }
       i++;
     }
-    out[name] = convert(raw, name, spec);
+    if (spec.type === 'list') {
+      if (raw === '') throw new InputError(`--${name} needs a non-empty value (${spec.placeholder ?? 'a string'})`);
+      out[name] = [...((out[name] as string[] | undefined) ?? []), raw];
+    } else out[name] = convert(raw, name, spec);
   }
   return out as Flags<S>;
 }
 
-function convert(raw: string, name: string, spec: Exclude<FlagSpec, BooleanFlag>): string | number {
+function convert(raw: string, name: string, spec: Exclude<FlagSpec, BooleanFlag | ListFlag>): string | number {
   if (spec.type === 'string') {
     if (spec.choices && !spec.choices.includes(raw)) {
       throw new InputError(`--${name} '${raw}' is not one of ${spec.choices.join(', ')}`);
@@ -181,7 +191,7 @@ export function splitOperands(argv: readonly string[], specs: FlagSpecs, max: nu
 }
 
 /** "an integer in [1, 10]", "a number > 0", "a positive integer or all". */
-export function describeRange(spec: Exclude<FlagSpec, BooleanFlag | StringFlag>): string {
+export function describeRange(spec: Exclude<FlagSpec, BooleanFlag | StringFlag | ListFlag>): string {
   if (spec.type === 'count') return spec.max === undefined ? 'a positive integer or all' : `an integer in [1, ${spec.max}] or all`;
   const what = spec.type === 'integer' ? 'an integer' : 'a number';
   const lo = spec.min !== undefined ? `[${spec.min}` : spec.above !== undefined ? `(${spec.above}` : null;

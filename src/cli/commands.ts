@@ -149,16 +149,34 @@ export const fitFlags = {
   ...commonFlags,
 } as const satisfies FlagSpecs;
 
-export const figure1Flags = {
-  ...trainingDataFlags,
-  n: { type: 'count', placeholder: 'N|all', description: 'training images per run (default 1000)' },
-  'test-n': { type: 'count', placeholder: 'M|all', description: 'test images per run (default all)' },
-  ps: { type: 'string', placeholder: 'p1,p2,…', description: 'corruption levels for Fig. 1b/1c; p = 0 is always run, as the reference (default 0,0.2,0.4,0.6,0.8,1)' },
-  epochs: { type: 'integer', min: 1, max: 1_000_000, placeholder: 'E', description: 'epoch budget per run (default 200)' },
-  threads: { type: 'integer', min: 1, max: 256, placeholder: 'T', description: 'runs in parallel, one worker thread each (default 2)' },
-  out: { type: 'string', placeholder: 'DIR', description: 'write figure1.csv, figure1a.svg, figure1bc.svg and one run directory per run (without it nothing is written)' },
-  ...runDirectoryFlags,
-  ...commonFlags,
+/** Flags of `rethink experiment`, `figure1` and (with `--only`) `reproduce`. */
+export const experimentFlags = {
+  profile: { type: 'string', choices: ['quick', 'full'], placeholder: 'quick|full', description: 'quick (default): MNIST subsets, ≤ 15 min on 2 cores; full: the paper\'s scale (CIFAR-10, the paper\'s n and models — for a GPU or much time)' },
+  data: { type: 'string', choices: ['mnist', 'cifar10', 'synthetic'], placeholder: 'mnist|cifar10|synthetic', description: 'data of every run (default: mnist for quick, cifar10 for full)' },
+  'data-dir': { type: 'string', placeholder: 'DIR', description: 'with --data cifar10: the directory of the binary batches (data_batch_1..5.bin, test_batch.bin)' },
+  backend: { type: 'string', choices: BACKENDS, placeholder: BACKENDS.join('|'), description: 'tfjs backend of the runs (default auto: tensorflow if @tensorflow/tfjs-node loads, else wasm)' },
+  jobs: { type: 'integer', min: 1, max: 256, placeholder: 'N', description: 'runs in parallel, one worker thread each (default: the number of cores); MNIST is loaded once and shared' },
+  out: { type: 'string', placeholder: 'DIR', description: 'results directory: plan.json, runs/<run>/, <study>/{results.json,report.md,report.html,plots/}, results.json, report.md, report.html (default runs/<name>)' },
+  resume: { type: 'boolean', description: 'continue the plan in --out: finished runs are kept, runs in flight continue from their checkpoints (the flags must give the same plan)' },
+  set: { type: 'list', placeholder: 'key=value', description: 'override a study config field (repeatable): --set epochs=3, --set fig1b.seeds=1,2; unknown keys and ill-typed values are refused' },
+  'plan-only': { type: 'boolean', description: 'write plan.json and stop (then: rethink run --plan DIR/plan.json --index i, and rethink report DIR)' },
+  ...outputFlags,
+} as const satisfies FlagSpecs;
+
+export const reproduceFlags = {
+  only: { type: 'string', placeholder: 'study,…', description: 'run these studies only: fig1a, fig1b, fig1c, table1, regularizers, memorization, rademacher-of-networks (default all)' },
+  ...experimentFlags,
+} as const satisfies FlagSpecs;
+
+export const runPlanFlags = {
+  plan: { type: 'string', placeholder: 'FILE', description: 'the plan.json written by rethink reproduce (required); the run goes to its directory' },
+  index: { type: 'integer', min: 0, placeholder: 'i', description: 'which run of the plan, 0 … runs − 1 (required)' },
+  backend: { type: 'string', choices: BACKENDS, placeholder: BACKENDS.join('|'), description: 'tfjs backend (default: the plan\'s)' },
+  ...outputFlags,
+} as const satisfies FlagSpecs;
+
+export const reportFlags = {
+  ...outputFlags,
 } as const satisfies FlagSpecs;
 
 export const searchFlags = {
@@ -215,11 +233,39 @@ export const COMMANDS = {
     examples: ['rethink fit --n 1000 --model mlp-1x512 --randomization random-labels --seed 1 --out runs/a', 'rethink fit --out runs/a --resume --epochs 200'],
     load: async () => (await import('./fit.js')).runFit,
   }),
+  reproduce: command({
+    summary: 'every empirical claim of the paper re-run: plan, runs on a worker pool, verdicts, plots and reports (exit 0: all confirmed, 1: one is not)',
+    flags: reproduceFlags,
+    examples: ['rethink reproduce', 'rethink reproduce --only fig1a,fig1c --set epochs=50 --out runs/fig1', 'rethink reproduce --profile full --data-dir ~/cifar-10-batches-bin --plan-only --out runs/full', 'rethink reproduce --out runs/reproduce-quick --resume'],
+    load: async () => (await import('./reproduce.js')).runReproduce,
+  }),
+  experiment: command({
+    summary: 'run a study file of your own (default export: study({...}), .ts without a build step) like rethink reproduce runs the shipped ones',
+    flags: experimentFlags,
+    usage: 'rethink experiment <file.ts|file.js> [flags]',
+    operands: 1,
+    examples: ['rethink experiment ./my-study.ts --set n=300'],
+    load: async () => (await import('./reproduce.js')).runExperiment,
+  }),
+  run: command({
+    summary: 'one run of a plan, alone (what a cluster task executes): rethink run --plan DIR/plan.json --index i',
+    flags: runPlanFlags,
+    examples: ['rethink run --plan runs/full/plan.json --index 7'],
+    load: async () => (await import('./reproduce.js')).runPlanIndex,
+  }),
+  report: command({
+    summary: 'rebuild the verdicts, results.json and reports of a results directory from whatever runs it holds',
+    flags: reportFlags,
+    usage: 'rethink report <DIR> [flags]',
+    operands: 1,
+    examples: ['rethink report runs/reproduce-quick'],
+    load: async () => (await import('./reproduce.js')).runReport,
+  }),
   figure1: command({
-    summary: 'the paper\'s Figure 1 on a small scale: loss curves per randomization, time to fit and test error vs label corruption (runs in parallel)',
-    flags: figure1Flags,
-    examples: ['rethink figure1 --n 500 --seed 1 --out runs/figure1'],
-    load: async () => (await import('./figure1.js')).runFigure1,
+    summary: 'the paper\'s Figure 1 (1a, 1b, 1c): rethink reproduce --only fig1a,fig1b,fig1c',
+    flags: experimentFlags,
+    examples: ['rethink figure1 --out runs/figure1', 'rethink figure1 --set n=300 --set seeds=1'],
+    load: async () => (await import('./reproduce.js')).runFigure1,
   }),
   search: command({
     summary: 'counterexample search: the built-in conjectures about generalization (--list, --all) or your own file, shrunk, stored and replayable',

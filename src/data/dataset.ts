@@ -15,11 +15,11 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 import { randomizePoints, type Points, type RandomizationId } from '../randomization/registry.js';
-import { readCifar10, whitenImage } from './cifar.js';
+import { whitenImage } from './cifar.js';
 import { readCsv } from './csv.js';
 import type { ImageSet } from './images.js';
 import type { Matrix } from './matrix.js';
-import { loadMnist } from './mnist.js';
+import { rawSource, type RawSplit } from './shared.js';
 
 /** Where the points come from. */
 export type SourceId = 'mnist' | 'cifar10' | 'synthetic';
@@ -81,13 +81,24 @@ export interface Dataset {
 export const SYNTHETIC_TRAIN_N = 2000;
 export const SYNTHETIC_TEST_N = 500;
 
+/** A source split before subsetting: image sources keep their bytes (shared between workers, see shared.ts). */
+type SourcePoints = Omit<Points, 'values'> & { readonly values: Uint8Array | Float32Array | Float64Array };
+
 interface Source {
-  train: Points;
-  test: Points | null;
+  train: SourcePoints;
+  test: SourcePoints | null;
   id: SourceId | 'csv';
   /** 255 for pixel sources: what `unit` divides by */
   pixelScale: number;
   description: string;
+  /** the training split's pixel moments on [0, 1] (image sources) */
+  moments?: { mean: number; std: number };
+}
+
+/** A split of bytes as source points (labels as float64 for the randomizations). */
+function bytePoints(split: RawSplit): SourcePoints {
+  const [h, w, c] = split.shape;
+  return { n: split.n, d: h * w * c, shape: split.shape, values: split.pixels, labels: Float64Array.from(split.labels), classes: 10 };
 }
 
 /**
@@ -164,21 +175,16 @@ function loadSource(spec: DatasetSpec): Source {
   const wantTest = spec.test !== false;
   switch (spec.source) {
     case 'mnist': {
-      const points = (split: 'train' | 'test'): Points => {
-        const raw = loadMnist(split);
-        return { n: raw.n, d: 784, shape: [28, 28, 1], values: Float32Array.from(raw.images), labels: Float64Array.from(raw.labels), classes: 10 };
-      };
-      return { id: 'mnist', train: points('train'), test: wantTest ? points('test') : null, pixelScale: 255, description: 'MNIST (pixels 0–255)' };
+      // Raw bytes, read once per process or attached from shared memory (shared.ts).
+      const raw = rawSource('mnist');
+      return { id: 'mnist', train: bytePoints(raw.train), test: wantTest ? bytePoints(raw.test) : null, pixelScale: 255, description: 'MNIST (pixels 0–255)', moments: raw.moments };
     }
     case 'cifar10': {
       if (spec.dataDir === undefined) {
         throw new InputError('cifar10: no directory given; pass --data-dir DIR with data_batch_1..5.bin and test_batch.bin (the CIFAR-10 binary version)');
       }
-      const points = (split: 'train' | 'test'): Points => {
-        const set = readCifar10(spec.dataDir as string, split, { crop: true, raw: true });
-        return { n: set.n, d: set.images.length / set.n, shape: set.shape, values: set.images, labels: Float64Array.from(set.labels), classes: 10 };
-      };
-      return { id: 'cifar10', train: points('train'), test: wantTest ? points('test') : null, pixelScale: 255, description: `CIFAR-10 from ${spec.dataDir} (centre crop 28×28, pixels 0–255)` };
+      const raw = rawSource('cifar10', spec.dataDir);
+      return { id: 'cifar10', train: bytePoints(raw.train), test: wantTest ? bytePoints(raw.test) : null, pixelScale: 255, description: `CIFAR-10 from ${spec.dataDir} (centre crop 28×28, pixels 0–255)`, moments: raw.moments };
     }
     case 'synthetic': {
       const d = spec.d ?? 784;
@@ -238,9 +244,9 @@ export function syntheticPoints(n: number, d: number, seed: number, split: 'trai
  * A subset of n points: with class labels, stratified (each class keeps its share, largest
  * remainders; a seeded shuffle within each class), else the first n; in the source's order.
  */
-function subsetOf(points: Points, n: number | null, rng: Rng, name: string, source: string): DataSplit {
+function subsetOf(points: SourcePoints, n: number | null, rng: Rng, name: string, source: string): DataSplit {
   const all = (): Int32Array => Int32Array.from({ length: points.n }, (_, i) => i);
-  if (n === null || n === points.n) return { ...points, indices: all() };
+  if (n === null || n === points.n) return { ...points, values: points.values instanceof Uint8Array ? Float32Array.from(points.values) : points.values, indices: all() };
   if (!Number.isInteger(n) || n < 1 || n > points.n) {
     throw new InputError(`--${name === 'test' ? 'test-n' : 'n'} ${n}: the ${source} ${name} split has ${points.n} points; choose 1 … ${points.n} or all`);
   }
@@ -272,25 +278,6 @@ function subsetOf(points: Points, n: number | null, rng: Rng, name: string, sour
   return { ...points, n, values, labels, indices: Int32Array.from(chosen) };
 }
 
-let mnistMoments: { mean: number; std: number } | null = null;
-
-/** MNIST's training pixels' mean and deviation on [0, 1] (≈ 0.1307, 0.3081), computed once. */
-function mnistTrainMoments(): { mean: number; std: number } {
-  if (mnistMoments === null) {
-    const images = loadMnist('train').images;
-    let sum = 0;
-    let sq = 0;
-    for (let i = 0; i < images.length; i++) {
-      const v = (images[i] as number) / 255;
-      sum += v;
-      sq += v * v;
-    }
-    const mean = sum / images.length;
-    mnistMoments = { mean, std: Math.sqrt(sq / images.length - mean * mean) };
-  }
-  return mnistMoments;
-}
-
 /** The training view of a split: float32 NHWC with the source's preprocessing. */
 function imagesOf(src: Source, points: DataSplit): ImageSet {
   if (points.shape === null) throw new InputError(`${src.description}: training needs image data (28×28 inputs); these points are a table`);
@@ -299,7 +286,7 @@ function imagesOf(src: Source, points: DataSplit): ImageSet {
   if (src.id === 'mnist') {
     // Standardized with the training split's moments (both splits alike): on [0, 1] pixels MLP 1×512
     // needed > 200 epochs to fit 1,000 random labels, standardized 65.
-    const { mean, std } = mnistTrainMoments();
+    const { mean, std } = src.moments as { mean: number; std: number }; // ≈ 0.1307, 0.3081
     for (let t = 0; t < images.length; t++) images[t] = ((points.values[t] as number) / 255 - mean) / std;
   } else if (src.id === 'cifar10') {
     // The paper's Appendix A: pixels / 255, then per-image whitening.

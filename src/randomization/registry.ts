@@ -5,7 +5,11 @@
  * permutation per image), and Gaussian inputs with the data's per-channel mean and variance. Adding a
  * randomization is adding an entry: the CLI's choices, its help and the data layer follow.
  *
- * Test sets: label randomizations leave the test set clean (test error is against true labels);
+ * `random-signs` (not in the paper's list) gives two-class labels σ_i ∈ {−1, +1} (classes 0, 1): fitting
+ * them measures a network class's empirical Rademacher complexity from below (paper §2.2).
+ *
+ * Test sets: label randomizations leave the test set clean (test error is against true labels;
+ * `random-signs` draws test signs too, since the classes change);
  * input randomizations transform the test inputs the same way (shuffled pixels with the SAME
  * permutation; random pixels and Gaussian with fresh draws), so test error measures the model on
  * the input distribution it was trained on.
@@ -152,6 +156,19 @@ export const RANDOMIZATION_SPECS = {
   },
   'corrupt-labels': labelNoise('corrupt-labels'),
   'random-labels': labelNoise('random-labels'),
+  'random-signs': {
+    description: 'binary labels: every training and test label a uniform random sign, classes 0 and 1 for −1 and +1 (Rademacher variables σ)',
+    kind: 'labels',
+    takesP: false,
+    apply(train, test, _p, rng) {
+      // The test labels are signs too (fresh draws): a two-class model is scored against two classes, at chance 50%.
+      const signs = (points: Points, stream: Rng): Points => ({ ...points, labels: Float64Array.from({ length: points.n }, () => stream.int(2)), classes: 2 });
+      const out = signs(train, rng.fork('train'));
+      let changed = 0;
+      for (let i = 0; i < train.n; i++) if (out.labels[i] !== train.labels[i]) changed++;
+      return { train: out, test: test && signs(test, rng.fork('test')), p: 1, labelsChanged: train.n === 0 ? 0 : changed / train.n };
+    },
+  },
   'shuffled-pixels': {
     description: 'one random permutation of pixel positions, applied to every training and test image',
     kind: 'inputs',

@@ -11,7 +11,19 @@ import { provenance, type Provenance } from '../provenance.js';
 import type { RandomizationId } from '../randomization/registry.js';
 import { FIT_DEFAULTS } from './defaults.js';
 import { DirectoryRunStore, type RunStore } from './run-store.js';
-import { evaluate, train, type EpochRecord, type TrainHooks, type TrainOptions } from './trainer.js';
+import { corruptLabels } from '../randomization/registry.js';
+import { Rng } from '../random/rng.js';
+import { predict, train, type EpochRecord, type TrainHooks, type TrainOptions } from './trainer.js';
+
+/** Randomizations that corrupt labels with a probability p (their test labels can be corrupted alike). */
+const LABEL_NOISE = new Set<RandomizationId>(['corrupt-labels', 'random-labels']);
+
+/** Fraction of predictions that differ from the labels. */
+function errorOf(predictions: Uint8Array, labels: Uint8Array): number {
+  let wrong = 0;
+  for (let i = 0; i < labels.length; i++) if (predictions[i] !== labels[i]) wrong++;
+  return labels.length === 0 ? 0 : wrong / labels.length;
+}
 
 /**
  * A run's configuration: every field is stored in config.json before training starts. The
@@ -42,6 +54,14 @@ export interface FitConfig extends Pick<TrainOptions, 'momentum' | 'batchSize' |
   resume: boolean;
   /** replace a run in `out` (or, with resume, start one where there is nothing to resume); default false */
   force?: boolean;
+  /**
+   * seed of the initialisation, the batch order, augmentation and dropout; default `seed`. With the
+   * same `seed` (the data subset and its randomization) and different `modelSeed`s, runs train the
+   * same data from different initialisations (Arpit et al. 2017's per-example difficulty).
+   */
+  modelSeed?: number;
+  /** store which training examples are classified correctly at the end (`trainCorrect` in the result) */
+  recordExamples?: boolean;
 }
 
 export { FIT_DEFAULTS };
@@ -66,6 +86,14 @@ export interface FitResult {
   trainError: number;
   /** error on the test images against their clean labels (input randomizations transform them alike) */
   testError: number;
+  /**
+   * label randomizations with p > 0: the error against test labels corrupted the same way (each
+   * replaced with probability p by a uniform class, drawn once from the seed) — what one public
+   * reproduction reports as "test error"; null otherwise
+   */
+  testErrorCorruptedLabels: number | null;
+  /** with `recordExamples`: one character per training example, '1' classified correctly at the end, '0' not */
+  trainCorrect?: string;
   history: EpochRecord[];
   seed: number;
   lr: number;
@@ -90,6 +118,7 @@ function validate(config: FitConfig): void {
   if (!(config.weightDecay >= 0 && Number.isFinite(config.weightDecay))) throw new InputError(`--weight-decay ${config.weightDecay}: must be a finite number ≥ 0`);
   if (!(config.decay > 0 && config.decay <= 1)) throw new InputError(`decay ${config.decay}: the learning-rate decay factor must be in (0, 1]`);
   if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed >= 2 ** 32) throw new InputError(`--seed ${config.seed}: must be an integer in [0, 4294967295]`);
+  if (config.modelSeed !== undefined && (!Number.isInteger(config.modelSeed) || config.modelSeed < 0 || config.modelSeed >= 2 ** 32)) throw new InputError(`modelSeed ${config.modelSeed}: must be an integer in [0, 4294967295]`);
   if (config.p !== undefined && !(config.p >= 0 && config.p <= 1)) throw new InputError(`--p ${config.p}: the corruption probability must be in [0, 1]`);
   if (config.p !== undefined && config.randomization !== 'corrupt-labels') throw new InputError(`--p is for --randomization corrupt-labels (got ${config.randomization})`);
   if (config.randomization === 'corrupt-labels' && config.p === undefined) throw new InputError('--randomization corrupt-labels needs --p, the corruption probability in [0, 1]');
@@ -101,7 +130,7 @@ function validate(config: FitConfig): void {
  * Fields that define a run: a resume must keep them (the budget, the backend, the test set's size
  * and the output flags may change).
  */
-export const RUN_KEYS = ['data', 'dataDir', 'n', 'model', 'randomization', 'p', 'lr', 'momentum', 'batchSize', 'decay', 'decaySteps', 'weightDecay', 'dropout', 'augment', 'seed'] as const satisfies readonly (keyof FitConfig)[];
+export const RUN_KEYS = ['data', 'dataDir', 'n', 'model', 'randomization', 'p', 'lr', 'momentum', 'batchSize', 'decay', 'decaySteps', 'weightDecay', 'dropout', 'augment', 'seed', 'modelSeed'] as const satisfies readonly (keyof FitConfig)[];
 
 /**
  * The configuration stored with the run in `dir` (its config.json), or null when there is none.
@@ -182,7 +211,8 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
   const testSet = ds.images('test');
   const lr = config.lr ?? MODELS[config.model].defaultLearningRate;
   store?.writeConfig({ ...config, resume: undefined, force: undefined, lrResolved: lr, backendResolved: info.name });
-  const model = buildModel(config.model, trainSet.shape, { seed: config.seed, classes: trainSet.classes });
+  const modelSeed = config.modelSeed ?? config.seed;
+  const model = buildModel(config.model, trainSet.shape, { seed: modelSeed, classes: trainSet.classes });
   try {
     const result = await train(
       model,
@@ -199,13 +229,17 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
         epochs: config.epochs,
         maxSteps: config.maxSteps,
         stopWhenFitted: true,
-        seed: config.seed,
+        seed: modelSeed,
       },
       store,
       resume,
       hooks,
     );
-    const testError = await evaluate(model, testSet);
+    const testPredictions = await predict(model, testSet);
+    const testError = errorOf(testPredictions, testSet.labels);
+    // The other reading of Fig. 1c: test labels corrupted like the training labels (their own stream).
+    const corruptedTest = LABEL_NOISE.has(config.randomization) && (ds.p ?? 0) > 0 ? corruptLabels(testSet.labels, ds.p as number, testSet.classes, new Rng(config.seed).fork(`randomization/${config.randomization}/test-labels`).nextUint32()).labels : null;
+    const trainCorrect = config.recordExamples === true ? Array.from(await predict(model, trainSet), (c, i) => (c === trainSet.labels[i] ? '1' : '0')).join('') : undefined;
     const summary: FitResult = {
       backend: info.name,
       versions: info.versions,
@@ -222,6 +256,8 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
       stepsToFit: result.stepsToFit,
       trainError: result.trainError,
       testError,
+      testErrorCorruptedLabels: corruptedTest === null ? null : errorOf(testPredictions, corruptedTest),
+      ...(trainCorrect !== undefined ? { trainCorrect } : {}),
       history: result.history,
       seed: config.seed,
       lr,

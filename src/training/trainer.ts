@@ -101,6 +101,25 @@ export async function evaluate(model: Model, set: ImageSet, batchSize = 500): Pr
   return (set.n - correct) / set.n;
 }
 
+/**
+ * The model's predicted class (arg-max logit) for every image of a set, in evaluation mode.
+ *
+ * @example
+ * const yPred = await predict(model, testSet); // (n) classes
+ */
+export async function predict(model: Model, set: ImageSet, batchSize = 500): Promise<Uint8Array> {
+  const [h, w, c] = set.shape;
+  const size = h * w * c;
+  const out = new Uint8Array(set.n);
+  for (let from = 0; from < set.n; from += batchSize) {
+    const to = Math.min(set.n, from + batchSize);
+    const classes = tf.tidy(() => tf.argMax(model.apply(tf.tensor4d(set.images.subarray(from * size, to * size), [to - from, h, w, c]), { training: false }), 1));
+    out.set(await classes.data(), from);
+    classes.dispose();
+  }
+  return out;
+}
+
 function checkpointTensors(model: Model, sgd: MomentumSgd): { name: string; variable: tf.Variable }[] {
   return [
     ...model.store.params.map((p) => ({ name: p.name, variable: p.variable })),

@@ -151,20 +151,6 @@ describe('--out never loses work', () => {
       expect(resumed.jsons[0]).toMatchObject({ resumed: true, epochs: epochs + 1 });
     }
   });
-
-  test('figure1 says when it writes nothing; with --out it refuses to overwrite and --resume continues', async () => {
-    const args = ['figure1', '--data', 'synthetic', '--n', '60', '--test-n', '50', '--ps', '1', '--threads', '2', '--backend', 'wasm', '--seed', '4', '--json'];
-    const dir = join(tmp, 'fig1');
-    const first = await cli([...args, '--epochs', '1', '--out', dir]);
-    expect(first.code).toBe(0);
-    expect(first.infos.join('\n')).toMatch(/p = 0 \(true labels\) is added/);
-    await refused([...args, '--epochs', '1', '--out', dir], /--out .*fig1 already holds runs \(p=0, p=1, shuffled-pixels, …\); continue them with --resume, replace them with --force/);
-    const again = await cli([...args, '--out', dir, '--resume', '--epochs', '2']);
-    expect(again.code).toBe(0);
-    expect((again.jsons[0] as { runs: { lossCurve: unknown[] }[] }).runs.every((r) => r.lossCurve.length === 2)).toBe(true); // one more epoch each
-    const none = await cli(['figure1', '--data', 'synthetic', '--n', '30', '--test-n', '50', '--ps', '1', '--epochs', '1', '--backend', 'wasm', '--seed', '4', '--json']);
-    expect(none.infos.join('\n')).toMatch(/no --out: nothing is written to disk/);
-  });
 });
 
 describe('every I/O failure and range error is one line and exit 2', () => {

@@ -85,7 +85,8 @@ describe('randomizations', () => {
       if (id !== 'true-labels') expect(key(c), id).not.toBe(key(a));
       if (spec.kind === 'labels') {
         expect(a.train.values, id).toBe(train.values);
-        expect(a.test.labels, id).toBe(test.labels); // the test labels stay clean
+        if (id === 'random-signs') expect(a.test.classes, id).toBe(2); // two classes: the test labels are signs too
+        else expect(a.test.labels, id).toBe(test.labels); // the test labels stay clean
       } else {
         expect(Array.from(a.train.labels), id).toEqual(Array.from(train.labels));
         expect(image(a.test, 0), id).not.toEqual(image(test, 0)); // test inputs transformed alike
@@ -93,8 +94,18 @@ describe('randomizations', () => {
     }
   });
 
+  it('random-signs: two classes, about half of each, drawn once from the seed for train and test', () => {
+    const r = randomize(train, test, 'random-signs', undefined, 9);
+    expect(r.train.classes).toBe(2);
+    expect(new Set(Array.from(r.train.labels))).toEqual(new Set([0, 1]));
+    const ones = Array.from(r.train.labels).filter((v) => v === 1).length / r.train.n;
+    expect(Math.abs(ones - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / r.train.n));
+    expect(r.train.values).toBe(train.values);
+    expect(r.p).toBe(1);
+  });
+
   it('unknown ids and a missing p are refused with the valid choices', () => {
-    expect(() => parseRandomization('noise')).toThrow(/valid randomizations are true-labels, corrupt-labels, random-labels, shuffled-pixels, random-pixels, gaussian/);
+    expect(() => parseRandomization('noise')).toThrow(/valid randomizations are true-labels, corrupt-labels, random-labels, random-signs, shuffled-pixels, random-pixels, gaussian/);
     expect(() => randomize(train, test, 'corrupt-labels', undefined, 1)).toThrow(/corrupt-labels needs --p/);
     expect(() => randomize(train, test, 'random-pixels', 0.3, 1)).toThrow(/--p is for --randomization corrupt-labels/);
   });
