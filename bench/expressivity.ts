@@ -1,11 +1,9 @@
-import { mnistMatrix } from '../src/data/mnist.js';
-import { gaussianClusters } from '../src/data/synthetic.js';
+import { loadDataset } from '../src/data/dataset.js';
 import { certify } from '../src/expressivity/certify.js';
 import { drawDirection } from '../src/expressivity/direction.js';
 import { interpolate } from '../src/expressivity/interpolate.js';
 import { MlMatrix, solveDense } from '../src/linalg/dense.js';
 import { Rng } from '../src/random/rng.js';
-import { randomLabels } from '../src/randomization/labels.js';
 import { compare, time, type Bench } from './harness.js';
 import { plainReference, solveLowerTriangular } from './reference.js';
 
@@ -21,8 +19,8 @@ export const expressivityBench: Bench = {
     const notes: string[] = [];
 
     // Full MNIST, random labels.
-    const { X } = mnistMatrix('train');
-    const y = randomLabels(X.rows, 10, 1);
+    const ds = loadDataset({ source: 'mnist', seed: 1, randomization: 'random-labels', test: false });
+    const [X, y] = [ds.matrix('train'), ds.train.labels];
     const construct = time(() => interpolate(X, y, { seed: 1 }), 3);
     const cert = time(() => certify(construct.result, X, y), 2);
     const a = drawDirection(784, new Rng(1));
@@ -51,10 +49,10 @@ export const expressivityBench: Bench = {
 
     // Scaling in n (synthetic, d = 10) and the dense solves where feasible.
     for (const n of [1_000, 2_000, 4_000, 10_000, 100_000, 1_000_000]) {
-      const data = gaussianClusters(n, 10, 10, 2);
-      const yn = randomLabels(n, 10, 2);
-      const c = time(() => interpolate(data.X, yn, { seed: 2 }), n >= 1_000_000 ? 1 : 3);
-      const ct = time(() => certify(c.result, data.X, yn), 1);
+      const data = loadDataset({ source: 'synthetic', n, d: 10, seed: 2, randomization: 'random-labels', test: false });
+      const [Xn, yn] = [data.matrix('train'), data.train.labels];
+      const c = time(() => interpolate(Xn, yn, { seed: 2 }), n >= 1_000_000 ? 1 : 3);
+      const ct = time(() => certify(c.result, Xn, yn), 1);
       let triangularMs: number | null = null;
       let luMs: number | null = null;
       if (n <= 4_000) {

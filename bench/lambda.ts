@@ -1,16 +1,15 @@
-import { mnistMatrix } from '../src/data/mnist.js';
+import { loadDataset } from '../src/data/dataset.js';
 import { certify } from '../src/expressivity/certify.js';
 import { diagnose } from '../src/expressivity/diagnostics.js';
 import { interpolate } from '../src/expressivity/interpolate.js';
-import { randomLabels } from '../src/randomization/labels.js';
 import type { Bench } from './harness.js';
 
 /** The measurement behind DEFAULT_LAMBDA: weight growth and certified residual against λ on full MNIST. */
 export const lambdaBench: Bench = {
   description: 'bias placement fraction λ on full MNIST, random labels (seed 1, best-of-4 direction)',
   async run() {
-    const { X } = mnistMatrix('train');
-    const y = randomLabels(X.rows, 10, 1);
+    const ds = loadDataset({ source: 'mnist', seed: 1, randomization: 'random-labels', test: false });
+    const [X, y] = [ds.matrix('train'), ds.train.labels];
     const rows: Record<string, string | number | null>[] = [];
     const notes: string[] = [];
     for (const lambda of [0.05, 0.1, 0.25, 0.5, 0.75]) {

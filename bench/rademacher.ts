@@ -1,4 +1,4 @@
-import { mnistMatrix } from '../src/data/mnist.js';
+import { loadDataset } from '../src/data/dataset.js';
 import { scaleMatrix, type Matrix } from '../src/data/matrix.js';
 import { drawSigns, estimateRademacher, exhaustiveRademacher } from '../src/rademacher/estimate.js';
 import { Rng } from '../src/random/rng.js';
@@ -37,7 +37,7 @@ export const rademacherBench: Bench = {
   async run() {
     const rows: Record<string, string | number | null>[] = [];
     const notes: string[] = [];
-    const raw = mnistMatrix('train', 10_000, 1).X;
+    const raw = loadDataset({ source: 'mnist', n: 10_000, seed: 1, test: false }).matrix('train');
     const X = scaleMatrix(raw, 1 / 255);
     const est = time(() => estimateRademacher(linearL2(X, 1), { draws: 1000, seed: 1 }), 1);
     rows.push({ case: 'linear-l2, MNIST 10000×784, 1000 draws', ms: est.ms, coldMs: est.coldMs, value: est.result.estimate, targetMs: 5000 });

@@ -1,8 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, test as plainTest } from 'vitest';
-import { gaussianClusters } from '../../src/data/synthetic.js';
+import { loadDataset } from '../../src/data/dataset.js';
 import { ridgeStability } from '../../src/rademacher/stability.js';
-import { randomLabels } from '../../src/randomization/labels.js';
 
 /** σ = 2(κY/√λ + Y): the Lipschitz constant of (f − y)² in f where ridge can predict (|f| ≤ κY/√λ, |y| ≤ Y). */
 const lipschitz = (kappa: number, Y: number, lambda: number) => 2 * ((kappa * Y) / Math.sqrt(lambda) + Y);
@@ -43,13 +42,15 @@ describe('uniform stability of ridge regression', () => {
     'true vs random labels: one and the same bound σ²κ²/(λm), and β̂ ≤ bound for both',
     ({ seed, lambda, m }) => {
       const d = 4;
-      const data = gaussianClusters(m + 40, d, 3, seed);
-      const rows = (from: number, to: number) => ({ rows: to - from, cols: d, data: data.X.data.slice(from * d, to * d) });
-      const scale = (v: Float64Array) => v.map((c) => c - 1); // labels in {−1, 0, 1}
-      const yTrue = scale(data.y);
-      const yRandom = scale(randomLabels(m + 40, 3, seed));
+      // ten Gaussian clusters; a label in {−1, 0, 1} that is a function of the cluster (true) or drawn at random
+      const spec = { source: 'synthetic', n: m + 40, d, seed, test: false } as const;
+      const X = loadDataset(spec).matrix('train');
+      const rows = (from: number, to: number) => ({ rows: to - from, cols: d, data: X.data.slice(from * d, to * d) });
+      const scale = (v: Float64Array) => v.map((c) => (c % 3) - 1);
+      const yTrue = scale(loadDataset(spec).train.labels);
+      const yRandom = scale(loadDataset({ ...spec, randomization: 'random-labels' }).train.labels);
       let kappa = 0;
-      for (let i = 0; i < m + 40; i++) kappa = Math.max(kappa, Math.hypot(...data.X.data.subarray(i * d, (i + 1) * d)));
+      for (let i = 0; i < m + 40; i++) kappa = Math.max(kappa, Math.hypot(...X.data.subarray(i * d, (i + 1) * d)));
       const runs = [yTrue, yRandom].map((y) => {
         const est = ridgeStability(rows(0, m), y.slice(0, m), { X: rows(m, m + 20), y: y.slice(m, m + 20) }, { X: rows(m + 20, m + 40), y: y.slice(m + 20) }, {
           lambda,

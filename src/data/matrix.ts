@@ -18,8 +18,6 @@ export interface SparseRows {
   readonly values: Float64Array; // (nnz)
 }
 
-const validated = new WeakSet<Matrix>();
-
 /** Data points as accepted by the public API: a {@link Matrix} or an array of equal-length rows. */
 export type MatrixInput = Matrix | ReadonlyArray<ArrayLike<number>>;
 
@@ -27,7 +25,8 @@ export type MatrixInput = Matrix | ReadonlyArray<ArrayLike<number>>;
  * Validates and converts points to a {@link Matrix}.
  *
  * Refuses, with the offending row and column in the message: no rows, zero columns, ragged rows,
- * NaN and ±Infinity.
+ * NaN and ±Infinity. A Matrix is checked on every call (≈ 60 ms for all of MNIST, 47M entries): a
+ * cache of validated matrices would trust entries written after the check.
  *
  * @param input - a Matrix or an array of rows
  * @param name - what the matrix is called in error messages (e.g. `X`)
@@ -41,13 +40,11 @@ export function toMatrix(input: MatrixInput, name = 'X'): Matrix {
       throw new InputError(`${name}: data has ${data.length} entries but shape is (${rows}, ${cols}); expected ${rows * cols}`);
     }
     checkShape(rows, cols, name);
-    if (validated.has(input)) return input;
     for (let k = 0; k < data.length; k++) {
       if (!Number.isFinite(data[k])) {
         throw nonFinite(name, Math.floor(k / cols), k % cols, data[k] as number);
       }
     }
-    validated.add(input);
     return input;
   }
   const rows = input.length;
@@ -68,9 +65,7 @@ export function toMatrix(input: MatrixInput, name = 'X'): Matrix {
       data[i * cols + j] = v;
     }
   }
-  const m = { rows, cols, data };
-  validated.add(m);
-  return m;
+  return { rows, cols, data };
 }
 
 /** Row i of a matrix as a view (no copy). */
@@ -116,7 +111,7 @@ function nonFinite(name: string, i: number, j: number, v: unknown): InputError {
  * c·X.
  *
  * @example
- * scaleMatrix(mnistMatrix('train').X, 1 / 255); // pixels in [0, 1]
+ * scaleMatrix(loadDataset({ source: 'mnist', seed: 1 }).matrix('train'), 1 / 255); // pixels in [0, 1]
  */
 export function scaleMatrix(X: Matrix, c: number): Matrix {
   return { rows: X.rows, cols: X.cols, data: X.data.map((v) => v * c) };

@@ -1,16 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { mnistMatrix } from '../../src/data/mnist.js';
+import { loadDataset } from '../../src/data/dataset.js';
 import { InputError } from '../../src/errors.js';
 import { certify } from '../../src/expressivity/certify.js';
 import { projectAll, projectDetailed, projectMany } from '../../src/expressivity/direction.js';
 import { diagnose } from '../../src/expressivity/diagnostics.js';
 import { interpolate, interpolateClasses } from '../../src/expressivity/interpolate.js';
 import { ReluNetwork } from '../../src/expressivity/network.js';
-import { randomLabels } from '../../src/randomization/labels.js';
 
 describe('interpolate on real data', () => {
-  const { X, labels } = mnistMatrix('train', 2000, 4);
-  const y = randomLabels(2000, 10, 4);
+  const ds = loadDataset({ source: 'mnist', n: 2000, seed: 4, test: false });
+  const [X, labels] = [ds.matrix('train'), ds.train.labels];
+  const y = loadDataset({ source: 'mnist', n: 2000, seed: 4, randomization: 'random-labels', test: false }).train.labels; // the same images
 
   test('2,000 MNIST images with random labels: 2n + d parameters, every label provably recovered', () => {
     const net = interpolate(X, y, { seed: 4 });

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { mnistMatrix } from '../../src/data/mnist.js';
+import { loadDataset } from '../../src/data/dataset.js';
 import { startBackend } from '../../src/engine/backend.js';
 import { InputError, InterruptedError } from '../../src/errors.js';
 import { kernelInterpolate } from '../../src/implicit/kernel.js';
@@ -15,11 +15,11 @@ import { KERNEL_CHECKPOINT_FILE } from '../../src/implicit/kernel-checkpoint.js'
 import { estimateSolveMs, fastKernelBytes, kernelInterpolateFast, kernelInterpolateFastSets, largestFastN, type FastKernelOptions } from '../../src/implicit/kernel-fast.js';
 
 const n = 600;
-const { X, labels } = mnistMatrix('train', n, 2);
+const ds = loadDataset({ source: 'mnist', n, testN: 300, seed: 2 });
+const [X, labels] = [ds.matrix('train'), ds.train.labels];
 const X64 = { rows: n, cols: 784, data: X.data.map((v) => v / 255) };
 const X32 = Float32Array.from(X64.data);
-const test_ = mnistMatrix('test', 300, 3);
-const Z32 = Float32Array.from(test_.X.data, (v) => v / 255);
+const Z32 = Float32Array.from(ds.matrix('test').data, (v) => v / 255);
 const kernel = { kind: 'gaussian', gamma: 0.02 } as const;
 const small = { s: 150, q: 120 };
 const tmp = mkdtempSync(join(tmpdir(), 'rethink-kernel-'));

@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { mnistMatrix } from '../../src/data/mnist.js';
+import { loadDataset } from '../../src/data/dataset.js';
 import { gram, kernelInterpolate, kernelSolveBytes, largestFeasibleN } from '../../src/implicit/kernel.js';
 import { minNormSolution, sgdLeastSquares } from '../../src/implicit/least-squares.js';
 
 describe('kernel interpolation', () => {
-  const { X, labels } = mnistMatrix('train', 300, 2);
+  const ds = loadDataset({ source: 'mnist', n: 300, seed: 2, test: false });
+  const [X, labels] = [ds.matrix('train'), ds.train.labels];
   const scaled = { rows: X.rows, cols: X.cols, data: X.data.map((v) => v / 255) };
 
   test('Cholesky and CG agree, interpolate every label, and the RKHS norm is yᵀK⁻¹y', () => {

@@ -4,7 +4,7 @@
  */
 import { fc, test as prop } from '@fast-check/vitest';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { mnistMatrix } from '../../src/data/mnist.js';
+import { loadDataset } from '../../src/data/dataset.js';
 import { startBackend } from '../../src/engine/backend.js';
 import { gram } from '../../src/implicit/kernel.js';
 import { nystromPreconditioner, preconditionerWeights } from '../../src/implicit/nystrom.js';
@@ -12,7 +12,7 @@ import { symmetricEigen } from '../../src/linalg/symmetric-eigen.js';
 
 /** The Gaussian kernel matrix (γ = 0.02) of n MNIST images, float64, and its float32 copy. */
 function kernelOf(n: number, seed: number): { K: Float64Array; K32: Float32Array } {
-  const X = mnistMatrix('train', n, seed).X;
+  const X = loadDataset({ source: 'mnist', n, seed, test: false }).matrix('train');
   const Xs = { rows: n, cols: 784, data: X.data.map((v) => v / 255) };
   const K = gram(Xs, Xs, { kind: 'gaussian', gamma: 0.02 }); // (n, n)
   return { K, K32: Float32Array.from(K) };

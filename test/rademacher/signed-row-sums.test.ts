@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { compressRows } from '../../src/data/matrix.js';
-import { mnistMatrix } from '../../src/data/mnist.js';
+import { loadDataset } from '../../src/data/dataset.js';
 import { drawSigns } from '../../src/rademacher/estimate.js';
 import { signedRowSums } from '../../src/rademacher/oracles.js';
 import { PARALLEL_MIN_WORK, parallelWorthIt } from '../../src/rademacher/parallel.js';
@@ -10,7 +10,7 @@ import { Rng } from '../../src/random/rng.js';
 // Kept apart from oracles.test.ts: minutes when instrumented, so the mutation run leaves it out.
 describe('signed row sums Xᵀσ on MNIST', () => {
   test('bit-identical to the single-thread dense path (same additions in the same order)', () => {
-    const { X } = mnistMatrix('train', 6000, 3);
+    const X = loadDataset({ source: 'mnist', n: 6000, seed: 3, test: false }).matrix('train');
     const m = 151; // odd: the split is uneven
     const work = (m * compressRows(X)!.values.length) / 2;
     expect(work).toBeGreaterThan(PARALLEL_MIN_WORK);
