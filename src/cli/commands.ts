@@ -162,7 +162,7 @@ const executorFlags = {
   partition: { type: 'string', placeholder: 'NAME', description: 'slurm: the partition (default: the cluster\'s default)' },
   time: { type: 'string', placeholder: 'HH:MM:SS', description: 'slurm: time limit per task (minutes, HH:MM:SS or D-HH:MM:SS); a task stopped by it continues from its checkpoint with --resume' },
   gres: { type: 'string', placeholder: 'gpu:1', description: 'slurm: generic resources per task (e.g. gpu:1, gpu:a100:1)' },
-  sbatch: { type: 'list', placeholder: '--opt=value', description: 'slurm: an extra #SBATCH line, repeatable (--sbatch --account=lab --sbatch --qos=long)' },
+  sbatch: { type: 'list', placeholder: 'opt=value', description: 'slurm: an extra #SBATCH line, repeatable, its leading dashes left out (--sbatch account=lab --sbatch qos=long)' },
   requeue: { type: 'boolean', description: 'slurm: a preempted task goes back to the queue and continues from its checkpoint (#SBATCH --requeue)' },
   image: { type: 'string', placeholder: 'IMAGE', description: 'kubernetes: the container image with rethink installed (the Dockerfile in the package builds one; required)' },
   pvc: { type: 'string', placeholder: 'CLAIM', description: 'kubernetes: the PersistentVolumeClaim that holds the results directory (required); the pods mount it at the --out path' },

@@ -64,3 +64,23 @@ export function engineMessage(text: string): string {
     .filter((l) => l !== '');
   return [...new Set(lines)].join('; ') || '(it printed nothing)';
 }
+
+/**
+ * Waits `ms` milliseconds, or less when the signal aborts (its listener is removed either way, so a
+ * long poll loop adds none).
+ *
+ * @example
+ * await pause(5000, signal);
+ */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

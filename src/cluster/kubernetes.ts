@@ -13,6 +13,7 @@ import type { V1Container, V1Job, V1Pod } from '@kubernetes/client-node';
 import { InputError } from '../errors.js';
 import type { Plan } from '../experiments/plan.js';
 import { fileError } from '../training/run-store.js';
+import { pause } from './engine.js';
 import { kubernetesMemory, type Memory } from './resources.js';
 
 /** What the Job is made of. */
@@ -243,9 +244,6 @@ export async function waitForJob(namespace: string, name: string, options: { pol
       }
     }
     if (options.signal?.aborted === true) return { completed, failed, done: false };
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.pollMs ?? 5000);
-      options.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
+    await pause(options.pollMs ?? 5000, options.signal);
   }
 }

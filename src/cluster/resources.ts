@@ -57,16 +57,18 @@ export function checkGres(text: string): string {
 }
 
 /**
- * Checks an extra `#SBATCH` line (`--sbatch '--account=lab'`): one option, starting with `-`, on one line.
+ * Checks an extra `#SBATCH` line: one sbatch option on one line, given with or without its leading
+ * dashes (`--sbatch account=lab` and `--sbatch=--account=lab` both give `#SBATCH --account=lab`).
  *
  * @throws InputError for a line that is empty, not an option, or holds a newline
  * @example
- * checkSbatchLine('--account=lab'); // '--account=lab' → '#SBATCH --account=lab'
+ * checkSbatchLine('account=lab'); // '--account=lab' → '#SBATCH --account=lab'
  */
 export function checkSbatchLine(text: string): string {
   const t = text.replace(/^#SBATCH\s+/, '').trim();
-  if (!/^-/.test(t) || /[\r\n]/.test(t)) throw new InputError(`--sbatch '${text}': give one sbatch option per --sbatch, as on the command line (e.g. --sbatch --account=lab --sbatch --qos=long)`);
-  return t;
+  const line = t.startsWith('-') ? t : `--${t}`;
+  if (!/^--?[A-Za-z]/.test(line) || /[\r\n]/.test(line)) throw new InputError(`--sbatch '${text}': give one sbatch option per --sbatch, without its leading dashes or after '=' (e.g. --sbatch account=lab --sbatch=--qos=long)`);
+  return line;
 }
 
 /**

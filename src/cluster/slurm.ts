@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { fileError } from '../training/run-store.js';
 import type { Plan } from '../experiments/plan.js';
-import { engineMessage, runTool } from './engine.js';
+import { engineMessage, pause, runTool } from './engine.js';
 import { slurmMemory, type Memory } from './resources.js';
 import { readSubmissions, type Submission } from './submissions.js';
 
@@ -298,10 +298,7 @@ export async function waitForArray(
     }
     if (open.size === 0) break;
     options.onEvent?.({ kind: 'poll', queued, epochs });
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pollMs);
-      options.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
+    await pause(pollMs, options.signal);
   }
   return ended;
 }
