@@ -19,6 +19,7 @@ import { formatValue, type Profile } from '../experiments/study.js';
 import { fileError, makeDirectory } from '../training/run-store.js';
 import type { FitResult } from '../training/fit.js';
 import { onlyWith, type Flags } from './args.js';
+import { checkDataInside } from '../cluster/kubernetes.js';
 import { executorChoice, executorFlagsText, refuseWhileQueued, runOnCluster } from './cluster.js';
 import type { experimentFlags, reportFlags, reproduceFlags, runPlanFlags } from './commands.js';
 import { INTERRUPTED_EXIT, whileInterruptible } from './interrupt.js';
@@ -185,6 +186,7 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
       throw new InputError(`--out ${dir} holds runs but no plan.json; choose another --out (nothing there is replaced)`);
     }
   }
+  if (choice.executor === 'kubernetes') checkDataInside(plan, dir); // the pods see only the volume
   await checkData(plan); // a missing CIFAR-10 directory is refused before anything is written
   try {
     makeDirectory(dir);

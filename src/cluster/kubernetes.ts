@@ -41,6 +41,22 @@ export interface KubernetesOptions {
 const sh = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /**
+ * Refuses a plan that reads CIFAR-10 from outside the results directory: the pods see only the
+ * volume, mounted at the results directory's path.
+ *
+ * @throws InputError naming where to put the batches
+ * @example
+ * checkDataInside(plan, '/results'); // plan.data.dataDir '/results/cifar-10-batches-bin': fine
+ */
+export function checkDataInside(plan: Pick<Plan, 'data'>, dir: string): void {
+  if (plan.data.dataDir === null) return;
+  const rel = relative(dir, plan.data.dataDir);
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new InputError(`--data-dir ${plan.data.dataDir} is outside the results directory ${dir}: the pods see only the volume mounted there; copy the CIFAR-10 batches under ${dir} (e.g. ${join(dir, 'cifar-10-batches-bin')}) and give that as --data-dir`);
+  }
+}
+
+/**
  * The Indexed Job that runs some of a plan's runs.
  *
  * @param dir the results directory (absolute): the volume is mounted there in every pod
@@ -50,12 +66,7 @@ const sh = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replac
  * const job = indexedJob(plan, '/results', [0, 1, 2, 3], { image: 'rethink:0.1.0', pvc: 'rethink-results', namespace: 'default', name: 'rethink-3983cdd1-1', gpus: 1 });
  */
 export function indexedJob(plan: Plan, dir: string, indices: readonly number[], options: KubernetesOptions): V1Job {
-  if (plan.data.dataDir !== null) {
-    const rel = relative(dir, plan.data.dataDir);
-    if (rel.startsWith('..') || isAbsolute(rel)) {
-      throw new InputError(`--data-dir ${plan.data.dataDir} is outside the results directory ${dir}: the pods see only the volume mounted there; copy the CIFAR-10 batches under ${dir} (e.g. ${join(dir, 'cifar-10-batches-bin')}) and give that as --data-dir`);
-    }
-  }
+  checkDataInside(plan, dir);
   const whole = indices.length === plan.runs.length && indices.every((i, k) => i === k);
   const planFile = join(dir, 'plan.json');
   // Completion index k → run index: the same for a whole plan, else the k-th of the listed runs.
