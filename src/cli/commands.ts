@@ -260,7 +260,7 @@ export const COMMANDS = {
   reproduce: command({
     summary: 'every empirical claim of the paper re-run: plan, runs on a worker pool, verdicts, plots and reports (exit 0: all confirmed, 1: one is not)',
     flags: reproduceFlags,
-    examples: ['rethink reproduce', 'rethink reproduce --only fig1a,fig1c --set epochs=50 --out runs/fig1', 'rethink reproduce --profile full --data-dir ~/cifar-10-batches-bin --plan-only --out runs/full', 'rethink reproduce --out runs/reproduce-quick --resume', 'rethink reproduce --profile full --data-dir /shared/cifar-10-batches-bin --out /shared/full --executor slurm --partition gpu --gres gpu:1 --time 12:00:00 --requeue', 'rethink reproduce --out /shared/full --resume --executor slurm --wait', 'rethink reproduce --profile full --data-dir /results/cifar --out /results --executor kubernetes --image registry.example.org/rethink:0.1.0 --pvc rethink-results --gpus 1 --apply'],
+    examples: ['rethink reproduce', 'rethink reproduce --only fig1a,fig1c --set epochs=50 --out runs/fig1', 'rethink reproduce --profile full --data-dir ~/cifar-10-batches-bin --plan-only --out runs/full', 'rethink reproduce --out runs/reproduce-quick --resume', 'rethink reproduce --profile full --data-dir /shared/cifar --out /shared/full --executor slurm', 'rethink reproduce --out /shared/full --resume --executor slurm --wait', 'rethink reproduce --out /results --executor kubernetes --image rethink:1 --pvc results --apply'],
     load: async () => (await import('./reproduce.js')).runReproduce,
   }),
   experiment: command({
