@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A one-node Slurm cluster on this machine, for the tests of `rethink reproduce --executor slurm`:
 # Debian's slurm-wlm and munge, a slurm.conf for localhost (no cgroups: proctrack/linuxproc,
-# task/none; no accounting database: finished jobs stay visible to scontrol for an hour), then
+# task/none; no accounting database: finished jobs stay visible to scontrol for an hour; the builtin
+# scheduler with no batch delay, so that an array's next task starts as soon as a CPU is free), then
 # munged, slurmctld and slurmd. Idempotent: what is installed is not installed again, daemons that
 # answer are not restarted. Exit 0 when a job ran on the cluster, 1 (with the reason) when not.
 # .ci/run exports RETHINK_REQUIRE_SLURM=1 only after this succeeded.
@@ -69,7 +70,8 @@ TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
-SchedulerType=sched/backfill
+SchedulerType=sched/builtin
+SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
