@@ -92,7 +92,12 @@ export function executorChoice(flags: ReproduceFlags): ExecutorChoice {
   };
 }
 
-/** The executor flags as they were given, to repeat them in a suggested command. */
+/**
+ * The executor flags as they were given, to repeat them in a suggested command.
+ *
+ * @example
+ * executorFlagsText({ executor: 'slurm', wait: true, partition: 'gpu' }); // '--executor slurm --wait --partition gpu'
+ */
 export function executorFlagsText(flags: ReproduceFlags): string {
   const parts: string[] = [];
   for (const k of ['executor', ...CLUSTER, ...SLURM_ONLY, ...KUBERNETES_ONLY] as const) {

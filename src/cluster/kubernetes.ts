@@ -139,7 +139,13 @@ export async function writeManifest(dir: string, make: (k: number) => V1Job): Pr
   return { file, job };
 }
 
-/** The Kubernetes API's message in an error of the client library, in one line. */
+/**
+ * The Kubernetes API's message in an error of the client library, in one line (the Status's
+ * `message` when the body is one, and the HTTP code).
+ *
+ * @example
+ * apiMessage({ code: 403, body: '{"kind":"Status","message":"exceeded quota: compute"}' }); // 'exceeded quota: compute (HTTP 403)'
+ */
 export function apiMessage(err: unknown): string {
   const e = err as { code?: number; body?: unknown; message?: string };
   let message = e.message ?? String(err);
@@ -184,7 +190,13 @@ export async function applyJob(job: V1Job): Promise<void> {
   }
 }
 
-/** A pod's index and why it cannot run, when it cannot (an image that does not pull, a missing volume, a bad config). */
+/**
+ * A pod's completion index and why it cannot run, when it cannot (an image that does not pull, a
+ * missing claim, a bad container config); null for a pod that is fine or merely waiting its turn.
+ *
+ * @example
+ * podProblem(pod); // { index: 0, pod: 'rethink-3983cdd1-1-0-abcde', reason: 'ImagePullBackOff', message: 'Back-off pulling image …' }
+ */
 export function podProblem(pod: V1Pod): { index: number | null; pod: string; reason: string; message: string } | null {
   const index = pod.metadata?.annotations?.['batch.kubernetes.io/job-completion-index'];
   const base = { index: index !== undefined ? Number(index) : null, pod: pod.metadata?.name ?? '?' };

@@ -23,10 +23,20 @@ export function parseMemory(text: string): Memory {
   return { amount: Number(m[1]), unit: (m[2] as string).toUpperCase() as Memory['unit'] };
 }
 
-/** Slurm's spelling of an amount of memory (`8G`). */
+/**
+ * Slurm's spelling of an amount of memory.
+ *
+ * @example
+ * slurmMemory({ amount: 8, unit: 'G' }); // '8G'
+ */
 export const slurmMemory = (m: Memory): string => `${m.amount}${m.unit}`;
 
-/** Kubernetes' spelling of an amount of memory (`8Gi`: binary units). */
+/**
+ * Kubernetes' spelling of an amount of memory (binary units).
+ *
+ * @example
+ * kubernetesMemory({ amount: 8, unit: 'G' }); // '8Gi'
+ */
 export const kubernetesMemory = (m: Memory): string => `${m.amount}${m.unit === 'K' ? 'Ki' : `${m.unit}i`}`;
 
 /** Slurm's time-limit formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */

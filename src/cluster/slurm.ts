@@ -232,7 +232,14 @@ export async function stillQueued(submissions: readonly Submission[]): Promise<{
   return out;
 }
 
-/** Where a run stands on disk: epochs recorded in metrics.csv, and whether summary.json exists. */
+/**
+ * Where a run stands on disk: epochs recorded in metrics.csv, and whether summary.json exists.
+ *
+ * @param dir the results directory
+ * @param runDir the run's directory, relative to it
+ * @example
+ * runProgress('/scratch/full', 'runs/mlp-1x512_true-labels_n500_s1_3fa91c'); // { epochs: 12, finished: false }
+ */
 export function runProgress(dir: string, runDir: string): { epochs: number; finished: boolean } {
   const metrics = join(dir, runDir, 'metrics.csv');
   let epochs = 0;
