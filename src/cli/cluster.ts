@@ -189,8 +189,9 @@ function failureMessage(dir: string, run: PlannedRun): string | null {
  */
 export async function runOnCluster(c: ClusterRun, planOnly: boolean): Promise<number> {
   const todo = c.plan.runs.filter((r) => runState(c.dir, r).finished === null).map((r) => r.index);
-  if (todo.length === 0 && !planOnly) {
+  if (todo.length === 0) {
     c.out.info(`every run of the plan in ${c.dir} has its summary.json: nothing to submit`);
+    if (planOnly) return 0;
     const results = await c.report({ executor: c.choice.executor, submitted: null });
     return results.confirmed ? 0 : 1;
   }
