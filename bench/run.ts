@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, arch } from 'node:os';
 import { join } from 'node:path';
 import { experimentsBench } from './experiments.js';
+import { executorsBench } from './executors.js';
 import { expressivityBench } from './expressivity.js';
 import { kernelBench } from './kernel.js';
 import { lambdaBench } from './lambda.js';
@@ -19,7 +20,7 @@ import { trainingBench } from './training.js';
 import type { Bench } from './harness.js';
 import { recordMarkdown, type BenchRecord } from './record.js';
 
-const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench, kernel: kernelBench, training: trainingBench, startup: startupBench, search: searchBench, experiments: experimentsBench };
+const benches: Record<string, Bench> = { expressivity: expressivityBench, lambda: lambdaBench, rademacher: rademacherBench, kernel: kernelBench, training: trainingBench, startup: startupBench, search: searchBench, experiments: experimentsBench, executors: executorsBench };
 
 const args = process.argv.slice(2);
 const record = args.includes('--record');

@@ -149,6 +149,29 @@ export const fitFlags = {
   ...commonFlags,
 } as const satisfies FlagSpecs;
 
+/** The executors of a plan: where its runs execute. */
+export const EXECUTORS = ['local', 'slurm', 'kubernetes'] as const;
+
+/** Flags that choose and configure the executor (`--executor slurm|kubernetes`: a cluster runs the plan). */
+const executorFlags = {
+  executor: { type: 'string', choices: EXECUTORS, placeholder: EXECUTORS.join('|'), description: 'where the runs execute: local (default): worker threads here; slurm: ONE job array, task i = rethink run --index i (sbatch here, a login node); kubernetes: an Indexed Job manifest (--apply submits it)' },
+  wait: { type: 'boolean', description: 'slurm, kubernetes --apply: wait for the tasks, printing each one\'s progress, then report (default: print the job and the rethink report command, and return)' },
+  parallel: { type: 'integer', min: 1, max: 100_000, placeholder: 'P', description: 'slurm, kubernetes: at most P tasks at once (sbatch --array=…%P, the Job\'s parallelism; default: all)' },
+  cpus: { type: 'integer', min: 1, max: 1024, placeholder: 'N', description: 'slurm, kubernetes: CPUs per task (default 1)' },
+  mem: { type: 'string', placeholder: '8G', description: 'slurm, kubernetes: memory per task, an integer and K, M, G or T (Slurm --mem=8G, Kubernetes 8Gi)' },
+  partition: { type: 'string', placeholder: 'NAME', description: 'slurm: the partition (default: the cluster\'s default)' },
+  time: { type: 'string', placeholder: 'HH:MM:SS', description: 'slurm: time limit per task (minutes, HH:MM:SS or D-HH:MM:SS); a task stopped by it continues from its checkpoint with --resume' },
+  gres: { type: 'string', placeholder: 'gpu:1', description: 'slurm: generic resources per task (e.g. gpu:1, gpu:a100:1)' },
+  sbatch: { type: 'list', placeholder: 'opt=value', description: 'slurm: an extra #SBATCH line, repeatable, its leading dashes left out (--sbatch account=lab --sbatch qos=long)' },
+  requeue: { type: 'boolean', description: 'slurm: a preempted task goes back to the queue and continues from its checkpoint (#SBATCH --requeue)' },
+  image: { type: 'string', placeholder: 'IMAGE', description: 'kubernetes: the container image with rethink installed (the Dockerfile in the package builds one; required)' },
+  pvc: { type: 'string', placeholder: 'CLAIM', description: 'kubernetes: the PersistentVolumeClaim that holds the results directory (required); the pods mount it at the --out path' },
+  'pvc-path': { type: 'string', placeholder: 'PATH', description: 'kubernetes: the results directory\'s path inside the volume (default: its root)' },
+  namespace: { type: 'string', placeholder: 'NS', description: 'kubernetes: the namespace of the Job (default: default)' },
+  gpus: { type: 'integer', min: 1, max: 64, placeholder: 'N', description: 'kubernetes: GPUs per pod (nvidia.com/gpu; default none)' },
+  apply: { type: 'boolean', description: 'kubernetes: submit the Job through the Kubernetes API (kubeconfig as kubectl finds it); without it, the manifest is only written' },
+} as const satisfies FlagSpecs;
+
 /** Flags of `rethink experiment`, `figure1` and (with `--only`) `reproduce`. */
 export const experimentFlags = {
   profile: { type: 'string', choices: ['quick', 'full'], placeholder: 'quick|full', description: 'quick (default): MNIST subsets, ≤ 15 min on 2 cores; full: the paper\'s scale (CIFAR-10, the paper\'s n and models — for a GPU or much time)' },
@@ -159,7 +182,8 @@ export const experimentFlags = {
   out: { type: 'string', placeholder: 'DIR', description: 'results directory: plan.json, runs/<run>/, <study>/{results.json,report.md,report.html,plots/}, results.json, report.md, report.html (default runs/<name>)' },
   resume: { type: 'boolean', description: 'continue the plan in --out: finished runs are kept, runs in flight continue from their checkpoints (the flags must give the same plan)' },
   set: { type: 'list', placeholder: 'key=value', description: 'override a study config field (repeatable): --set epochs=3, --set fig1b.seeds=1,2; unknown keys and ill-typed values are refused' },
-  'plan-only': { type: 'boolean', description: 'write plan.json and stop (then: rethink run --plan DIR/plan.json --index i, and rethink report DIR)' },
+  'plan-only': { type: 'boolean', description: 'write plan.json and stop (then: rethink run --plan DIR/plan.json --index i, and rethink report DIR); with --executor slurm also the batch script, not submitted' },
+  ...executorFlags,
   ...outputFlags,
 } as const satisfies FlagSpecs;
 
@@ -236,7 +260,7 @@ export const COMMANDS = {
   reproduce: command({
     summary: 'every empirical claim of the paper re-run: plan, runs on a worker pool, verdicts, plots and reports (exit 0: all confirmed, 1: one is not)',
     flags: reproduceFlags,
-    examples: ['rethink reproduce', 'rethink reproduce --only fig1a,fig1c --set epochs=50 --out runs/fig1', 'rethink reproduce --profile full --data-dir ~/cifar-10-batches-bin --plan-only --out runs/full', 'rethink reproduce --out runs/reproduce-quick --resume'],
+    examples: ['rethink reproduce', 'rethink reproduce --only fig1a,fig1c --set epochs=50 --out runs/fig1', 'rethink reproduce --profile full --data-dir ~/cifar-10-batches-bin --plan-only --out runs/full', 'rethink reproduce --out runs/reproduce-quick --resume', 'rethink reproduce --profile full --data-dir /shared/cifar --out /shared/full --executor slurm', 'rethink reproduce --out /shared/full --resume --executor slurm --wait', 'rethink reproduce --out /results --executor kubernetes --image rethink:1 --pvc results --apply'],
     load: async () => (await import('./reproduce.js')).runReproduce,
   }),
   experiment: command({

@@ -19,6 +19,8 @@ import { formatValue, type Profile } from '../experiments/study.js';
 import { fileError, makeDirectory } from '../training/run-store.js';
 import type { FitResult } from '../training/fit.js';
 import { onlyWith, type Flags } from './args.js';
+import { checkDataInside } from '../cluster/kubernetes.js';
+import { executorChoice, executorFlagsText, refuseWhileQueued, runOnCluster } from './cluster.js';
 import type { experimentFlags, reportFlags, reproduceFlags, runPlanFlags } from './commands.js';
 import { INTERRUPTED_EXIT, whileInterruptible } from './interrupt.js';
 import { version } from './main.js';
@@ -140,12 +142,12 @@ async function checkData(plan: Plan): Promise<void> {
 }
 
 /** Evaluates the plan's runs in `dir` and writes every report; returns the results. */
-async function report(plan: Plan, dir: string, studies: readonly LoadedStudy[], out: Output, json: boolean): Promise<PlanResults> {
+async function report(plan: Plan, dir: string, studies: readonly LoadedStudy[], out: Output, json: boolean, extra: Record<string, unknown> = {}): Promise<PlanResults> {
   const { evaluatePlan } = await import('../experiments/results.js');
   const { writeReports } = await import('../experiments/report.js');
   const { results, outcomes } = await evaluatePlan(plan, dir, studies);
   const written = await writeReports(plan, dir, studies, results, outcomes);
-  if (json) out.json({ ...results, files: [...written.files, ...written.plots] });
+  if (json) out.json({ ...results, files: [...written.files, ...written.plots], ...extra });
   else {
     out.table(verdictTable(results));
     out.table(`reports: ${join(dir, 'report.md')}, ${join(dir, 'report.html')} (plots in ${dir}/<study>/plots/; one per study in ${dir}/<study>/)`);
@@ -163,6 +165,7 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
   if (data === 'cifar10' && flags['data-dir'] === undefined) {
     throw new InputError(`${profile === 'full' && flags.data === undefined ? 'the full profile trains on CIFAR-10 (the paper\'s data): ' : ''}--data cifar10 needs --data-dir DIR with data_batch_1..5.bin and test_batch.bin (the CIFAR-10 binary version)${profile === 'full' && flags.data === undefined ? ', or give --data mnist' : ''}`);
   }
+  const choice = executorChoice(flags); // a flag of another executor, or a bad value, is refused before anything is written
   const dir = resolve(flags.out ?? outDefault);
   const planFile = join(dir, 'plan.json');
   const overrides = parseOverrides(flags.set ?? []);
@@ -176,12 +179,14 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
     if (flags.resume !== true && flags['plan-only'] !== true) {
       throw new InputError(`--out ${dir} already holds this plan's runs; continue them with --resume (finished runs are kept), or choose another --out`);
     }
+    if (flags['plan-only'] !== true) await refuseWhileQueued(dir, out); // two writers of the same run directories
   } else {
     if (flags.resume === true) throw new InputError(`--resume: ${dir} holds no plan.json, so there is nothing to continue; start without --resume`);
     if (existsSync(join(dir, 'runs')) && readdirSync(join(dir, 'runs')).length > 0) {
       throw new InputError(`--out ${dir} holds runs but no plan.json; choose another --out (nothing there is replaced)`);
     }
   }
+  if (choice.executor === 'kubernetes') checkDataInside(plan, dir); // the pods see only the volume
   await checkData(plan); // a missing CIFAR-10 directory is refused before anything is written
   try {
     makeDirectory(dir);
@@ -191,6 +196,23 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
   writePlanFile(planFile, plan);
   const perStudy = plan.studies.map((s) => `${s.id} ${plan.runs.filter((r) => r.uses.some((u) => u.study === s.id)).length}`).join(', ');
   out.info(`plan: ${plan.runs.length} runs (${perStudy}; shared runs counted once) of the ${profile} profile on ${data}, written to ${planFile}`);
+  const sets = flags.set !== undefined ? ` ${flags.set.map((s) => `--set ${s}`).join(' ')}` : '';
+  if (choice.executor !== 'local') {
+    return runOnCluster(
+      {
+        plan,
+        dir,
+        flags,
+        out,
+        choice,
+        resumeCommand: `rethink ${command} --out ${dir} --resume${sets} ${executorFlagsText(flags)}`,
+        label,
+        outcome: outcomeText,
+        report: (extra) => report(plan, dir, studies, out, flags.json === true, extra),
+      },
+      flags['plan-only'] === true,
+    );
+  }
   if (flags['plan-only'] === true) {
     const lines = [
       `plan ${plan.id}: ${plan.runs.length} runs in ${dir}`,

@@ -154,6 +154,23 @@ export function buildPlan(studies: readonly LoadedStudy[], options: PlanOptions)
   };
 }
 
+/** The form of a run's directory in a plan: `runs/<name>`, one level, no '..' (a cluster task writes exactly there). */
+const RUN_DIR = /^runs\/(?!\.\.?$)[^/\\]+$/;
+
+/**
+ * Refuses a planned run whose directory is not `runs/<name>` inside the results directory: an edited
+ * or damaged plan must not make a task (here or on a cluster node) write anywhere else.
+ *
+ * @throws InputError naming the run, where it would write, and the fix
+ * @example
+ * checkRunDir('/r/plan.json', { index: 2, dir: '../../home/me', … }); // throws: run 2 writes to '../../home/me', outside …
+ */
+export function checkRunDir(file: string, run: Pick<PlannedRun, 'index' | 'dir'>): void {
+  if (typeof run.dir !== 'string' || !RUN_DIR.test(run.dir) || isAbsolute(run.dir) || normalize(run.dir) !== run.dir) {
+    throw new InputError(`${file}: run ${run.index} writes to '${String(run.dir)}', outside the results directory's runs/ folder; the plan was edited or damaged: make a new one (rethink reproduce --plan-only --out NEW_DIR)`);
+  }
+}
+
 /**
  * Reads and checks plan.json.
  *
@@ -172,8 +189,6 @@ export function readPlan(file: string, version: string): Plan {
   if (plan.rethink !== version) {
     throw new InputError(`${file} was written by rethink ${plan.rethink}, this is rethink ${version}: make a new plan with this version (rethink reproduce --plan-only --out NEW_DIR) or run it with rethink ${plan.rethink}`);
   }
-  for (const r of plan.runs) {
-    if (isAbsolute(r.dir) || normalize(r.dir).startsWith('..')) throw new InputError(`${file}: run ${r.index} writes to '${r.dir}', outside the results directory; the plan was edited or damaged`);
-  }
+  for (const r of plan.runs) checkRunDir(file, r);
   return plan;
 }
