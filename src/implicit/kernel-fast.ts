@@ -298,7 +298,7 @@ export function estimateSolveMs(history: readonly number[], times: readonly numb
  *
  * @param X training points, row-major (n, d) float32 (MNIST: pixels / 255)
  * @param labels class indices 0 … k−1
- * @param options kernel, tolerance, preconditioner, checkpoint, progress, signal
+ * @param options kernel, tolerance, preconditioner, checkpoint, progress, signal, the worker pool
  * @throws InputError when the plan does not fit (with the largest n that does), for γ ≤ 0, NaN data,
  *   a checkpoint from another run, or a system that is not positive definite in float32;
  *   InterruptedError when the signal is aborted (the checkpoint, if any, holds the last iterate);
