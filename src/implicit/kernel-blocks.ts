@@ -2,19 +2,26 @@
  * The Gram matrix K of n points in float32, kept OUTSIDE the engine's WebAssembly heap: one
  * SharedArrayBuffer per block of rows, so that its size is bounded by the machine's memory and not by
  * the 4 GiB a wasm heap addresses (K is 14.4 GB at n = 60,000). Two threads work on it — this one and
- * a worker with its own tfjs engine ({@link startKernelRowsWorker}) — and take their work items
- * (tiles of K, blocks of rows of a product, blocks of test points) from a shared counter, so that a
- * thread slowed down on a busy machine simply takes fewer.
+ * a job of the project's worker pool with its own tfjs engine (kernel-jobs.ts, driven by
+ * {@link KernelThreads}) — and take their work items (tiles of K, blocks of rows of a product, blocks
+ * of test points) from a shared counter, so that a thread slowed down on a busy machine simply takes
+ * fewer.
  *
  * Every product runs on the engine: X·Xᵀ tile by tile while K is built (the kernel is applied to each
  * tile in JavaScript and the tile is written twice, K being symmetric), K·V one block of rows at a
  * time (the block is copied into the engine for its product), and the test scores k(Z, X)·α.
+ *
+ * The phases (building K, each product, the test scores) are numbered by a generation. This thread
+ * opens a phase (resets the counter, publishes the task, then the generation), takes its share, closes
+ * it, and waits until no thread holds an item before it reads the results or opens the next one. A
+ * thread takes an item only while its own generation is the open one; it announces itself (ACTIVE)
+ * before it looks, so that with sequentially consistent atomics a closing thread either sees it
+ * announced or is seen to have closed — no item of an old phase is taken into a new one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Kernel } from '../kernels/gram.js';
-import { compiledModule } from '../workers/paths.js';
+import { InputError, InterruptedError } from '../errors.js';
+import type { WorkerPool } from '../workers/pool.js';
 
 /** Everything both threads share: sizes, the kernel, and the shared buffers. */
 export interface SharedKernelData {
@@ -35,7 +42,7 @@ export interface SharedKernelData {
   readonly vector: SharedArrayBuffer;
   /** K·V, (n, k) float32 */
   readonly product: SharedArrayBuffer;
-  /** Int32 [next work item, items done, stop flag] */
+  /** Int32 words of the phase protocol (see the module comment): next item, items done, open generation, … */
   readonly control: SharedArrayBuffer;
   /** test points Z (m, d) float32 and their scores k(Z, X)·α (m, k) float32 */
   readonly test: { readonly Z: SharedArrayBuffer; readonly m: number; readonly scores: SharedArrayBuffer } | null;
@@ -44,9 +51,18 @@ export interface SharedKernelData {
 /** What the threads do: build K, multiply K·V, or score the test points with α = V. */
 export type KernelTask = 'gram' | 'product' | 'predict';
 
-const NEXT = 0;
-const DONE = 1;
-const STOP = 2;
+/** The tasks in the order of their code in the control word TASK. */
+const TASKS: readonly KernelTask[] = ['gram', 'product', 'predict'];
+
+// Words of the control array (Int32).
+const NEXT = 0; // next work item of the open phase
+const DONE = 1; // items finished in the open phase
+const OPEN = 2; // the generation whose items may be taken (0: none)
+const ACTIVE = 3; // threads between announcing a take and leaving it
+const GEN = 4; // generation of the latest phase: the worker waits for it to change
+const TASK = 5; // that phase's task (index into TASKS)
+const QUIT = 6; // 1: the worker's job ends
+const CONTROL_WORDS = 7;
 
 /** Test points per work item of `predict`. */
 const TEST_ROWS = 250;
@@ -92,7 +108,7 @@ export function allocateKernelData(X: Float32Array, n: number, d: number, k: num
     blocks,
     vector: new SharedArrayBuffer(4 * n * k),
     product: new SharedArrayBuffer(4 * n * k),
-    control: new SharedArrayBuffer(12),
+    control: new SharedArrayBuffer(4 * CONTROL_WORDS),
     test: test === null ? null : { Z: share(test.Z), m: test.m, scores: new SharedArrayBuffer(4 * test.m * k) },
   };
 }
@@ -112,22 +128,148 @@ export function taskItems(shared: SharedKernelData, task: KernelTask): number {
   return Math.ceil((shared.test?.m ?? 0) / TEST_ROWS);
 }
 
-/** Resets the shared counter before a task (the threads then take items from it). */
-export function resetTask(shared: SharedKernelData): void {
-  const c = new Int32Array(shared.control);
-  Atomics.store(c, NEXT, 0);
-  Atomics.store(c, DONE, 0);
-  Atomics.store(c, STOP, 0);
+/** `Atomics.waitAsync` (ES2024; Node ≥ 16 has it, the project's ES2022 lib does not declare it). */
+type WaitAsync = (a: Int32Array, index: number, value: number, timeoutMs?: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+/**
+ * Waits (without blocking the thread) until word `index` of `control` is no longer `value`, or
+ * `timeoutMs` has passed, or `also` settles.
+ */
+async function waitChange(control: Int32Array, index: number, value: number, timeoutMs: number, also?: Promise<void>): Promise<void> {
+  const w = waitAsync(control, index, value, timeoutMs);
+  if (w.async) await (also === undefined ? w.value : Promise.race([w.value, also]));
 }
 
-/** Items finished so far in the current task. */
-export function itemsDone(shared: SharedKernelData): number {
-  return Atomics.load(new Int32Array(shared.control), DONE);
-}
+/**
+ * The phase protocol on the shared control words (see the module comment), for both sides: this
+ * thread opens and closes phases, the worker waits for them; both take items.
+ *
+ * @example
+ * // this thread
+ * const g = control.open('product');
+ * for (let i; (i = control.take(g, items)) >= 0; control.finish(true)) work(i);
+ * control.close();
+ * await control.idle();
+ * // the worker
+ * for (let seen = 0; !control.quitting; ) { seen = await control.next(seen); … control.take(seen, items) … }
+ */
+export class KernelControl {
+  private readonly c: Int32Array;
 
-/** Asks both threads to stop after the item in hand. */
-export function stopTask(shared: SharedKernelData): void {
-  Atomics.store(new Int32Array(shared.control), STOP, 1);
+  /** @example const control = new KernelControl(shared); */
+  constructor(readonly shared: SharedKernelData) {
+    this.c = new Int32Array(shared.control);
+  }
+
+  /**
+   * Opens the next phase for `task` (call only while no phase is open and no thread holds an item):
+   * resets the counters, publishes the task, then the generation, and wakes the worker.
+   *
+   * @returns the phase's generation
+   * @example
+   * const g = control.open('gram');
+   */
+  open(task: KernelTask): number {
+    const generation = Atomics.load(this.c, GEN) + 1;
+    Atomics.store(this.c, NEXT, 0);
+    Atomics.store(this.c, DONE, 0);
+    Atomics.store(this.c, TASK, TASKS.indexOf(task));
+    Atomics.store(this.c, OPEN, generation);
+    Atomics.store(this.c, GEN, generation);
+    Atomics.notify(this.c, GEN);
+    return generation;
+  }
+
+  /** Closes the open phase: no item is taken after this (one in hand is finished). */
+  close(): void {
+    Atomics.store(this.c, OPEN, 0);
+  }
+
+  /** Items finished so far in the current phase. */
+  get done(): number {
+    return Atomics.load(this.c, DONE);
+  }
+
+  /**
+   * Takes the next item of phase `generation` (with `items` items): its index, or −1 when the phase is
+   * closed, another one, or exhausted. After an index, {@link finish} must follow.
+   *
+   * @example
+   * const i = control.take(g, taskItems(shared, 'gram')); // 0, 1, … or −1
+   */
+  take(generation: number, items: number): number {
+    Atomics.add(this.c, ACTIVE, 1);
+    if (Atomics.load(this.c, OPEN) === generation) {
+      const i = Atomics.add(this.c, NEXT, 1);
+      if (i < items) return i;
+    }
+    this.leave();
+    return -1;
+  }
+
+  /** Ends an item taken by {@link take}: counted done when `ok`. */
+  finish(ok: boolean): void {
+    if (ok) Atomics.add(this.c, DONE, 1);
+    this.leave();
+  }
+
+  private leave(): void {
+    Atomics.sub(this.c, ACTIVE, 1);
+    Atomics.notify(this.c, ACTIVE);
+  }
+
+  /**
+   * Waits until no thread holds an item, or until `stop` has resolved (the caller then knows why).
+   *
+   * @example
+   * control.close();
+   * await control.idle(workerFailed); // the results of the phase can be read
+   */
+  async idle(stop?: Promise<void>): Promise<void> {
+    let stopped = false;
+    void stop?.then(() => {
+      stopped = true;
+    });
+    for (;;) {
+      const active = Atomics.load(this.c, ACTIVE);
+      if (active === 0 || stopped) return;
+      await waitChange(this.c, ACTIVE, active, 100, stop);
+    }
+  }
+
+  /**
+   * Worker side: waits for a generation other than `seen` (a new phase, or the end); returns it.
+   *
+   * @example
+   * seen = await control.next(seen);
+   * if (control.quitting) return;
+   */
+  async next(seen: number): Promise<number> {
+    for (;;) {
+      const generation = Atomics.load(this.c, GEN);
+      if (generation !== seen) return generation;
+      await waitChange(this.c, GEN, seen, 1000);
+    }
+  }
+
+  /** The task of the latest phase. */
+  get task(): KernelTask {
+    return TASKS[Atomics.load(this.c, TASK)] as KernelTask;
+  }
+
+  /** Tells the worker's job to end (it finishes the item in hand first). */
+  quit(): void {
+    Atomics.store(this.c, QUIT, 1);
+    Atomics.store(this.c, OPEN, 0);
+    Atomics.add(this.c, GEN, 1);
+    Atomics.notify(this.c, GEN);
+  }
+
+  /** Whether the job was told to end. */
+  get quitting(): boolean {
+    return Atomics.load(this.c, QUIT) !== 0;
+  }
 }
 
 /**
@@ -163,7 +305,7 @@ export function applyKernelTile(G: Float32Array, rows: number, cols: number, ker
 export class KernelEngine {
   private readonly X: Float32Array; // (n, d)
   private readonly sq: Float64Array; // (n)
-  private readonly control: Int32Array;
+  private readonly control: KernelControl;
   private readonly tiles: [number, number][] = []; // gram items (b, c), c ≥ b
   private vectorTensor: tf.Tensor2D | null = null; // (n, k), uploaded per task
 
@@ -174,7 +316,7 @@ export class KernelEngine {
   ) {
     this.X = new Float32Array(shared.X);
     this.sq = new Float64Array(shared.sq);
-    this.control = new Int32Array(shared.control);
+    this.control = new KernelControl(shared);
     const nb = shared.blocks.length;
     for (let b = 0; b < nb; b++) for (let c = b; c < nb; c++) this.tiles.push([b, c]);
   }
@@ -195,22 +337,32 @@ export class KernelEngine {
   }
 
   /**
-   * Takes items of `task` from the shared counter until none is left or a stop is asked for.
-   * `afterItem` runs after each item this thread finishes (the main thread yields there, so that
-   * signals and progress are handled).
+   * Takes items of phase `generation` (running `task`) from the shared counter until none is left or
+   * the phase is closed; returns how many this thread did. `afterItem` runs after each of them (the
+   * main thread yields there, so that signals and progress are handled).
+   *
+   * @example
+   * const control = new KernelControl(shared);
+   * const taken = await engine.runShare('gram', control.open('gram'));
    */
-  async runShare(task: KernelTask, afterItem?: () => Promise<void>): Promise<void> {
+  async runShare(task: KernelTask, generation: number, afterItem?: () => Promise<void>): Promise<number> {
     const items = taskItems(this.shared, task);
     if (task !== 'gram') this.vectorTensor = tf.tensor2d(new Float32Array(this.shared.vector), [this.shared.n, this.shared.k]);
+    let taken = 0;
     try {
       for (;;) {
-        if (Atomics.load(this.control, STOP) !== 0) return;
-        const i = Atomics.add(this.control, NEXT, 1);
-        if (i >= items) return;
-        if (task === 'gram') await this.gramTile(i);
-        else if (task === 'product') await this.productBlock(i);
-        else await this.predictRows(i);
-        Atomics.add(this.control, DONE, 1);
+        const i = this.control.take(generation, items);
+        if (i < 0) return taken;
+        let ok = false;
+        try {
+          if (task === 'gram') await this.gramTile(i);
+          else if (task === 'product') await this.productBlock(i);
+          else await this.predictRows(i);
+          ok = true;
+        } finally {
+          this.control.finish(ok);
+        }
+        taken++;
         if (afterItem !== undefined) await afterItem();
       }
     } finally {
@@ -333,80 +485,138 @@ export class KernelEngine {
   }
 }
 
-/** The worker side of {@link startKernelRowsWorker}. */
-const KERNEL_ROWS_WORKER = `
-const { parentPort, workerData: w } = require('node:worker_threads');
-(async () => {
-  const { startBackend } = await import(w.backendUrl);
-  const { KernelEngine } = await import(w.moduleUrl);
-  await startBackend('wasm');
-  const engine = KernelEngine.start(w.shared);
-  parentPort.on('message', (task) => {
-    engine.runShare(task).then(
-      () => parentPort.postMessage({ done: true }),
-      (e) => parentPort.postMessage({ error: e && e.message ? e.message : String(e) }),
-    );
-  });
-  parentPort.postMessage({ ready: true });
-})().catch((e) => parentPort.postMessage({ error: e && e.message ? e.message : String(e) }));
-`;
 
-/** The second thread: runs its share of each task on its own wasm engine. */
-export interface KernelRowsWorker {
-  /** runs the worker's share of `task` (the shared counter must have been reset) */
-  run(task: KernelTask): Promise<void>;
-  /** ends the worker */
-  close(): Promise<void>;
+/** A job of the worker pool, by module (its path under src/, or an absolute path) and export. */
+export interface KernelJobName {
+  readonly module: string;
+  readonly export: string;
+}
+
+/** The worker side of the kernel solver: {@link kernelShareJob} in kernel-jobs.ts. */
+export const KERNEL_SHARE_JOB: KernelJobName = { module: 'implicit/kernel-jobs.js', export: 'kernelShareJob' };
+
+/** What the worker's job returns: the work items it took over all phases. */
+export interface KernelShareReport {
+  readonly items: number;
+}
+
+/** The work items each thread took over all phases (both > 0: both threads worked). */
+export interface KernelThreadItems {
+  readonly main: number;
+  readonly worker: number;
+}
+
+/** A worker's error as the solve reports it: InputError and InterruptedError as they are, others named. */
+function workerError(err: unknown): Error {
+  if (err instanceof InputError || err instanceof InterruptedError) return err;
+  const e = err instanceof Error ? err : new Error(String(err));
+  return new Error(`kernel worker: ${e.message}`, { cause: e });
 }
 
 /**
- * Starts the worker thread that takes its share of every kernel task (building K, products, test
- * scores) on its own wasm engine, reading and writing the shared buffers. Resolves once its engine
- * holds X.
+ * Both threads on the shared kernel: this thread's engine and one job of a {@link WorkerPool} (by
+ * default {@link KERNEL_SHARE_JOB}) that attaches the same shared buffers and runs its share of every
+ * phase on its own wasm engine until {@link close}. A job that throws, or a worker that dies, closes
+ * the open phase and rejects the phase in progress (or the next one, or {@link close}) with its error —
+ * never a wait for an item that will not be finished. A job still queued in a busy pool simply joins
+ * late: this thread takes every item meanwhile (and {@link close} waits for it to start and return).
  *
  * @example
- * const worker = await startKernelRowsWorker(shared);
- * resetTask(shared);
- * await Promise.all([worker.run('gram'), engine.runShare('gram')]);
- * await worker.close();
+ * const engine = KernelEngine.start(shared);
+ * const threads = KernelThreads.start(pool, engine);
+ * await threads.run('gram');
+ * const { main, worker } = await threads.close();
  */
-export function startKernelRowsWorker(shared: SharedKernelData): Promise<KernelRowsWorker> {
-  const worker = new Worker(KERNEL_ROWS_WORKER, {
-    eval: true,
-    // workers run JavaScript: the compiled modules, also when the caller runs from the sources
-    workerData: { shared, moduleUrl: pathToFileURL(compiledModule('implicit/kernel-blocks.js')).href, backendUrl: pathToFileURL(compiledModule('engine/backend.js')).href },
-  });
-  let pending: { resolve: () => void; reject: (e: Error) => void } | null = null;
-  let failure: Error | null = null;
-  const fail = (e: Error): void => {
-    failure = e;
-    pending?.reject(e);
-    pending = null;
-  };
-  return new Promise<KernelRowsWorker>((resolveStart, rejectStart) => {
-    pending = { resolve: () => resolveStart(handle), reject: rejectStart };
-    worker.on('message', (msg: { ready?: boolean; done?: boolean; error?: string }) => {
-      if (msg.error !== undefined) return fail(new Error(`kernel rows worker: ${msg.error}`));
-      const p = pending;
-      pending = null;
-      p?.resolve();
+export class KernelThreads {
+  readonly control: KernelControl;
+  private failure: Error | null = null;
+  private readonly failed: Promise<void>;
+  private readonly job: Promise<KernelShareReport | null>;
+  private mainItems = 0;
+
+  private constructor(
+    private readonly engine: KernelEngine,
+    pool: WorkerPool,
+    job: KernelJobName,
+  ) {
+    const control = new KernelControl(engine.shared);
+    this.control = control;
+    let signalFailure = (): void => undefined;
+    this.failed = new Promise<void>((resolve) => {
+      signalFailure = resolve;
     });
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (pending !== null) fail(new Error(`kernel rows worker exited (code ${code})`));
-    });
-    const handle: KernelRowsWorker = {
-      run(task: KernelTask): Promise<void> {
-        if (failure !== null) return Promise.reject(failure);
-        return new Promise<void>((resolve, reject) => {
-          pending = { resolve, reject };
-          worker.postMessage(task);
-        });
+    this.job = pool.run<KernelShareReport>({ module: job.module, export: job.export, args: { shared: engine.shared } }).then(
+      (report) => report,
+      (err: unknown) => {
+        this.failure = workerError(err);
+        control.close(); // this thread stops after the item in hand
+        signalFailure();
+        return null;
       },
-      async close(): Promise<void> {
-        pending = null;
-        await worker.terminate();
-      },
-    };
-  });
+    );
+  }
+
+  /**
+   * Starts the worker's job on `pool` (it runs until {@link close}).
+   *
+   * @param pool the pool the job runs on (one of its threads is busy until {@link close})
+   * @param engine this thread's engine on the shared kernel data
+   * @param job the worker side (default {@link KERNEL_SHARE_JOB}; tests inject failing ones)
+   * @example
+   * const threads = KernelThreads.start(new WorkerPool({ threads: 1 }), KernelEngine.start(shared));
+   */
+  static start(pool: WorkerPool, engine: KernelEngine, job: KernelJobName = KERNEL_SHARE_JOB): KernelThreads {
+    return new KernelThreads(engine, pool, job);
+  }
+
+  /** Items finished so far in the phase in progress. */
+  get done(): number {
+    return this.control.done;
+  }
+
+  /** Stops the phase in progress after the items in hand (an interrupted solve). */
+  stop(): void {
+    this.control.close();
+  }
+
+  /**
+   * Runs one phase on both threads: resolves once it is closed (all items done, or {@link stop}) and
+   * no thread holds an item of it, so that its results can be read.
+   *
+   * @param task what the phase does (its right-hand factor, if any, is in `shared.vector`)
+   * @param afterItem runs after each item this thread finishes
+   * @throws the worker's error as soon as it fails (this thread finishes its item in hand first)
+   * @example
+   * new Float32Array(shared.vector).set(V);
+   * await threads.run('product'); // shared.product = K·V
+   */
+  async run(task: KernelTask, afterItem?: () => Promise<void>): Promise<void> {
+    this.throwFailure();
+    const generation = this.control.open(task);
+    try {
+      this.mainItems += await this.engine.runShare(task, generation, afterItem);
+    } finally {
+      this.control.close();
+    }
+    await this.control.idle(this.failed);
+    this.throwFailure();
+  }
+
+  /**
+   * Tells the worker's job to end and waits for it: it finishes its item in hand; a job still queued
+   * behind other jobs of a busy pool returns as soon as it starts.
+   *
+   * @returns the items each thread took
+   * @throws the worker's error if it failed
+   */
+  async close(): Promise<KernelThreadItems> {
+    this.control.quit();
+    const report = await this.job;
+    this.throwFailure();
+    return { main: this.mainItems, worker: report?.items ?? 0 };
+  }
+
+  private throwFailure(): void {
+    if (this.failure !== null) throw this.failure;
+  }
 }

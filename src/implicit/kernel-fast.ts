@@ -4,7 +4,8 @@
  *
  * - K is float32, stored in blocks of rows of shared memory outside the engine's WebAssembly heap
  *   (see kernel-blocks.ts), built from X·Xᵀ tiles on the tfjs engine and multiplied block by block on
- *   the engine; a worker thread with its own engine takes half the work, so both cores are busy.
+ *   the engine; a job of the worker pool with its own engine takes its share of the work (kernel-jobs.ts),
+ *   so both cores are busy.
  * - The iteration vectors (α, residual R, search direction P) are float64; the products K·P are float32
  *   with float32 accumulation on the engine.
  * - Preconditioner: M = I − U_q D U_qᵀ from the top q eigenpairs of a Nyström approximation on s
@@ -41,17 +42,16 @@ import { bytesSha256, readKernelCheckpoint, writeKernelCheckpoint, type KernelRu
 import {
   allocateKernelData,
   blockRowsFor,
-  itemsDone,
+  KERNEL_SHARE_JOB,
   kernelRow,
   KernelEngine,
-  resetTask,
-  startKernelRowsWorker,
-  stopTask,
+  KernelThreads,
   taskItems,
-  type KernelRowsWorker,
+  type KernelJobName,
   type KernelTask,
-  type SharedKernelData,
+  type KernelThreadItems,
 } from './kernel-blocks.js';
+import { WorkerPool } from '../workers/pool.js';
 import { nystromPreconditioner, type NystromPreconditioner } from './nystrom.js';
 
 /** The Nyström preconditioner's size: s landmarks, rank q (q < s). */
@@ -117,6 +117,13 @@ export interface FastKernelOptions {
   /** when aborted, the solve stops at the next block or iteration with an InterruptedError */
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: KernelProgress) => void;
+  /**
+   * the worker pool whose thread takes the second share of the work (one of its threads is busy for
+   * the whole solve; the caller closes it); default: a pool of one thread, closed after the solve
+   */
+  readonly pool?: WorkerPool;
+  /** the worker side's job (default the solver's own, implicit/kernel-jobs.js; tests inject failing ones) */
+  readonly workerJob?: KernelJobName;
 }
 
 /** The float64 recomputation of the residual on a seeded sample of rows. */
@@ -173,6 +180,8 @@ export interface FastKernelInterpolant {
   readonly timings: { readonly kernelMs: number; readonly preconditionerMs: number; readonly iterateMs: number; readonly predictMs: number; readonly checkMs: number };
   /** kernel + preconditioner + iterations */
   readonly solveMs: number;
+  /** the work items (tiles, blocks of rows, blocks of test points) each thread took over the solve */
+  readonly threadItems: KernelThreadItems;
   /** the memory plan */
   readonly peakBytes: number;
   /** the process's peak resident memory so far (resourceUsage maxRSS), measured at the end */
@@ -284,15 +293,16 @@ export function estimateSolveMs(history: readonly number[], times: readonly numb
 
 /**
  * Solves K α = Y (one-hot labels) by preconditioned conjugate gradients on the tfjs engine; see the
- * module comment. The backend must be started ({@link startBackend}); the worker thread always runs
+ * module comment. The backend must be started ({@link startBackend}); the worker's job always runs
  * wasm. Several label sets share one K and one iteration (`kernelInterpolateFastSets`).
  *
  * @param X training points, row-major (n, d) float32 (MNIST: pixels / 255)
  * @param labels class indices 0 … k−1
- * @param options kernel, tolerance, preconditioner, checkpoint, progress, signal
+ * @param options kernel, tolerance, preconditioner, checkpoint, progress, signal, the worker pool
  * @throws InputError when the plan does not fit (with the largest n that does), for γ ≤ 0, NaN data,
  *   a checkpoint from another run, or a system that is not positive definite in float32;
- *   InterruptedError when the signal is aborted (the checkpoint, if any, holds the last iterate)
+ *   InterruptedError when the signal is aborted (the checkpoint, if any, holds the last iterate);
+ *   the worker's error (`kernel worker: …`) as soon as its job fails
  * @example
  * const f = await kernelInterpolateFast(X, labels, n, 784, { kernel: { kind: 'gaussian', gamma: 0.02 }, test: { Z, m: 10000 } });
  * f.trainError; // 0
@@ -346,26 +356,31 @@ export async function kernelInterpolateFastSets(X: Float32Array, labelSets: read
   const aborted = (): boolean => signal?.aborted === true; // a function: TypeScript would narrow a property read
 
   const shared = allocateKernelData(X, n, d, K_, kernel, options.test === undefined ? null : options.test);
-  const engine = KernelEngine.start(shared);
-  let worker: KernelRowsWorker | null = null;
+  const pool = options.pool ?? new WorkerPool({ threads: 1 }); // before any tensor: it throws when dist/ is not built
+  let engine: KernelEngine;
+  try {
+    engine = KernelEngine.start(shared);
+  } catch (err) {
+    if (options.pool === undefined) await pool.close();
+    throw err;
+  }
+  const threads = KernelThreads.start(pool, engine, options.workerJob ?? KERNEL_SHARE_JOB);
   let M: NystromPreconditioner | null = null;
   const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-  // Runs one task on both threads; progress after each of this thread's items; a stop on abort.
+  // Runs one phase on both threads; progress after each of this thread's items; a stop on abort.
   const runTask = async (task: KernelTask, phase: KernelProgress['phase']): Promise<void> => {
     const total = taskItems(shared, task);
     const t = performance.now();
-    resetTask(shared);
     const afterItem = async (): Promise<void> => {
       await yieldTurn();
-      if (aborted()) stopTask(shared);
+      if (aborted()) threads.stop();
       if (phase !== 'solve') {
-        const done = itemsDone(shared);
+        const done = threads.done;
         const elapsedMs = performance.now() - t;
         progress({ phase, done, total, elapsedMs, etaMs: done > 0 ? (elapsedMs / done) * (total - done) : null });
       }
     };
-    const results = await Promise.allSettled([(worker as KernelRowsWorker).run(task), engine.runShare(task, afterItem)]);
-    for (const r of results) if (r.status === 'rejected') throw r.reason;
+    await threads.run(task, afterItem);
   };
   let iterationsDone = 0; // for an InterruptedError raised inside a product
   const product = async (V: Float64Array): Promise<Float64Array> => {
@@ -374,8 +389,8 @@ export async function kernelInterpolateFastSets(X: Float32Array, labelSets: read
     if (aborted()) throw new InterruptedError(iterationsDone);
     return Float64Array.from(new Float32Array(shared.product));
   };
+  let closed = false;
   try {
-    worker = await startKernelRowsWorker(shared);
     // 1. K, tile by tile on both threads.
     const tKernel = performance.now();
     await runTask('gram', 'kernel');
@@ -530,6 +545,8 @@ export async function kernelInterpolateFastSets(X: Float32Array, labelSets: read
       });
     }
     const first = setResults[0] as LabelSetResult;
+    closed = true;
+    const threadItems = await threads.close();
     const keep = M;
     M = null;
     const predictEngine = engine;
@@ -550,6 +567,7 @@ export async function kernelInterpolateFastSets(X: Float32Array, labelSets: read
           : { s: keep.s, q: keep.q, lambdaMax: keep.lambdaMax, lambdaFloor: keep.lambdaFloor, orthogonalityError: keep.orthogonalityError, minEigenvalue: keep.minEigenvalue, shift: keep.shift, ms: keep.ms },
       resumedFrom,
       restarts,
+      threadItems,
       timings: { kernelMs, preconditionerMs, iterateMs, predictMs, checkMs },
       solveMs: kernelMs + preconditionerMs + iterateMs,
       peakBytes,
@@ -573,9 +591,11 @@ export async function kernelInterpolateFastSets(X: Float32Array, labelSets: read
   } catch (err) {
     M?.dispose();
     engine.dispose();
+    // The worker's job ends after its item in hand (its own error, if any, is the one thrown here).
+    if (!closed) await threads.close().catch(() => undefined);
     throw err;
   } finally {
-    await worker?.close();
+    if (options.pool === undefined) await pool.close();
   }
 }
 

@@ -3,7 +3,7 @@
  * threads, Nyström preconditioner, CG from α = 0) against the exact float64 Cholesky solve; the
  * minimum-norm property where K is singular; checkpoints; the memory plan and bad input.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -13,6 +13,7 @@ import { InputError, InterruptedError } from '../../src/errors.js';
 import { kernelInterpolate } from '../../src/implicit/kernel.js';
 import { KERNEL_CHECKPOINT_FILE } from '../../src/implicit/kernel-checkpoint.js';
 import { estimateSolveMs, fastKernelBytes, kernelInterpolateFast, kernelInterpolateFastSets, largestFastN, type FastKernelOptions } from '../../src/implicit/kernel-fast.js';
+import { WorkerPool } from '../../src/workers/pool.js';
 
 const n = 600;
 const ds = loadDataset({ source: 'mnist', n, testN: 300, seed: 2 });
@@ -166,5 +167,74 @@ describe('blocked, preconditioned kernel interpolation (float32 K outside the wa
     expect(estimateSolveMs([0.64, 0.32, 0.16, 0.08], [0, 2000, 4000, 6000], 0.01)).toBeCloseTo(6000, 6);
     expect(estimateSolveMs([0.5], [0], 0.01)).toBeNull();
     expect(estimateSolveMs([0.5, 0.6], [0, 1000], 0.01)).toBeNull(); // not falling
+  });
+});
+
+describe('the second thread is a job of the worker pool', () => {
+  // 2,000 points: two blocks of rows, so K has three tiles and each product two blocks to share.
+  const n2 = 2000;
+  const ds2 = loadDataset({ source: 'mnist', n: n2, testN: 1, seed: 3 });
+  const X2 = Float32Array.from(ds2.matrix('train').data, (v) => v / 255);
+  const y2 = ds2.train.labels;
+  const fixture = join(import.meta.dirname, '../fixtures/workers/kernel-jobs.mjs');
+  const sameBits = (a: Float64Array, b: Float64Array): number => {
+    if (a.length !== b.length) return -2;
+    for (let t = 0; t < a.length; t++) if (!Object.is(a[t], b[t])) return t;
+    return -1;
+  };
+
+  test('both threads take work, how they split it does not change α by a bit, and a given pool stays open for its owner', async () => {
+    const pool = new WorkerPool({ threads: 1 });
+    try {
+      const options = { kernel, preconditioner: small, tol: 1e-3, test: { Z: Z32, m: 300 }, pool };
+      const cold = await kernelInterpolateFast(X2, y2, n2, 784, options);
+      cold.dispose();
+      const warm = await kernelInterpolateFast(X2, y2, n2, 784, options); // the pool's worker has its engine started: it joins at once
+      warm.dispose();
+      expect(warm.threadItems.worker).toBeGreaterThan(0);
+      expect(warm.threadItems.main).toBeGreaterThan(0);
+      expect(sameBits(warm.alpha, cold.alpha)).toBe(-1);
+      expect(Array.from(warm.testPredictions!)).toEqual(Array.from(cold.testPredictions!));
+      const own = await kernelInterpolateFast(X2, y2, n2, 784, { ...options, pool: undefined }); // its own pool, closed after
+      own.dispose();
+      expect(sameBits(own.alpha, cold.alpha)).toBe(-1);
+      expect(await pool.run({ module: join(import.meta.dirname, '../fixtures/workers/jobs.mjs'), export: 'double', args: 21 })).toBe(42);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a worker job that throws rejects the solve at once, with its error', async () => {
+    const t0 = performance.now();
+    await expect(solve({ workerJob: { module: fixture, export: 'throwAtOnce' } })).rejects.toThrow('kernel worker: injected: the kernel worker failed at its start');
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
+  test('a worker that fails holding a tile rejects the solve within seconds instead of waiting for the tile', async () => {
+    const marker = join(tmpdir(), `rethink-kernel-holding-${process.pid}`); // written by the fixture's worker (same process)
+    rmSync(marker, { force: true });
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    let released = 0;
+    // After this thread's first tile, hold it (synchronously) until the worker holds another one.
+    const onProgress: FastKernelOptions['onProgress'] = (p) => {
+      if (p.phase !== 'kernel' || released > 0) return;
+      const until = performance.now() + 60_000;
+      while (!existsSync(marker) && performance.now() < until) Atomics.wait(cell, 0, 0, 10);
+      released = performance.now();
+    };
+    // A worker that is up already: the pool hands it the job without this thread's help (which is held).
+    const pool = new WorkerPool({ threads: 1 });
+    try {
+      expect(await pool.run({ module: join(import.meta.dirname, '../fixtures/workers/jobs.mjs'), export: 'double', args: 1 })).toBe(2);
+      const solving = kernelInterpolateFast(X2, y2, n2, 784, { kernel, preconditioner: small, tol: 1e-3, pool, workerJob: { module: fixture, export: 'throwHoldingTile' }, onProgress });
+      const outcome = await Promise.race([solving.then(() => 'resolved', (e: unknown) => e), new Promise((r) => setTimeout(() => r('still waiting after 20 s'), 20_000))]);
+      expect(existsSync(marker)).toBe(true);
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as Error).message).toBe('kernel worker: injected: the kernel worker failed holding a tile');
+      expect(performance.now() - released).toBeLessThan(5000);
+    } finally {
+      rmSync(marker, { force: true });
+      await pool.destroy();
+    }
   });
 });
