@@ -4,7 +4,7 @@ import type { Fraction } from '../exact/fraction.js';
 import { Rng } from '../random/rng.js';
 import { checkDelta } from './bounds.js';
 import type { SupOracle } from './oracles.js';
-import { MAX_EXACT_N } from './names.js';
+import { MAX_EXACT_N, signVectors } from './signs.js';
 
 /**
  * Which definition of empirical Rademacher complexity:
@@ -13,8 +13,8 @@ import { MAX_EXACT_N } from './names.js';
  */
 export type Convention = 'zhang' | 'bartlett-mendelson';
 
-/** Exact enumeration of all 2^n sign vectors is offered up to this n. */
-export { MAX_EXACT_N };
+/** Exact enumeration of all 2^n sign vectors is offered up to this n; {@link signVectors} enumerates them. */
+export { MAX_EXACT_N, signVectors };
 
 /** `m` seeded sign vectors, (m, n), entries ±1: 32 signs from each 32-bit draw. */
 export function drawSigns(n: number, m: number, rng: Rng): Int8Array {
@@ -98,9 +98,10 @@ export interface ExhaustiveValue {
 }
 
 /**
- * Enumerates all 2^n sign vectors (n ≤ 20). For integer-valued classes (thresholds, intervals,
- * ±1 finite classes, all functions, Theorem 1 networks) the sum of sups is an integer and the result
- * is the exact rational Σ_σ sup / (n·2^n) (times 2 for Bartlett–Mendelson).
+ * Enumerates all 2^n sign vectors (n ≤ 20), 4096 at a time in the order of {@link signVectors}. For
+ * integer-valued classes (thresholds, intervals, ±1 finite classes, all functions, Theorem 1
+ * networks) the sum of sups is an integer and the result is the exact rational Σ_σ sup / (n·2^n)
+ * (times 2 for Bartlett–Mendelson).
  *
  * @example
  * exhaustiveRademacher(thresholds([1, 2, 3])).exact?.toFraction(); // '2/3'
@@ -117,10 +118,7 @@ export function exhaustiveRademacher(oracle: SupOracle, convention: Convention =
   let sumBig = 0n;
   for (let start = 0; start < total; start += batch) {
     const m = Math.min(batch, total - start);
-    for (let t = 0; t < m; t++) {
-      const mask = start + t;
-      for (let i = 0; i < n; i++) sigma[t * n + i] = (mask >> i) & 1 ? 1 : -1;
-    }
+    signVectors(n, start, m, sigma); // (m, n): the vectors of indices start … start + m − 1
     const sup = oracle.supBatch(sigma.subarray(0, m * n), m);
     const supNeg = convention === 'zhang' ? null : oracle.supBatch(Int8Array.from(sigma.subarray(0, m * n), (s) => -s), m);
     for (let t = 0; t < m; t++) {

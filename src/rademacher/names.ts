@@ -13,5 +13,4 @@ export const CLASS_NAMES = [
 ] as const;
 export type ClassName = (typeof CLASS_NAMES)[number];
 
-/** Exact enumeration of all 2^n sign vectors is offered up to this n. */
-export const MAX_EXACT_N = 20;
+export { MAX_EXACT_N } from './signs.js';
