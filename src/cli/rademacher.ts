@@ -11,7 +11,8 @@ import {
   ssbdBound,
   vcRademacherBound,
 } from '../rademacher/bounds.js';
-import { estimateRademacher, exhaustiveRademacher, MAX_EXACT_N, type Convention } from '../rademacher/estimate.js';
+import { estimateRademacherAsync, exhaustiveRademacher, MAX_EXACT_N, type Convention } from '../rademacher/estimate.js';
+import { lazyPool } from '../rademacher/parallel.js';
 import {
   allFunctions,
   finiteClass,
@@ -28,7 +29,7 @@ import {
 } from '../rademacher/oracles.js';
 import { CLASS_NAMES, type ClassName } from '../rademacher/names.js';
 import { Rng, freshSeed } from '../random/rng.js';
-import { compareClasses } from '../rademacher/compare.js';
+import { compareClassesAsync } from '../rademacher/compare.js';
 import { onlyWith, type Flags } from './args.js';
 import type { rademacherFlags } from './commands.js';
 import { finiteReport, formatNumber, formatTable, type Output } from './output.js';
@@ -74,7 +75,9 @@ export async function runRademacher(flags: RademacherFlags, out: Output): Promis
     report = { class: name, n: oracle.n, estimate: v.value, halfWidth: 0, exact: v.exact ? v.exact.toFraction() : null, draws: 2 ** oracle.n };
   } else {
     const draws = flags.draws ?? (name === 'relu-2layer' ? 20 : 1000);
-    const e = estimateRademacher(oracle, { draws, delta, seed, convention });
+    // Large batches of the linear classes go to a worker pool (opened only then), closed here.
+    const pool = lazyPool();
+    const e = await estimateRademacherAsync(oracle, { draws, delta, seed, convention, pool }).finally(() => pool.close());
     report = { class: name, n: oracle.n, estimate: e.estimate, halfWidth: e.halfWidth, exact: null, draws };
   }
   Object.assign(report, { bounds: convention === 'zhang' ? bounds : {}, convention, delta: exact ? null : delta, seed, sample: description, wallMs: Math.round(performance.now() - t0) });
@@ -186,12 +189,13 @@ function pointIds(X: Matrix): Float64Array {
   });
 }
 
-/** `rethink rademacher --compare`: {@link compareClasses} on the sample, as a table. */
-function runCompare(flags: RademacherFlags, seed: number, delta: number, out: Output, t0: number): number {
+/** `rethink rademacher --compare`: {@link compareClassesAsync} on the sample, as a table. */
+async function runCompare(flags: RademacherFlags, seed: number, delta: number, out: Output, t0: number): Promise<number> {
   const { X, description } = vectorSource(flags.data ?? 'mnist', flags.n, seed, flags.d);
   checkGram(X.rows);
   out.info(`sample: ${description}`);
-  const rows = compareClasses(X, { seed, delta, ...(flags.draws !== undefined ? { draws: flags.draws } : {}), ...(flags.gamma !== undefined ? { gamma: flags.gamma } : {}) });
+  const pool = lazyPool();
+  const rows = await compareClassesAsync(X, { seed, delta, pool, ...(flags.draws !== undefined ? { draws: flags.draws } : {}), ...(flags.gamma !== undefined ? { gamma: flags.gamma } : {}) }).finally(() => pool.close());
   finiteReport({ rows }, OVERFLOW);
   if (flags.json === true) {
     out.json({ compare: rows, delta, seed, sample: description, loss: 'ramp loss min(1, max(0, 1 − y·h)), 1-Lipschitz, values in [0, 1]', wallMs: Math.round(performance.now() - t0) });

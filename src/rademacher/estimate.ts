@@ -4,6 +4,7 @@ import type { Fraction } from '../exact/fraction.js';
 import { Rng } from '../random/rng.js';
 import { checkDelta } from './bounds.js';
 import type { SupOracle } from './oracles.js';
+import { lazyPool, type JobRunner, type LazyPool } from './parallel.js';
 import { MAX_EXACT_N, signVectors } from './signs.js';
 
 /**
@@ -27,13 +28,9 @@ export function drawSigns(n: number, m: number, rng: Rng): Int8Array {
   return sigma;
 }
 
-/** Per-draw values of the chosen convention from the oracle: (1/n)·sup, or (2/n)·max(sup(σ), sup(−σ)). */
-function valuesOf(oracle: SupOracle, sigma: Int8Array, m: number, convention: Convention): Float64Array {
-  const n = oracle.n;
-  const sup = oracle.supBatch(sigma, m);
-  if (convention === 'zhang') return sup.map((v) => v / n);
-  const neg = Int8Array.from(sigma, (s) => -s);
-  const supNeg = oracle.supBatch(neg, m);
+/** Per-draw values of the chosen convention from the sups at σ (and at −σ): (1/n)·sup, or (2/n)·max(sup(σ), sup(−σ)). */
+function valuesFrom(n: number, sup: Float64Array, supNeg: Float64Array | null): Float64Array {
+  if (supNeg === null) return sup.map((v) => v / n);
   // sup_h |Σσh| = max(sup_h Σσh, sup_h Σ(−σ)h)
   return sup.map((v, t) => (2 * Math.max(v, supNeg[t] as number)) / n);
 }
@@ -52,34 +49,84 @@ export interface RademacherEstimate {
   readonly values: Float64Array; // (m)
 }
 
-/**
- * Estimates the empirical Rademacher complexity over m seeded sign vectors, with the McDiarmid
- * half-width (McDiarmid 1989; derivation in docs/theory.md §3.3): each σ_i moves the per-draw value by at most 2c/n (Eq. 1; twice that
- * in the Bartlett–Mendelson form), so P(|R̂_m − R̂| ≥ t) ≤ 2·exp(−n m t² / (2c²)) and
- * t = c·√(2 ln(2/δ)/(n m)) with c = range (Eq. 1) or 2·range (Bartlett–Mendelson).
- *
- * @param oracle - the class's supremum oracle on the sample
- * @param options - draws m (default 1000), δ (default 0.05), seed, convention (default `zhang`)
- * @example
- * estimateRademacher(thresholds(x), { draws: 2000, seed: 1 }).estimate; // ≈ exact value
- */
-export function estimateRademacher(
-  oracle: SupOracle,
-  options: { draws?: number; delta?: number; seed?: number; convention?: Convention } = {},
-): RademacherEstimate {
+/** Options of {@link estimateRademacher} and {@link estimateRademacherAsync}. */
+export interface EstimateOptions {
+  /** sign vectors m (default 1000) */
+  draws?: number;
+  /** confidence: the half-width holds with probability ≥ 1 − δ (default 0.05) */
+  delta?: number;
+  /** seed of the sign vectors (default 1) */
+  seed?: number;
+  /** default `zhang` */
+  convention?: Convention;
+}
+
+/** The checked options and the seeded sign vectors σ (m, n) of an estimate, and −σ when the convention needs it. */
+function plan(oracle: SupOracle, options: EstimateOptions): { m: number; delta: number; seed: number; convention: Convention; sigma: Int8Array; negated: Int8Array | null } {
   const m = options.draws ?? 1000;
   const delta = options.delta ?? 0.05;
   const seed = options.seed ?? 1;
   const convention = options.convention ?? 'zhang';
   if (!Number.isInteger(m) || m < 1) throw new InputError(`draws must be a positive integer, got ${m}`);
   checkDelta(delta);
+  const sigma = drawSigns(oracle.n, m, new Rng(seed).fork('sigma')); // (m, n)
+  return { m, delta, seed, convention, sigma, negated: convention === 'zhang' ? null : Int8Array.from(sigma, (s) => -s) };
+}
+
+/** The estimate from the sups at σ (and −σ). */
+function summarize(oracle: SupOracle, p: ReturnType<typeof plan>, sup: Float64Array, supNeg: Float64Array | null): RademacherEstimate {
+  const { m, delta, seed, convention } = p;
   const n = oracle.n;
-  const sigma = drawSigns(n, m, new Rng(seed).fork('sigma'));
-  const values = valuesOf(oracle, sigma, m, convention);
+  const values = valuesFrom(n, sup, supNeg); // (m)
   let sum = 0;
   for (let t = 0; t < m; t++) sum += values[t] as number;
   const c = (convention === 'zhang' ? 1 : 2) * oracle.range;
   return { estimate: sum / m, halfWidth: mcdiarmidHalfWidth(c, n, m, delta), delta, draws: m, n, convention, seed, values };
+}
+
+/**
+ * Estimates the empirical Rademacher complexity over m seeded sign vectors, with the McDiarmid
+ * half-width (McDiarmid 1989; derivation in docs/theory.md §3.3): each σ_i moves the per-draw value by at most 2c/n (Eq. 1; twice that
+ * in the Bartlett–Mendelson form), so P(|R̂_m − R̂| ≥ t) ≤ 2·exp(−n m t² / (2c²)) and
+ * t = c·√(2 ln(2/δ)/(n m)) with c = range (Eq. 1) or 2·range (Bartlett–Mendelson). Runs on this
+ * thread; {@link estimateRademacherAsync} gives the same result using a worker pool.
+ *
+ * @param oracle - the class's supremum oracle on the sample
+ * @param options - draws m (default 1000), δ (default 0.05), seed, convention (default `zhang`)
+ * @example
+ * estimateRademacher(thresholds(x), { draws: 2000, seed: 1 }).estimate; // ≈ exact value
+ */
+export function estimateRademacher(oracle: SupOracle, options: EstimateOptions = {}): RademacherEstimate {
+  const p = plan(oracle, options);
+  const sup = oracle.supBatch(p.sigma, p.m);
+  return summarize(oracle, p, sup, p.negated && oracle.supBatch(p.negated, p.m));
+}
+
+/**
+ * {@link estimateRademacher} with the oracle's heavy part on a worker pool where it has one
+ * (`supBatchAsync`: the linear classes, when the batch is large enough to pay for it). The result is
+ * identical, bit for bit. A job that throws or a worker that dies rejects the returned promise.
+ *
+ * @param oracle - the class's supremum oracle on the sample
+ * @param options - as {@link estimateRademacher}, and `pool`: the pool to use, which the caller owns
+ *   and closes (default: one opened on first use and closed before this returns)
+ * @example
+ * const pool = new WorkerPool();
+ * const e = await estimateRademacherAsync(linearL2(X, 1), { draws: 1000, seed: 1, pool });
+ * await pool.close();
+ */
+export async function estimateRademacherAsync(oracle: SupOracle, options: EstimateOptions & { pool?: JobRunner } = {}): Promise<RademacherEstimate> {
+  const p = plan(oracle, options);
+  const supBatchAsync = oracle.supBatchAsync?.bind(oracle);
+  if (supBatchAsync === undefined) return summarize(oracle, p, oracle.supBatch(p.sigma, p.m), p.negated && oracle.supBatch(p.negated, p.m));
+  const own = options.pool === undefined ? lazyPool() : null;
+  const pool = options.pool ?? (own as LazyPool);
+  try {
+    const sup = await supBatchAsync(p.sigma, p.m, pool);
+    return summarize(oracle, p, sup, p.negated && (await supBatchAsync(p.negated, p.m, pool)));
+  } finally {
+    await own?.close();
+  }
 }
 
 /** t = c·√(2 ln(2/δ)/(n m)). */
