@@ -83,7 +83,9 @@ function classesToCompare(X: Matrix, options: CompareOptions): { name: string; o
 /** A row of the comparison: the estimate and the gaps it allows, at its upper confidence limit. */
 function compared(X: Matrix, options: CompareOptions, name: string, e: RademacherEstimate): ComparedClass {
   const delta = options.delta ?? 0.05;
-  const upper = e.estimate + e.halfWidth;
+  // A bound needs R̂ from above: a class whose sup is only found from below gives no upper limit.
+  if (e.upper === null) throw new Error(`compareClasses: ${name} has no upper confidence limit (its sup is found from below); it cannot bound a gap`);
+  const upper = e.upper;
   const mohri = mohriBound(0, upper, X.rows, delta);
   const ssbd = ssbdBound(0, upper, X.rows, delta);
   return { class: name, n: X.rows, estimate: e.estimate, halfWidth: e.halfWidth, draws: e.draws, mohriGap: mohri.gap, ssbdGap: ssbd.gap, vacuous: mohri.vacuous && ssbd.vacuous };

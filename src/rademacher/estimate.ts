@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { Fraction } from '../exact/fraction.js';
 import { Rng } from '../random/rng.js';
 import { checkDelta } from './bounds.js';
-import type { SupOracle } from './oracles.js';
+import type { SupKind, SupOracle } from './oracles.js';
 import { lazyPool, type JobRunner, type LazyPool } from './parallel.js';
 import { MAX_EXACT_N, signVectors } from './signs.js';
 
@@ -35,11 +35,23 @@ function valuesFrom(n: number, sup: Float64Array, supNeg: Float64Array | null): 
   return sup.map((v, t) => (2 * Math.max(v, supNeg[t] as number)) / n);
 }
 
-/** A Monte Carlo estimate with its McDiarmid confidence half-width. */
+/**
+ * A Monte Carlo estimate with its confidence limits: two-sided (McDiarmid) when the oracle's values
+ * are the sups, one-sided — a lower bound only — when they are found from below (`supKind: 'lower'`).
+ */
 export interface RademacherEstimate {
   readonly estimate: number;
-  /** t = c·√(2 ln(2/δ)/(n m)): |estimate − R̂| < t with probability ≥ 1 − δ. */
+  /**
+   * `exact` oracles: t = c·√(2 ln(2/δ)/(n m)), |estimate − R̂| < t with probability ≥ 1 − δ.
+   * `lower` oracles: the one-sided width t = c·√(2 ln(1/δ)/m), R̂ > estimate − t with probability ≥ 1 − δ.
+   */
   readonly halfWidth: number;
+  /** Whether the values are the sups (`exact`) or found from below (`lower`). */
+  readonly supKind: SupKind;
+  /** estimate − halfWidth: R̂ lies above it with probability ≥ 1 − δ. */
+  readonly lower: number;
+  /** estimate + halfWidth for `exact` oracles; null for `lower` ones, whose values say nothing about how far the sup is above them. */
+  readonly upper: number | null;
   readonly delta: number;
   readonly draws: number;
   readonly n: number;
@@ -81,15 +93,20 @@ function summarize(oracle: SupOracle, p: ReturnType<typeof plan>, sup: Float64Ar
   let sum = 0;
   for (let t = 0; t < m; t++) sum += values[t] as number;
   const c = (convention === 'zhang' ? 1 : 2) * oracle.range;
-  return { estimate: sum / m, halfWidth: mcdiarmidHalfWidth(c, n, m, delta), delta, draws: m, n, convention, seed, values };
+  const estimate = sum / m;
+  const supKind = oracle.supKind ?? 'exact';
+  const halfWidth = supKind === 'exact' ? mcdiarmidHalfWidth(c, n, m, delta) : hoeffdingLowerWidth(c, m, delta);
+  return { estimate, halfWidth, supKind, lower: estimate - halfWidth, upper: supKind === 'exact' ? estimate + halfWidth : null, delta, draws: m, n, convention, seed, values };
 }
 
 /**
  * Estimates the empirical Rademacher complexity over m seeded sign vectors, with the McDiarmid
  * half-width (McDiarmid 1989; derivation in docs/theory.md §3.3): each σ_i moves the per-draw value by at most 2c/n (Eq. 1; twice that
  * in the Bartlett–Mendelson form), so P(|R̂_m − R̂| ≥ t) ≤ 2·exp(−n m t² / (2c²)) and
- * t = c·√(2 ln(2/δ)/(n m)) with c = range (Eq. 1) or 2·range (Bartlett–Mendelson). Runs on this
- * thread; {@link estimateRademacherAsync} gives the same result using a worker pool.
+ * t = c·√(2 ln(2/δ)/(n m)) with c = range (Eq. 1) or 2·range (Bartlett–Mendelson). For an oracle
+ * whose values are only found from below (`supKind: 'lower'`) the result is a one-sided lower bound
+ * with the width of {@link hoeffdingLowerWidth}. Runs on this thread; {@link estimateRademacherAsync}
+ * gives the same result using a worker pool.
  *
  * @param oracle - the class's supremum oracle on the sample
  * @param options - draws m (default 1000), δ (default 0.05), seed, convention (default `zhang`)
@@ -129,19 +146,44 @@ export async function estimateRademacherAsync(oracle: SupOracle, options: Estima
   }
 }
 
-/** t = c·√(2 ln(2/δ)/(n m)). */
+/**
+ * McDiarmid's two-sided half-width t = c·√(2 ln(2/δ)/(n m)) for the mean of m draws of a sup over n
+ * signs, each sign moving the draw's value by at most 2c/n.
+ *
+ * @example
+ * mcdiarmidHalfWidth(1, 100, 1000, 0.05); // ≈ 0.0086
+ */
 export function mcdiarmidHalfWidth(c: number, n: number, m: number, delta: number): number {
   checkDelta(delta);
   return c * Math.sqrt((2 * Math.log(2 / delta)) / (n * m));
 }
 
+/**
+ * The one-sided width t = c·√(2 ln(1/δ)/m) of a lower confidence limit for the mean of m draws
+ * with values in [−c, c] (Hoeffding 1963, Thm 2: P(mean − E ≤ −t) ≤ exp(−2m t²/(2c)²)). For values
+ * found from below — a network fitted by search, a sampled subclass — McDiarmid's bounded
+ * differences over the n·m signs fail (one sign can change what the search finds), so only the m
+ * draws count: the width is about √n times McDiarmid's.
+ *
+ * @param c - the values lie in [−c, c] (c = range for Eq. 1, 2·range for Bartlett–Mendelson)
+ * @example
+ * hoeffdingLowerWidth(1, 1000, 0.05); // ≈ 0.0774: R̂ > estimate − 0.0774 with probability ≥ 0.95
+ */
+export function hoeffdingLowerWidth(c: number, m: number, delta: number): number {
+  checkDelta(delta);
+  return c * Math.sqrt((2 * Math.log(1 / delta)) / m);
+}
+
 /** The value over all 2^n sign vectors: exact as a Fraction for integer-valued classes. */
 export interface ExhaustiveValue {
+  /** R̂ — or, for a `lower` oracle, the mean of its values: a lower bound on R̂, without sampling error. */
   readonly value: number;
   /** The exact rational value, or null when the class's sups are not integers (square roots, reals). */
   readonly exact: Fraction | null;
   readonly n: number;
   readonly convention: Convention;
+  /** `exact`: value is R̂; `lower`: value ≤ R̂. */
+  readonly supKind: SupKind;
 }
 
 /**
@@ -179,5 +221,5 @@ export function exhaustiveRademacher(oracle: SupOracle, convention: Convention =
   }
   const factor = convention === 'zhang' ? 1 : 2;
   const exact = oracle.integerValued ? fraction(BigInt(factor) * sumBig, BigInt(n) * BigInt(total)) : null;
-  return { value: (factor * sum) / (n * total), exact, n, convention };
+  return { value: (factor * sum) / (n * total), exact, n, convention, supKind: oracle.supKind ?? 'exact' };
 }

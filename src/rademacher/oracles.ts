@@ -9,6 +9,13 @@ import { signedRowSums, signedRowSumsAsync } from './row-sums.js';
 export { signedRowSums, signedRowSumsAsync };
 
 /**
+ * How an oracle's values relate to the supremum: `exact` — each value is sup_h Σ_i σ_i h(x_i);
+ * `lower` — each value is witnessed by a member of H found by search or sampling, so it is at most
+ * the sup, and an estimate built on it is a lower bound on R̂ only.
+ */
+export type SupKind = 'exact' | 'lower';
+
+/**
  * A supremum oracle for a hypothesis class H on a fixed sample x_1 … x_n:
  * σ ↦ sup_{h∈H} Σ_i σ_i h(x_i) (not yet divided by n), for a batch of sign vectors at once.
  *
@@ -24,6 +31,8 @@ export interface SupOracle {
   readonly range: number;
   /** True when every sup is an integer (±1- or integer-valued classes), so exact enumeration gives a rational. */
   readonly integerValued: boolean;
+  /** Whether the values are the sups or found from below (default `exact`); see {@link SupKind}. */
+  readonly supKind?: SupKind;
   /** sup_h Σ_i σ_i h(x_i) for each row of sigma (m, n) with entries ±1, on this thread. */
   supBatch(sigma: Int8Array, m: number): Float64Array; // (m)
   /**
