@@ -13,6 +13,12 @@ export function supsOverAll(oracle: SupOracle): Float64Array {
   return oracle.supBatch(allSigns(oracle.n), 2 ** oracle.n);
 }
 
+/** The sups of an oracle at −σ, for every σ (in the order of allSigns). */
+export function supsAtMinusSigma(oracle: SupOracle): Float64Array {
+  const n = oracle.n;
+  return oracle.supBatch(Int8Array.from(allSigns(n), (s) => -s), 2 ** n);
+}
+
 /** E_σ sup (1/n)Σσh exactly, from integer sups. */
 export function exactMean(sups: Float64Array, n: number): Fraction {
   let s = 0n;
