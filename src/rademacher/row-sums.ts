@@ -93,6 +93,10 @@ function subtractTotal(X: Matrix, out: Float64Array, m: number): Float64Array {
  * @param out - (m, d), overwritten
  * @param sigma - (m, n), entries ±1
  * @param rows - X (n, d) in compressed rows
+ * @example
+ * const out = new Float64Array(1 * 2);
+ * addPositiveRowsSparse(out, Int8Array.from([1, -1]), 1, 2, 2, compressRows(toMatrix([[1, 0], [0, 3]]), { maxDensity: 1 })!);
+ * // out = [1, 0]: only the first row has σ = +1
  */
 export function addPositiveRowsSparse(out: Float64Array, sigma: Int8Array, m: number, n: number, d: number, rows: SparseRows): void {
   const { rowPtr, cols, values } = rows;
