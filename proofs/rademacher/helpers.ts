@@ -1,18 +1,22 @@
 import { fraction } from 'mathjs';
 import type { Fraction } from '../../src/exact/fraction.js';
 import type { SupOracle } from '../../src/rademacher/oracles.js';
+import { signVectors } from '../../src/rademacher/signs.js';
 
-/** Every sign vector of length n, (2^n, n). */
+/** Every sign vector of length n, (2^n, n), in the order exhaustiveRademacher enumerates them. */
 export function allSigns(n: number): Int8Array {
-  const total = 2 ** n;
-  const s = new Int8Array(total * n);
-  for (let mask = 0; mask < total; mask++) for (let i = 0; i < n; i++) s[mask * n + i] = (mask >> i) & 1 ? 1 : -1;
-  return s;
+  return signVectors(n, 0, 2 ** n);
 }
 
 /** sup values for all 2^n sign vectors. */
 export function supsOverAll(oracle: SupOracle): Float64Array {
   return oracle.supBatch(allSigns(oracle.n), 2 ** oracle.n);
+}
+
+/** The sups of an oracle at −σ, for every σ (in the order of allSigns). */
+export function supsAtMinusSigma(oracle: SupOracle): Float64Array {
+  const n = oracle.n;
+  return oracle.supBatch(Int8Array.from(allSigns(n), (s) => -s), 2 ** n);
 }
 
 /** E_σ sup (1/n)Σσh exactly, from integer sups. */

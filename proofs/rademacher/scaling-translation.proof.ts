@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import { exhaustiveRademacher } from '../../src/rademacher/estimate.js';
 import { finiteClass, intervals, linearL1, linearL2, polynomialGram, rkhsBall, thresholds, type SupOracle } from '../../src/rademacher/oracles.js';
 import { finiteClassArb, linePoints } from '../arbitraries.js';
-import { allSigns, exactMean, supsOverAll } from './helpers.js';
+import { exactMean, supsAtMinusSigma, supsOverAll } from './helpers.js';
 
 /** Integer points (n ≤ 7, d ≤ 3): small enough to enumerate every σ. */
 const points = fc
@@ -11,12 +11,6 @@ const points = fc
   .chain((d) => fc.array(fc.array(fc.integer({ min: -6, max: 6 }), { minLength: d, maxLength: d }), { minLength: 1, maxLength: 7 }));
 /** c = ±2^k: scaling by a power of two is exact in float64, so the laws can be checked with toEqual. */
 const powerOfTwo = fc.tuple(fc.integer({ min: -2, max: 3 }), fc.boolean()).map(([k, negative]) => (negative ? -1 : 1) * 2 ** k);
-
-/** The sups of an oracle at −σ, for every σ (in the order of allSigns). */
-function supsAtMinusSigma(oracle: SupOracle): Float64Array {
-  const n = oracle.n;
-  return oracle.supBatch(Int8Array.from(allSigns(n), (s) => -s), 2 ** n);
-}
 
 /** F + h₀: sup_{f ∈ F} Σσ_i (f(x_i) + h₀(x_i)) = sup_F(σ) + ⟨σ, h₀⟩. */
 function shifted(oracle: SupOracle, h0: readonly number[]): SupOracle {

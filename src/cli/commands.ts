@@ -7,7 +7,8 @@ import { DATASETS } from '../data/images.js';
 import { BACKENDS } from '../engine/names.js';
 import { DEFAULT_LAMBDA } from '../expressivity/interpolate.js';
 import { MODEL_IDS } from '../models/registry.js';
-import { CLASS_NAMES, MAX_EXACT_N } from '../rademacher/names.js';
+import { CLASSES, CLASS_IDS, CLASS_OPTIONS, classesTaking, type ClassId, type ClassOption, type ClassSpec } from '../rademacher/classes.js';
+import { MAX_EXACT_N } from '../rademacher/signs.js';
 import { LABEL_RANDOMIZATIONS, RANDOMIZATIONS } from '../randomization/registry.js';
 import { FIT_DEFAULTS } from '../training/defaults.js';
 import { DEFAULT_STORE } from '../conjectures/defaults.js';
@@ -57,22 +58,37 @@ export const expressivityFlags = {
   ...commonFlags,
 } as const satisfies FlagSpecs;
 
+/** The registry's classes as the help lists them: id, summary, and a note for the classes reported as lower bounds. */
+const classHelp = CLASS_IDS.map((id) => {
+  const spec: ClassSpec = CLASSES[id];
+  return `${id} (${spec.summary}${spec.supKind === 'lower' ? '; its sup is found from below: reported as a lower bound' : ''})`;
+}).join('; ');
+const classList = (ids: readonly ClassId[]): string => ids.join(', ');
+const oneDimensional = CLASS_IDS.filter((id) => (CLASSES[id] as ClassSpec).oneDimensional === true);
+/** A class option's help: what it is, the classes that take it (from the registry), its default. */
+const optionHelp = (option: ClassOption, extra = ''): string =>
+  `${CLASS_OPTIONS[option].help}, for ${classList(classesTaking(option))}${extra} (default ${CLASS_OPTIONS[option].default})`;
+const drawDefaults = CLASS_IDS.flatMap((id) => {
+  const d = (CLASSES[id] as ClassSpec).defaultDraws;
+  return d === undefined ? [] : [`${id} ${d.draws}, ${d.why}`];
+});
+
 export const rademacherFlags = {
-  class: { type: 'string', choices: CLASS_NAMES, placeholder: 'NAME', description: `hypothesis class: ${CLASS_NAMES.join(', ')}` },
-  data: { type: 'string', placeholder: 'mnist|synthetic|FILE.csv', description: 'sample (default mnist, pixels/255; 1-D classes: synthetic uniform points on [0, 1], MNIST mean intensity, or a CSV\'s first column)' },
+  class: { type: 'string', choices: CLASS_IDS, placeholder: 'NAME', description: `hypothesis class: ${classHelp}` },
+  data: { type: 'string', placeholder: 'mnist|synthetic|FILE.csv', description: `sample (default mnist, pixels/255; the classes on the line, ${classList(oneDimensional)}: synthetic uniform points on [0, 1], MNIST mean intensity, or a CSV's first column)` },
   n: { type: 'count', placeholder: 'N|all', description: 'sample size: a seeded subset (default 1000; a file: all rows)' },
   d: { type: 'integer', min: 1, max: 100_000, placeholder: 'D', description: 'features of synthetic vector data (default 20)' },
   exact: { type: 'boolean', description: `enumerate all 2^n sign vectors (n ≤ ${MAX_EXACT_N}); exact fractions for integer-valued classes` },
-  draws: { type: 'integer', min: 1, max: 10_000_000, placeholder: 'm', description: 'Monte Carlo sign vectors (default 1000; relu-2layer 20, each builds and certifies a network)' },
+  draws: { type: 'integer', min: 1, max: 10_000_000, placeholder: 'm', description: `Monte Carlo sign vectors (default 1000${drawDefaults.map((d) => `; ${d}`).join('')})` },
   delta: { type: 'number', above: 0, below: 1, placeholder: 'δ', description: 'confidence: half-widths and bounds hold with probability ≥ 1 − δ (default 0.05)' },
-  B: { type: 'number', above: 0, placeholder: 'B', description: 'norm bound of the linear and RKHS classes (default 1)' },
-  gamma: { type: 'number', above: 0, placeholder: 'γ', description: 'Gaussian kernel width exp(−γ‖x − x′‖²) for rkhs-gaussian and --compare (default 0.02)' },
-  degree: { type: 'integer', min: 1, max: 64, placeholder: 'p', description: 'polynomial kernel degree (⟨x, x′⟩ + 1)^p for rkhs-polynomial (default 2)' },
-  hypotheses: { type: 'integer', min: 1, max: 1_000_000, placeholder: 'N', description: 'finite class: number of seeded random ±1 hypotheses (default 100)' },
+  B: { type: 'number', above: 0, placeholder: 'B', description: optionHelp('B') },
+  gamma: { type: 'number', above: 0, placeholder: 'γ', description: optionHelp('gamma', ' and --compare') },
+  degree: { type: 'integer', min: 1, max: 64, placeholder: 'p', description: optionHelp('degree') },
+  hypotheses: { type: 'integer', min: 1, max: 1_000_000, placeholder: 'N', description: optionHelp('hypotheses') },
   convention: { type: 'string', choices: ['zhang', 'bartlett-mendelson'], placeholder: 'zhang|bartlett-mendelson', description: 'the paper\'s Eq. 1 (default) or E sup |(2/n)Σσh|' },
   compare: { type: 'boolean', description: 'the paper\'s point in one table: norm-bounded linear, a kernel ball and Theorem 1\'s ReLU class on MNIST, with their bounds (not with --class)' },
   ...commonFlags,
-} as const satisfies FlagSpecs;
+} as const satisfies FlagSpecs & { readonly [K in ClassOption]: FlagSpecs[string] };
 
 export const boundFlags = {
   'train-error': { type: 'number', min: 0, placeholder: 'e', description: 'training loss L_S(h) (required)' },

@@ -1,34 +1,11 @@
 import { InputError } from '../errors.js';
 import { rowOf, type Matrix } from '../data/matrix.js';
 import { loadDataset } from '../data/dataset.js';
-import {
-  kernelBallBounds,
-  l1Bound,
-  linearMaxNormBound,
-  linearTrace,
-  massartBound,
-  mohriBound,
-  ssbdBound,
-  vcRademacherBound,
-} from '../rademacher/bounds.js';
-import { estimateRademacher, exhaustiveRademacher, MAX_EXACT_N, type Convention } from '../rademacher/estimate.js';
-import {
-  allFunctions,
-  finiteClass,
-  gaussianGram,
-  intervals,
-  linearL1,
-  linearL2,
-  polynomialGram,
-  relu2Layer,
-  rkhsBall,
-  thresholds,
-  twoSidedThresholds,
-  type SupOracle,
-} from '../rademacher/oracles.js';
-import { CLASS_NAMES, type ClassName } from '../rademacher/names.js';
+import { CLASS_IDS, CLASS_OPTIONS, CLASS_OPTION_IDS, classOptions, classSpec, classesTaking, type ClassOption } from '../rademacher/classes.js';
+import { estimateRademacherAsync, exhaustiveRademacher, MAX_EXACT_N, type Convention, type ExhaustiveValue, type RademacherEstimate } from '../rademacher/estimate.js';
+import { lazyPool } from '../rademacher/parallel.js';
 import { Rng, freshSeed } from '../random/rng.js';
-import { compareClasses } from '../rademacher/compare.js';
+import { compareClassesAsync } from '../rademacher/compare.js';
 import { onlyWith, type Flags } from './args.js';
 import type { rademacherFlags } from './commands.js';
 import { finiteReport, formatNumber, formatTable, type Output } from './output.js';
@@ -36,8 +13,15 @@ import { finiteReport, formatNumber, formatTable, type Output } from './output.j
 const fmt5 = (v: number): string => formatNumber(v, 5);
 
 type RademacherFlags = Flags<typeof rademacherFlags>;
-const ONE_D: readonly ClassName[] = ['thresholds', 'two-sided-thresholds', 'intervals'];
 const OVERFLOW = 'the computation overflowed float64: rescale the data (e.g. divide every feature by its largest absolute value)';
+
+/** Why a class option given with a class (or --compare) that does not take it is refused: the takers come from the registry. */
+function optionRefusal(option: ClassOption, name: string | undefined, compare: boolean): string {
+  const takers = classesTaking(option).join(', ');
+  const also = option === 'gamma' ? ' and --compare' : '';
+  const not = compare ? ' (--compare chooses its own)' : name !== undefined ? `, not ${name}` : '';
+  return `--${option} is the ${CLASS_OPTIONS[option].what}: it applies to --class ${takers}${also}${not}`;
+}
 
 /** `rethink rademacher`. */
 export async function runRademacher(flags: RademacherFlags, out: Output): Promise<number> {
@@ -53,30 +37,37 @@ export async function runRademacher(flags: RademacherFlags, out: Output): Promis
   onlyWith(flags.convention !== undefined, !compare, '--compare uses the paper\'s convention (Eq. 1); drop --convention');
   onlyWith(flags.draws !== undefined, !exact, '--exact enumerates all 2^n sign vectors; drop --draws');
   onlyWith(flags.delta !== undefined, !exact, '--exact has no confidence level (nothing is estimated); drop --delta');
-  onlyWith(flags.gamma !== undefined, compare || name === 'rkhs-gaussian', `--gamma is the Gaussian kernel's width: it applies to --class rkhs-gaussian and --compare${name !== undefined ? `, not ${name}` : ''}`);
-  onlyWith(flags.degree !== undefined, name === 'rkhs-polynomial', `--degree applies to --class rkhs-polynomial${name !== undefined ? `, not ${name}` : ''}`);
-  onlyWith(flags.hypotheses !== undefined, name === 'finite', `--hypotheses applies to --class finite${name !== undefined ? `, not ${name}` : ''}`);
-  onlyWith(flags.B !== undefined, name === 'linear-l2' || name === 'linear-l1' || name === 'rkhs-gaussian' || name === 'rkhs-polynomial', `--B bounds the norm of the linear and RKHS classes${name !== undefined ? `, not ${name}` : ''}${compare ? ' (--compare chooses its own)' : ''}`);
+  const spec = name !== undefined ? classSpec(name) : undefined;
+  for (const option of CLASS_OPTION_IDS) {
+    const applies = compare ? option === 'gamma' : spec !== undefined && spec.options.includes(option);
+    onlyWith(flags[option] !== undefined, applies, optionRefusal(option, name, compare));
+  }
   out.info(`seed: ${seed}`);
   if (compare) return runCompare(flags, seed, delta, out, t0);
-  if (name === undefined) throw new InputError(`--class is required; classes: ${CLASS_NAMES.join(', ')} (or --compare)`);
+  if (name === undefined || spec === undefined) throw new InputError(`--class is required; classes: ${CLASS_IDS.join(', ')} (or --compare)`);
   const convention: Convention = flags.convention ?? 'zhang';
   const n = flags.n;
   if (exact && typeof n === 'number' && n > MAX_EXACT_N) {
     throw new InputError(`--exact enumerates 2^n sign vectors and is limited to n ≤ ${MAX_EXACT_N} (got --n ${n}); use --draws m for a Monte Carlo estimate with a confidence half-width`);
   }
   if (exact && flags.n === 'all') throw new InputError(`--exact enumerates 2^n sign vectors: give --n ≤ ${MAX_EXACT_N}, not all`);
-  const { oracle, bounds, description } = buildClass(name, flags, seed, exact ? (n ?? 10) : n);
-  out.info(`sample: ${description}`);
-  let report: Record<string, unknown>;
-  if (exact) {
-    const v = exhaustiveRademacher(oracle, convention);
-    report = { class: name, n: oracle.n, estimate: v.value, halfWidth: 0, exact: v.exact ? v.exact.toFraction() : null, draws: 2 ** oracle.n };
-  } else {
-    const draws = flags.draws ?? (name === 'relu-2layer' ? 20 : 1000);
-    const e = estimateRademacher(oracle, { draws, delta, seed, convention });
-    report = { class: name, n: oracle.n, estimate: e.estimate, halfWidth: e.halfWidth, exact: null, draws };
+  const sample = spec.oneDimensional === true ? linePoints(flags.data, exact ? (n ?? 10) : n, seed, flags.d) : vectorSource(flags.data, exact ? (n ?? 10) : n, seed, flags.d);
+  if (spec.maxN !== undefined && sample.X.rows > spec.maxN.n) {
+    throw new InputError(`--class ${name} takes at most ${spec.maxN.n} points (${spec.maxN.why}); n = ${sample.X.rows}: use --n ${spec.maxN.n} or fewer`);
   }
+  const options = classOptions({ ...Object.fromEntries(CLASS_OPTION_IDS.map((option) => [option, flags[option]])), seed });
+  const { oracle, bounds } = spec.build(sample.X, options);
+  const description = spec.describe?.(sample.X, options) ?? sample.description;
+  out.info(`sample: ${description}`);
+  let result: Record<string, unknown>;
+  if (exact) result = resultFields({ exhaustive: exhaustiveRademacher(oracle, convention) });
+  else {
+    const draws = flags.draws ?? spec.defaultDraws?.draws ?? 1000;
+    // Large batches of the linear classes go to a worker pool (opened only then), closed here.
+    const pool = lazyPool();
+    result = resultFields({ estimate: await estimateRademacherAsync(oracle, { draws, delta, seed, convention, pool }).finally(() => pool.close()) });
+  }
+  const report: Record<string, unknown> = { class: name, n: oracle.n, ...result };
   Object.assign(report, { bounds: convention === 'zhang' ? bounds : {}, convention, delta: exact ? null : delta, seed, sample: description, wallMs: Math.round(performance.now() - t0) });
   finiteReport(report, OVERFLOW);
   if (flags.json === true) out.json(report);
@@ -86,10 +77,8 @@ export async function runRademacher(flags: RademacherFlags, out: Output): Promis
       ['sample', description],
       ['n', String(report.n)],
       ['convention', convention === 'zhang' ? "Eq. 1: E sup (1/n)Σσh" : 'Bartlett–Mendelson: E sup |(2/n)Σσh|'],
-      [exact ? 'value (all 2^n σ)' : `estimate (${report.draws} draws)`, fmt5(report.estimate as number)],
+      ...resultRows(result, delta, exact),
     ];
-    if (report.exact !== null) rows.push(['exact', String(report.exact)]);
-    if (!exact) rows.push([`half-width (δ = ${delta})`, `± ${fmt5(report.halfWidth as number)}`]);
     for (const [k, v] of Object.entries(report.bounds as Record<string, number>)) rows.push([`bound: ${k}`, fmt5(v)]);
     rows.push(['seed', String(seed)]);
     out.table(formatTable(rows));
@@ -97,59 +86,50 @@ export async function runRademacher(flags: RademacherFlags, out: Output): Promis
   return 0;
 }
 
-function buildClass(
-  name: ClassName,
-  flags: RademacherFlags,
-  seed: number,
-  n: number | 'all' | undefined,
-): { oracle: SupOracle; bounds: Record<string, number>; description: string } {
-  const B = flags.B ?? 1;
-  const dataName = flags.data;
-  if (ONE_D.includes(name)) {
-    const { x, description } = linePoints(dataName, n, seed, flags.d);
-    const oracle = name === 'thresholds' ? thresholds(x) : name === 'intervals' ? intervals(x) : twoSidedThresholds(x);
-    const vc = name === 'thresholds' ? 1 : 2;
-    return { oracle, bounds: { [`VC/Sauer–Shelah (VC = ${vc})`]: vcRademacherBound(x.length, vc), range: 1 }, description };
+/** What a lower-bound result says about itself, in the JSON and the table. */
+const LOWER_NOTE = 'one-sided: the class\'s sup is only found from below, so R̂ lies above lowerBound and nothing bounds it from above here';
+
+/**
+ * The result fields of `rethink rademacher --class` (JSON): the value with its confidence limits —
+ * two-sided for a class whose oracle gives the sup; one-sided, a lower bound with `upperBound: null`
+ * and a note saying so, for a class whose sup is found from below (`supKind: 'lower'`).
+ *
+ * @param r - a Monte Carlo estimate, or the value over all 2^n sign vectors
+ * @example
+ * resultFields({ estimate: estimateRademacher(thresholds(x)) }); // { estimate, halfWidth, exact: null, draws, supKind: 'exact', lowerBound, upperBound }
+ */
+export function resultFields(r: { estimate: RademacherEstimate } | { exhaustive: ExhaustiveValue }): Record<string, unknown> {
+  if ('estimate' in r) {
+    const e = r.estimate;
+    const fields = { estimate: e.estimate, halfWidth: e.halfWidth, exact: null, draws: e.draws, supKind: e.supKind, lowerBound: e.lower, upperBound: e.upper };
+    return e.supKind === 'lower' ? { ...fields, note: LOWER_NOTE } : fields;
   }
-  const source = vectorSource(dataName, n, seed, flags.d);
-  const X = source.X;
-  switch (name) {
-    case 'finite': {
-      const N = flags.hypotheses ?? 100;
-      const rng = new Rng(seed).fork('hypotheses');
-      const P = Array.from({ length: N }, () => Array.from({ length: X.rows }, () => rng.sign()));
-      return { oracle: finiteClass(P), bounds: { Massart: massartBound(P), range: 1 }, description: `${N} seeded random ±1 hypotheses on ${X.rows} points` };
-    }
-    case 'linear-l2': {
-      const { upper, lower } = kernelBallBounds(linearTrace(X), X.rows, B);
-      return { oracle: linearL2(X, B), bounds: { 'trace (B/n)√tr K': upper, 'B·max‖x‖/√n': linearMaxNormBound(X, B), 'lower (B/n)√(tr K/2)': lower }, description: source.description };
-    }
-    case 'linear-l1':
-      return { oracle: linearL1(X, B), bounds: { 'B·max‖x‖∞·√(2 ln 2d / n)': l1Bound(X, B) }, description: source.description };
-    case 'rkhs-gaussian':
-    case 'rkhs-polynomial': {
-      checkGram(X.rows);
-      const K = name === 'rkhs-gaussian' ? gaussianGram(X, flags.gamma ?? 0.02) : polynomialGram(X, flags.degree ?? 2);
-      let trace = 0;
-      for (let i = 0; i < K.rows; i++) trace += K.data[i * K.rows + i] as number;
-      const { upper, lower } = kernelBallBounds(trace, K.rows, B);
-      return { oracle: rkhsBall(K, B, name), bounds: { 'trace (B/n)√tr K': upper, 'lower (B/n)√(tr K/2)': lower }, description: source.description };
-    }
-    case 'all-functions':
-      return { oracle: allFunctions(pointIds(X)), bounds: { range: 1 }, description: source.description };
-    case 'relu-2layer':
-      return { oracle: relu2Layer(X, seed), bounds: { range: 1 }, description: source.description };
-    default:
-      throw new InputError(`unknown class '${name as string}'; classes: ${CLASS_NAMES.join(', ')}`);
-  }
+  const v = r.exhaustive;
+  if (v.supKind === 'lower') return { estimate: v.value, halfWidth: 0, exact: null, draws: 2 ** v.n, supKind: v.supKind, lowerBound: v.value, upperBound: null, note: LOWER_NOTE };
+  return { estimate: v.value, halfWidth: 0, exact: v.exact ? v.exact.toFraction() : null, draws: 2 ** v.n, supKind: v.supKind, lowerBound: v.value, upperBound: v.value };
 }
 
-/** Gram matrices above this size are refused (n² float64 entries). */
-const MAX_GRAM_N = 4000;
-function checkGram(n: number): void {
-  if (n > MAX_GRAM_N) {
-    throw new InputError(`the kernel classes build an n×n Gram matrix; n = ${n} exceeds ${MAX_GRAM_N} (${((MAX_GRAM_N ** 2 * 8) / 2 ** 20).toFixed(0)} MiB); use --n ${MAX_GRAM_N} or fewer`);
-  }
+/**
+ * The table rows of {@link resultFields}: the value, and its half-width (±) or, for a lower bound,
+ * the one-sided limit R̂ ≥ … and the note.
+ *
+ * @param fields - from {@link resultFields}
+ * @param delta - the confidence level's δ, for the labels
+ * @param enumerated - whether the value came from all 2^n sign vectors (--exact)
+ * @example
+ * resultRows(resultFields({ estimate: e }), 0.05, false); // [['estimate (1000 draws)', '0.31'], ['half-width (δ = 0.05)', '± 0.06']]
+ */
+export function resultRows(fields: Record<string, unknown>, delta: number, enumerated: boolean): [string, string][] {
+  const lower = fields.supKind === 'lower';
+  const rows: [string, string][] = [
+    [`${enumerated ? 'value (all 2^n σ)' : `estimate (${String(fields.draws)} draws)`}${lower ? ', found from below' : ''}`, fmt5(fields.estimate as number)],
+  ];
+  if (fields.exact !== null) rows.push(['exact', String(fields.exact)]);
+  if (lower) {
+    rows.push([enumerated ? 'lower bound on R̂' : `lower bound on R̂ (one-sided, δ = ${delta})`, `R̂ ≥ ${fmt5(fields.lowerBound as number)}`]);
+    rows.push(['note', String(fields.note)]);
+  } else if (!enumerated) rows.push([`half-width (δ = ${delta})`, `± ${fmt5(fields.halfWidth as number)}`]);
+  return rows;
 }
 
 /** The sample: n given, `all` (the whole data set), or the default (1000 of MNIST or synthetic data; a file's every row), pixels / 255. */
@@ -161,12 +141,14 @@ function vectorSource(dataName: string | undefined, n: number | 'all' | undefine
   return { X: ds.matrix('train', { unit: true }), description: ds.description.replace('pixels 0–255', 'pixels/255'), fingerprint: ds.fingerprint };
 }
 
-function linePoints(dataName: string | undefined, n: number | 'all' | undefined, seed: number, d: number | undefined): { x: Float64Array; description: string } {
+/** The sample of a class on the line, as one column (n, 1): seeded uniform points, MNIST's mean intensity, or a file's first column. */
+function linePoints(dataName: string | undefined, n: number | 'all' | undefined, seed: number, d: number | undefined): { X: Matrix; description: string } {
+  const column = (x: Float64Array): Matrix => ({ rows: x.length, cols: 1, data: x });
   if (dataName === undefined || dataName === 'synthetic') {
     if (d !== undefined) throw new InputError('--d does not apply to the 1-D classes');
     const count = typeof n === 'number' ? n : 1000;
     const rng = new Rng(seed).fork('line');
-    return { x: Float64Array.from({ length: count }, () => rng.uniform()), description: `${count} seeded uniform points on [0, 1]` };
+    return { X: column(Float64Array.from({ length: count }, () => rng.uniform())), description: `${count} seeded uniform points on [0, 1]` };
   }
   const { X, description } = vectorSource(dataName, n, seed, d);
   const x = new Float64Array(X.rows);
@@ -174,24 +156,19 @@ function linePoints(dataName: string | undefined, n: number | 'all' | undefined,
     const r = rowOf(X, i);
     x[i] = dataName === 'mnist' ? r.reduce((s, v) => s + v, 0) / r.length : (r[0] as number);
   }
-  return { x, description: `${description}, ${dataName === 'mnist' ? 'mean intensity' : 'first column'} as the 1-D feature` };
+  return { X: column(x), description: `${description}, ${dataName === 'mnist' ? 'mean intensity' : 'first column'} as the 1-D feature` };
 }
 
-function pointIds(X: Matrix): Float64Array {
-  const ids = new Map<string, number>();
-  return Float64Array.from({ length: X.rows }, (_, i) => {
-    const key = Array.from(rowOf(X, i)).join(',');
-    if (!ids.has(key)) ids.set(key, ids.size);
-    return ids.get(key) as number;
-  });
-}
-
-/** `rethink rademacher --compare`: {@link compareClasses} on the sample, as a table. */
-function runCompare(flags: RademacherFlags, seed: number, delta: number, out: Output, t0: number): number {
+/** `rethink rademacher --compare`: {@link compareClassesAsync} on the sample, as a table. */
+async function runCompare(flags: RademacherFlags, seed: number, delta: number, out: Output, t0: number): Promise<number> {
   const { X, description } = vectorSource(flags.data ?? 'mnist', flags.n, seed, flags.d);
-  checkGram(X.rows);
+  const limit = classSpec('rkhs-gaussian').maxN;
+  if (limit !== undefined && X.rows > limit.n) {
+    throw new InputError(`--compare estimates a Gaussian-kernel ball and takes at most ${limit.n} points (${limit.why}); n = ${X.rows}: use --n ${limit.n} or fewer`);
+  }
   out.info(`sample: ${description}`);
-  const rows = compareClasses(X, { seed, delta, ...(flags.draws !== undefined ? { draws: flags.draws } : {}), ...(flags.gamma !== undefined ? { gamma: flags.gamma } : {}) });
+  const pool = lazyPool();
+  const rows = await compareClassesAsync(X, { seed, delta, pool, ...(flags.draws !== undefined ? { draws: flags.draws } : {}), ...(flags.gamma !== undefined ? { gamma: flags.gamma } : {}) }).finally(() => pool.close());
   finiteReport({ rows }, OVERFLOW);
   if (flags.json === true) {
     out.json({ compare: rows, delta, seed, sample: description, loss: 'ramp loss min(1, max(0, 1 − y·h)), 1-Lipschitz, values in [0, 1]', wallMs: Math.round(performance.now() - t0) });

@@ -1,9 +1,19 @@
 import { InputError } from '../errors.js';
-import { compressRows, rowOf, toMatrix, type Matrix, type MatrixInput } from '../data/matrix.js';
+import { rowOf, toMatrix, type Matrix, type MatrixInput } from '../data/matrix.js';
 import { certify } from '../expressivity/certify.js';
 import { interpolate } from '../expressivity/interpolate.js';
 import { gramMatrix } from '../kernels/gram.js';
-import { accumulateInParallel, parallelWorthIt } from './parallel.js';
+import type { JobRunner } from './parallel.js';
+import { signedRowSums, signedRowSumsAsync } from './row-sums.js';
+
+export { signedRowSums, signedRowSumsAsync };
+
+/**
+ * How an oracle's values relate to the supremum: `exact` — each value is sup_h Σ_i σ_i h(x_i);
+ * `lower` — each value is witnessed by a member of H found by search or sampling, so it is at most
+ * the sup, and an estimate built on it is a lower bound on R̂ only.
+ */
+export type SupKind = 'exact' | 'lower';
 
 /**
  * A supremum oracle for a hypothesis class H on a fixed sample x_1 … x_n:
@@ -21,8 +31,16 @@ export interface SupOracle {
   readonly range: number;
   /** True when every sup is an integer (±1- or integer-valued classes), so exact enumeration gives a rational. */
   readonly integerValued: boolean;
-  /** sup_h Σ_i σ_i h(x_i) for each row of sigma (m, n) with entries ±1. */
+  /** Whether the values are the sups or found from below (default `exact`); see {@link SupKind}. */
+  readonly supKind?: SupKind;
+  /** sup_h Σ_i σ_i h(x_i) for each row of sigma (m, n) with entries ±1, on this thread. */
   supBatch(sigma: Int8Array, m: number): Float64Array; // (m)
+  /**
+   * The same values as {@link supBatch}, bit for bit, with the heavy part on `pool` when the batch
+   * is large enough to pay for it. Only the classes whose sup is a norm of the signed row sums Xᵀσ
+   * (the linear balls) have it; `estimateRademacherAsync` uses it where it exists.
+   */
+  supBatchAsync?(sigma: Int8Array, m: number, pool: JobRunner): Promise<Float64Array>; // (m)
 }
 
 function norm2(x: Float64Array): number {
@@ -81,87 +99,6 @@ export function finiteClass(predictions: MatrixInput): SupOracle {
 }
 
 /**
- * The products Xᵀσ (d) for a batch of sign vectors. Since σ_i = ±1,
- * Xᵀσ = 2·Σ_{σ_i = +1} x_i − Σ_i x_i: only the rows with σ_i = +1 are added (half the work, no
- * multiplications), over compressed rows derived from X.data when most entries are zero — on two
- * threads when the batch is large (see parallel.ts; results are bit-identical).
- */
-export function signedRowSums(X: Matrix, sigma: Int8Array, m: number): Float64Array {
-  const { rows: n, cols: d, data } = X;
-  check(sigma, m, n, 'signedRowSums');
-  const sparse = compressRows(X, { shared: true });
-  // out (m, d): first Σ_{σ=+1} x_i, then 2·that − Σ x_i
-  let out: Float64Array;
-  if (sparse) {
-    const kernel = (o: Float64Array, s: Int8Array, mm: number) => addPositiveRowsSparse(o, s, mm, n, d, sparse.rowPtr, sparse.cols, sparse.values);
-    if (parallelWorthIt((m * sparse.values.length) / 2)) {
-      out = accumulateInParallel(sparse, sigma, m, n, d, kernel);
-    } else {
-      out = new Float64Array(m * d);
-      kernel(out, sigma, m);
-    }
-  } else {
-    out = new Float64Array(m * d);
-    addPositiveRowsDense(out, sigma, m, n, d, data);
-  }
-  const total = new Float64Array(d); // Σ_i x_i
-  for (let i = 0; i < n; i++) {
-    const r = rowOf(X, i);
-    for (let j = 0; j < d; j++) total[j] = (total[j] as number) + (r[j] as number);
-  }
-  for (let t = 0; t < m; t++) {
-    for (let j = 0; j < d; j++) out[t * d + j] = 2 * (out[t * d + j] as number) - (total[j] as number);
-  }
-  return out;
-}
-
-/**
- * out[t] += x_i for every σ_ti = +1, over compressed rows (monomorphic kernel). One draw at a time
- * into a d-vector that stays in L1: measured faster here than blocking draws (the scatter-add is
- * latency-bound, ≈ 4 ns per add on these machines) or streaming columns over draws.
- */
-function addPositiveRowsSparse(
-  out: Float64Array,
-  sigma: Int8Array,
-  m: number,
-  n: number,
-  d: number,
-  rowPtr: Int32Array,
-  cols: Int32Array,
-  values: Float64Array,
-): void {
-  const acc = new Float64Array(d);
-  for (let t = 0; t < m; t++) {
-    acc.fill(0);
-    const so = t * n;
-    for (let i = 0; i < n; i++) {
-      if (sigma[so + i] !== 1) continue;
-      const end = rowPtr[i + 1] as number;
-      for (let p = rowPtr[i] as number; p < end; p++) {
-        const j = cols[p] as number;
-        acc[j] = (acc[j] as number) + (values[p] as number);
-      }
-    }
-    out.set(acc, t * d);
-  }
-}
-
-/** out[t] += x_i for every σ_ti = +1, over dense rows (monomorphic kernel, kept apart from the sparse one on purpose). */
-function addPositiveRowsDense(out: Float64Array, sigma: Int8Array, m: number, n: number, d: number, data: Float64Array): void {
-  const acc = new Float64Array(d);
-  for (let t = 0; t < m; t++) {
-    acc.fill(0);
-    const so = t * n;
-    for (let i = 0; i < n; i++) {
-      if (sigma[so + i] !== 1) continue;
-      const start = i * d;
-      for (let j = 0; j < d; j++) acc[j] = (acc[j] as number) + (data[start + j] as number);
-    }
-    out.set(acc, t * d);
-  }
-}
-
-/**
  * Linear functions with ‖w‖₂ ≤ B on the rows of X: sup = B·‖Xᵀσ‖₂ = B·√(σᵀKσ), K = XXᵀ.
  *
  * @param X - the sample, (n, d)
@@ -188,17 +125,18 @@ export function linearL1(X: MatrixInput, B: number): SupOracle {
 function linearBall(X: Matrix, B: number, name: string, range: number, dualNorm: (v: Float64Array) => number): SupOracle {
   positive(B, `${name}: B`);
   const d = X.cols;
+  const sups = (v: Float64Array, m: number): Float64Array => {
+    const out = new Float64Array(m); // (m)
+    for (let t = 0; t < m; t++) out[t] = B * dualNorm(v.subarray(t * d, (t + 1) * d));
+    return out;
+  };
   return {
     name,
     n: X.rows,
     range,
     integerValued: false,
-    supBatch(sigma, m) {
-      const v = signedRowSums(X, sigma, m); // (m, d)
-      const out = new Float64Array(m);
-      for (let t = 0; t < m; t++) out[t] = B * dualNorm(v.subarray(t * d, (t + 1) * d));
-      return out;
-    },
+    supBatch: (sigma, m) => sups(signedRowSums(X, sigma, m), m), // Xᵀσ: (m, d)
+    supBatchAsync: async (sigma, m, pool) => sups(await signedRowSumsAsync(X, sigma, m, pool), m),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { drawSigns, estimateRademacher, exhaustiveRademacher, mcdiarmidHalfWidth, MAX_EXACT_N } from '../../src/rademacher/estimate.js';
-import { allFunctions, finiteClass, intervals, linearL2, rkhsBall, thresholds } from '../../src/rademacher/oracles.js';
+import { drawSigns, estimateRademacher, exhaustiveRademacher, hoeffdingLowerWidth, mcdiarmidHalfWidth, MAX_EXACT_N } from '../../src/rademacher/estimate.js';
+import { allFunctions, finiteClass, intervals, linearL2, rkhsBall, thresholds, type SupOracle } from '../../src/rademacher/oracles.js';
 import { Rng } from '../../src/random/rng.js';
 
 describe('sign draws, estimates and exact enumeration', () => {
@@ -57,5 +57,23 @@ describe('sign draws, estimates and exact enumeration', () => {
     );
     const liar = { ...finiteClass([[0.5]]), integerValued: true };
     expect(() => exhaustiveRademacher(liar)).toThrow(/declared integer-valued but gave -?0.5/);
+  });
+
+  test('an oracle whose values are found from below gives a one-sided lower limit: Hoeffding\'s width over the m draws, no upper limit', () => {
+    // A witness of the finite class P: the best of its first two hypotheses only (≤ the sup at every σ).
+    const P = [[1, -1, 1, 1, -1], [-1, -1, 1, -1, 1], [1, 1, 1, -1, -1], [-1, 1, -1, 1, 1]];
+    const full = finiteClass(P);
+    const sampled: SupOracle = { ...finiteClass(P.slice(0, 2)), supKind: 'lower' };
+    const e = estimateRademacher(sampled, { draws: 200, seed: 3 });
+    expect(e).toMatchObject({ supKind: 'lower', upper: null, halfWidth: hoeffdingLowerWidth(1, 200, 0.05), lower: e.estimate - e.halfWidth });
+    expect(hoeffdingLowerWidth(1, 200, 0.05)).toBeCloseTo(Math.sqrt((2 * Math.log(20)) / 200), 15); // c·√(2 ln(1/δ)/m)
+    expect(hoeffdingLowerWidth(2, 200, 0.05)).toBe(2 * hoeffdingLowerWidth(1, 200, 0.05));
+    expect(estimateRademacher(sampled, { draws: 200, seed: 3, convention: 'bartlett-mendelson' }).halfWidth).toBe(hoeffdingLowerWidth(2, 200, 0.05));
+    const sups = estimateRademacher(full, { draws: 200, seed: 3 });
+    expect(sups).toMatchObject({ supKind: 'exact', halfWidth: mcdiarmidHalfWidth(1, 5, 200, 0.05), lower: sups.estimate - sups.halfWidth, upper: sups.estimate + sups.halfWidth });
+    e.values.forEach((v, t) => expect(v).toBeLessThanOrEqual(sups.values[t]!));
+    expect(exhaustiveRademacher(sampled).supKind).toBe('lower');
+    expect(exhaustiveRademacher(full).supKind).toBe('exact');
+    expect(() => hoeffdingLowerWidth(1, 10, 1)).toThrow(InputError);
   });
 });
