@@ -4,7 +4,7 @@
  * else; each subpath loads; the README's library examples run and print what they say.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -54,5 +54,22 @@ describe('the package as a user imports it', () => {
     };
     expect(run('theorem1.ts')).toEqual(['4784 1', 'true', '0', 'true']);
     expect(run('training.ts')).toEqual(['0 true']);
+  });
+
+  test('a user\'s .ts study and conjecture files load from a CommonJS project (no "type": "module"), and nothing is left beside them', () => {
+    const cjs = mkdtempSync(join(tmpdir(), 'rethink-cjs-'));
+    try {
+      mkdirSync(join(cjs, 'node_modules'));
+      writeFileSync(join(cjs, 'package.json'), JSON.stringify({ name: 'a-commonjs-project', private: true }));
+      symlinkSync(root, join(cjs, 'node_modules', 'rethink'), 'dir');
+      writeFileSync(join(cjs, 'my-study.ts'), readFileSync(join(root, 'experiments', 'fig1a.ts')));
+      writeFileSync(join(cjs, 'rate.ts'), readFileSync(join(root, 'examples', 'conjectures', 'thresholds-rate.ts')));
+      const cli = (args: string[]): string => execFileSync(process.execPath, [join(root, 'bin', 'rethink.js'), ...args], { cwd: cjs, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(cli(['experiment', './my-study.ts', '--plan-only', '--out', join(cjs, 'plan')])).toMatch(/plan [0-9a-f]+: 5 runs/);
+      expect(cli(['search', './rate.ts', '--no-store'])).toMatch(/refuted/);
+      expect(readdirSync(cjs).sort()).toEqual(['my-study.ts', 'node_modules', 'package.json', 'plan', 'rate.ts']);
+    } finally {
+      rmSync(cjs, { recursive: true, force: true });
+    }
   });
 });

@@ -5,8 +5,9 @@
  * conjecture files (`rethink search FILE`) and study files (`rethink experiment FILE`, and the
  * shipped studies of `rethink reproduce`).
  */
-import { existsSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 
@@ -45,6 +46,24 @@ function nativeTypeScript(): boolean {
   return typeof features.typescript === 'string';
 }
 
+/**
+ * Whether Node would load a `.ts` file as CommonJS: the nearest package.json above it does not say
+ * `"type": "module"` (a user's project often does not).
+ */
+function loadsAsCommonJs(path: string): boolean {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type !== 'module';
+      } catch {
+        return true;
+      }
+    }
+    if (dirname(dir) === dir) return true;
+  }
+}
+
 async function importWithTsx(path: string): Promise<Record<string, unknown>> {
   let register: () => unknown;
   try {
@@ -58,7 +77,25 @@ async function importWithTsx(path: string): Promise<Record<string, unknown>> {
     register();
     tsxRegistered = true;
   }
-  return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  if (extname(path) !== '.ts' || !loadsAsCommonJs(path)) return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  // A .ts file in a CommonJS package would be compiled to require() calls, and requiring the
+  // ES-module package 'rethink' from a file the CLI is importing is a cycle Node refuses. The file is
+  // written with import/export, so it is loaded as what it is: an ES module, through a copy named
+  // .mts beside it (so that its relative imports still resolve), removed at once.
+  const copy = join(dirname(path), `.${basename(path, '.ts')}.rethink-${randomBytes(4).toString('hex')}.mts`);
+  try {
+    copyFileSync(path, copy);
+  } catch (err) {
+    throw new InputError(`${path}: the package.json above it does not say "type": "module", and a .mts copy could not be written beside it (${(err as Error).message.split('\n')[0]}); rename the file to .mts or add "type": "module"`);
+  }
+  try {
+    return (await import(pathToFileURL(copy).href)) as Record<string, unknown>;
+  } catch (err) {
+    const message = ((err as Error).message ?? String(err)).split(copy).join(path);
+    throw new Error(message);
+  } finally {
+    rmSync(copy, { force: true });
+  }
 }
 
 let tsxRegistered = false;
