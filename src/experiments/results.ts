@@ -98,7 +98,7 @@ function outcomeOf(dir: string, run: PlannedRun, use: PlannedRun['uses'][number]
   }
   const base = { name: use.name, tags: use.tags, dir: run.dir };
   const summary = store.readSummary();
-  if (summary !== null) return { ...base, status: 'finished', result: summary as unknown as FitResult };
+  if (summary !== null) return { ...base, status: 'finished', result: checkedSummary(join(dir, run.dir), summary, stored, run) };
   const failure = join(dir, run.dir, 'failure.json');
   if (existsSync(failure)) {
     let message = 'failed';
@@ -110,6 +110,58 @@ function outcomeOf(dir: string, run: PlannedRun, use: PlannedRun['uses'][number]
     return { ...base, status: 'failed', result: null, error: message };
   }
   return { ...base, status: 'missing', result: null };
+}
+
+/**
+ * A finished run's summary.json, checked before any claim reads it: it must sit beside the run's
+ * config.json, be the run the plan describes, and agree with its own per-epoch history and with
+ * metrics.csv (the rows the trainer appended as it went). A summary written or edited by hand —
+ * `{"trainError": 0}` — is refused, so a verdict cannot be confirmed without the runs.
+ */
+function checkedSummary(runDir: string, summary: Record<string, unknown>, config: Record<string, unknown> | null, run: PlannedRun): FitResult {
+  const file = join(runDir, 'summary.json');
+  const refuse = (what: string): never => {
+    throw new InputError(`${file}: ${what}; the run directory was edited or damaged: delete ${runDir} and run the plan again with --resume`);
+  };
+  if (config === null) refuse('no config.json beside it, so it is not a run this plan wrote');
+  for (const k of ['model', 'randomization', 'n', 'seed'] as const) {
+    if (k === 'n' && typeof run.config.n !== 'number') continue; // 'all': the summary holds the count
+    if (JSON.stringify(summary[k] ?? null) !== JSON.stringify((run.config as Record<string, unknown>)[k] ?? null)) {
+      refuse(`${k} = ${JSON.stringify(summary[k] ?? null)}, the plan's run has ${JSON.stringify((run.config as Record<string, unknown>)[k] ?? null)}`);
+    }
+  }
+  const history = summary.history;
+  if (!Array.isArray(history) || history.length === 0) return refuse('no per-epoch history');
+  const records = history as Record<string, unknown>[];
+  for (const [i, r] of records.entries()) {
+    for (const k of ['epoch', 'steps', 'loss', 'trainError'] as const) {
+      if (typeof r[k] !== 'number' || !Number.isFinite(r[k])) refuse(`history[${i}].${k} is ${JSON.stringify(r[k] ?? null)}, not a number`);
+    }
+  }
+  const last = records[records.length - 1]!;
+  const firstFit = records.find((r) => r.trainError === 0);
+  const expect: [string, unknown, unknown][] = [
+    ['epochs', summary.epochs, records.length],
+    ['steps', summary.steps, last.steps],
+    ['trainError', summary.trainError, last.trainError],
+    ['stepsToFit', summary.stepsToFit ?? null, firstFit?.steps ?? null],
+  ];
+  for (const [k, have, want] of expect) if (have !== want) refuse(`${k} = ${JSON.stringify(have ?? null)}, but its history says ${JSON.stringify(want)}`);
+  for (const k of ['trainError', 'testError'] as const) {
+    const v = summary[k];
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) refuse(`${k} = ${JSON.stringify(v ?? null)}, not an error rate in [0, 1]`);
+  }
+  const metrics = join(runDir, 'metrics.csv');
+  let rows: string[];
+  try {
+    rows = readFileSync(metrics, 'utf8').trim().split('\n').slice(1);
+  } catch (err) {
+    throw fileError(err, 'read', metrics);
+  }
+  const columns = rows.map((line) => line.split(',').map(Number)); // epoch, steps, loss, train_error, lr, ms
+  const agrees = columns.length === records.length && columns.every((c, i) => c[0] === records[i]!.epoch && c[1] === records[i]!.steps && c[3] === records[i]!.trainError);
+  if (!agrees) refuse(`its history (${records.length} epochs, last train error ${String(last.trainError)}) differs from metrics.csv (${columns.length} rows${columns.length > 0 ? `, last train error ${String(columns[columns.length - 1]![3])}` : ''})`);
+  return summary as unknown as FitResult;
 }
 
 function rowOf(o: RunOutcome, run: PlannedRun): RunRow {
