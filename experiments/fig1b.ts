@@ -18,6 +18,18 @@ function slowdowns(runs: readonly RunOutcome[], arm: string): { p: number; seed:
   });
 }
 
+/**
+ * Why an arm's slowdowns cannot be judged: a run not finished, or finished without fitting (its
+ * slowdown is then only bounded below, and leaving it out would bias every claim). Null when every
+ * run of the arm fitted.
+ */
+function unfitted(runs: readonly RunOutcome[], arm: string): string | null {
+  const rs = runs.filter((r) => r.tags.arm === arm);
+  const open = rs.filter((r) => r.status !== 'finished' || r.result?.stepsToFit == null);
+  if (open.length === 0) return null;
+  return `${open.length} of ${rs.length} runs did not fit within their budget (${open.slice(0, 3).map((r) => `${r.name}: ${r.status === 'finished' ? 'not fitted' : r.status}`).join('; ')}${open.length > 3 ? '; …' : ''}): their slowdowns are only bounded below`;
+}
+
 /** The median slowdown per p. */
 function byP(points: readonly { p: number; slowdown: number }[]): { p: number; slowdown: number }[] {
   return [...new Set(points.map((x) => x.p))].sort((a, b) => a - b).map((p) => ({ p, slowdown: median(points.filter((x) => x.p === p).map((x) => x.slowdown)) }));
@@ -61,6 +73,8 @@ export default study({
       paper: { where: 'Fig. 1b', text: 'every curve lies above 1 for p > 0: corrupted labels always take longer to fit than true ones', value: null },
       unit: 'ratio',
       measure: (runs) => {
+        const open = unfitted(runs, 'mlp');
+        if (open !== null) return { value: null, text: open };
         const curve = byP(slowdowns(runs, 'mlp')).filter((x) => x.p > 0);
         if (curve.length === 0) return { value: null, text: `no corrupted level fitted with its p = 0 reference ${unfinishedText(runs)}` };
         return { value: Math.min(...curve.map((x) => x.slowdown)), text: `median slowdown per p: ${curve.map((x) => `${x.p}: ${x.slowdown.toFixed(2)}×`).join(', ')}` };
@@ -73,6 +87,8 @@ export default study({
       paper: { where: 'Fig. 1b', text: 'for each model the relative time to fit rises with p, from 1 at p = 0 to its largest at p = 1', value: 1 },
       unit: 'number',
       measure: (runs) => {
+        const open = unfitted(runs, 'mlp');
+        if (open !== null) return { value: null, text: open };
         const curve = byP(slowdowns(runs, 'mlp'));
         if (curve.length < 3) return { value: null, text: `fewer than 3 corruption levels fitted ${unfinishedText(runs)}` };
         return { value: spearman(curve.map((x) => x.p), curve.map((x) => x.slowdown)), text: `median slowdown per p: ${curve.map((x) => `${x.p}: ${x.slowdown.toFixed(2)}×`).join(', ')}` };
@@ -88,6 +104,8 @@ export default study({
       paper: { where: 'Fig. 1b, §2', text: '"fitting random labels only increases training time by a small constant factor": read off Fig. 1b, between about 1.5× and 4× at p = 1 depending on the model', value: null },
       unit: 'ratio',
       measure: (runs) => {
+        const open = unfitted(runs, 'mlp');
+        if (open !== null) return { value: null, text: open };
         const at1 = slowdowns(runs, 'mlp').filter((x) => x.p === 1).map((x) => x.slowdown);
         return at1.length === 0 ? { value: null, text: `no fitted p = 1 run with its p = 0 reference ${unfinishedText(runs)}` } : { value: median(at1), text: `slowdown at p = 1 per seed: ${at1.map((s) => `${s.toFixed(2)}×`).join(', ')}` };
       },
@@ -99,6 +117,8 @@ export default study({
       paper: { where: 'Fig. 1b', text: 'small AlexNet and Inception: the time to fit random labels is a small multiple of the time for true labels', value: null },
       unit: 'ratio',
       measure: (runs) => {
+        const open = unfitted(runs, 'conv');
+        if (open !== null) return { value: null, text: open };
         const at1 = slowdowns(runs, 'conv').filter((x) => x.p === 1).map((x) => x.slowdown);
         return at1.length === 0 ? { value: null, text: `no fitted conv p = 1 run with its p = 0 reference ${unfinishedText(runs)}` } : { value: median(at1), text: `conv slowdown at p = 1 per seed: ${at1.map((s) => `${s.toFixed(2)}×`).join(', ')}; all conv points: ${slowdowns(runs, 'conv').map((x) => `p ${x.p} ${x.slowdown.toFixed(2)}×`).join(', ')}` };
       },

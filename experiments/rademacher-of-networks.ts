@@ -44,7 +44,7 @@ export default study({
       unit: 'number',
       measure: (runs) => {
         const done = finished(runs);
-        if (done.length === 0) return { value: null, text: `no draw finished ${unfinishedText(runs)}` };
+        if (done.length < runs.length) return { value: null, text: `${runs.length - done.length} of ${runs.length} draws not finished ${unfinishedText(runs)}` };
         const corr = done.map((r) => 1 - 2 * r.result.trainError);
         return { value: mean(corr), text: `fitted correlation per draw: ${corr.map((x) => x.toFixed(4)).join(', ')} (${done.length} of ${runs.length} draws)` };
       },
@@ -57,7 +57,7 @@ export default study({
       unit: 'number',
       measure: (runs, c) => {
         const done = finished(runs);
-        if (done.length === 0) return { value: null, text: 'no draw finished' };
+        if (done.length < runs.length) return { value: null, text: `${runs.length - done.length} of ${runs.length} draws not finished ${unfinishedText(runs)}` };
         const lower = mean(done.map((r) => 1 - 2 * r.result.trainError));
         const b = mohriBound(0, lower, c.n, 0.05);
         return { value: b.gap, text: `2·R̂ + 3√(ln(2/δ)/2n) with R̂ ≥ ${lower.toFixed(4)}, n = ${c.n}, δ = 0.05: gap ≥ ${b.gap.toFixed(3)}` };

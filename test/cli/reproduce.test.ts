@@ -117,6 +117,14 @@ describe('verdicts can fail and pass', () => {
     expect(readFileSync(join(tmp, 'small', 'report.md'), 'utf8')).toMatch(/not confirmed — measured \d+\.\d%, outside ≥ 100\.0% by \d+\.\d%/);
   });
 
+  test('a claim about what regularizers change is not confirmed without a regularized run (no vacuous verdicts)', async () => {
+    const { code, out } = await cli(['reproduce', '--only', 'table1', '--data', 'synthetic', '--set', 'regularizers=none', '--set', 'models=mlp-1x512', '--set', 'n=40', '--set', 'testN=40', '--set', 'epochs=60', '--jobs', '2', '--out', join(tmp, 'no-regularizer'), '--json']);
+    const claims = (out.jsons[0] as PlanResults).claims;
+    expect(claims[0]).toMatchObject({ verdict: 'not confirmed', measured: { value: null, text: expect.stringMatching(/with and without a regularizer/) } });
+    expect(claims[3]).toMatchObject({ verdict: 'not confirmed', measured: { value: null } });
+    expect(code).toBe(1);
+  });
+
   test('enough budget: confirmed, exit 0', async () => {
     const { code, out } = await cli([...args, '--set', 'epochs=150', '--out', join(tmp, 'enough')]);
     expect((out.jsons[0] as PlanResults).claims.map((c) => c.verdict)).toEqual(['confirmed', 'confirmed']);
