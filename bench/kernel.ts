@@ -72,7 +72,7 @@ export const kernelBench: Bench = {
     }
     notes.push(`ours: rethink kernel --n N --solver cg --seed 1 --json (wall time of the whole command, data loading included); numpy: kernel + float32 Cholesky + test prediction on the same rows`);
     notes.push(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; load1 is the 1-minute load average when the size started`);
-    notes.push('targets (issue 15): n = 60,000 with test error ≤ 1.3% (paper 1.2%), training error 0, wall ≤ 15 min, peak RSS ≤ 20 GB');
+    notes.push('targets: n = 60,000 with test error ≤ 1.3% (paper 1.2%), training error 0, wall ≤ 15 min, peak RSS ≤ 20 GB');
     return { rows, notes: [...new Set(notes)] };
   },
 };

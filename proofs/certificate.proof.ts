@@ -204,8 +204,7 @@ describe('certify — rigorous residual bounds', () => {
  * values that overflow Σ|a_j x_j| or the slopes. Non-finite parameters, data or labels are refused
  * with an InputError; everything else must give a certificate whose bounds are never NaN, never below
  * the exact residual, and that recovers a label only where it is exactly recovered. Non-finite data
- * written into an already validated matrix (validation is cached per matrix) leave their rows
- * uncertified.
+ * written into an already validated matrix are found again (every call validates) and refused.
  */
 describe('certify on hostile input', () => {
   const hostile = fc.oneof(

@@ -35,14 +35,15 @@ export interface Certificate {
  *    rationals m·2^e with BigInt mantissas (every float64 is one; sums and products stay dyadic).
  * 2. For each point, ẑ = fl(⟨a, x⟩) is computed left to right. When x is integral and a lies on a
  *    grid 2^−s with Σ_j |a_j x_j|·2^s ≤ 2^52, every partial sum is exactly representable, so ẑ is
- *    exact (the default for MNIST pixels). Otherwise |ẑ − z| ≤ e := γ_d·Σ_j|a_j x_j| + d·2^−1074
- *    (Higham, *Accuracy and Stability of Numerical Algorithms*, §2.1 and §3.1; the second term covers
- *    products that underflow), computed with upward rounding.
+ *    exact (the default for MNIST pixels). Otherwise |ẑ − z| ≤ e := γ_(d+1)·Σ_j|a_j x_j|·(1 + 4γ_(d+1))
+ *    + d·2^−1074 (Higham, *Accuracy and Stability of Numerical Algorithms*, §2.1 and §3.1: γ_d for the
+ *    dot product, one more rounding and the factor for computing the bound itself in floating point;
+ *    the last term covers products that underflow), computed with upward rounding.
  * 3. With m = #{b_j < ẑ}, c(ẑ) = ẑ·S_m − T_m exactly, so r = ẑ·S_m − T_m − y is exact. Since c is
  *    piecewise linear in z with slope S_m on [b_m, b_(m+1)], |c(z) − c(ẑ)| ≤ e·max|S_m'| over the
  *    pieces that [ẑ − e, ẑ + e] meets. The bound is |r| + e·max|S_m'|, rounded upward.
- * 4. A row whose projection or error term is not finite (Σ|a_j x_j| overflowing, a NaN in X) gets no
- *    bound: +∞, not recovered. NaN is never accepted as a bound.
+ * 4. A row whose projection or error term is not finite (Σ|a_j x_j| overflowing) gets no
+ *    bound: +∞, not recovered; X itself is refused when it holds a NaN or ±∞. NaN is never accepted as a bound.
  * Biases need not be sorted (the units are sorted first: a sum does not depend on their order).
  *
  * @param net - a, b, w, k (any {@link ReluNetworkParameters}, e.g. loaded from a saved JSON)
@@ -127,8 +128,7 @@ export function certify(net: ReluNetworkParameters, X: MatrixInput, y: ArrayLike
       // most 2^−1075 absolutely (Higham §2.1; additions of subnormals are exact), hence d·2^−1074.
       e = nextUp(nextUp(nextUp(gammaD * absSum) * (1 + 4 * gammaD)) + d * 2 ** -1074);
     }
-    // A projection or error term that left the finite numbers (overflow of Σ|a_j x_j|, a NaN written
-    // into X after it was validated) proves nothing: the row gets no bound. Written so that NaN
+    // A projection or error term that left the finite numbers (overflow of Σ|a_j x_j|) proves nothing: the row gets no bound. Written so that NaN
     // fails the test.
     if (!(Number.isFinite(zHat) && e < Infinity)) {
       residualBounds[i] = Infinity;

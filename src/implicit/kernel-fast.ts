@@ -97,7 +97,8 @@ export interface FastKernelOptions {
   readonly kernel: Kernel;
   /**
    * stop when every column's relative residual ‖y_c − Kα_c‖/‖y_c‖ ≤ tol (default 0.1: at n = 60,000
-   * the residual reaches 0.1 after about 55 iterations and falls by only ×1.15 in the next 20)
+   * the residual first reaches 0.1 at iteration 33, stays below it from iteration 55 on, and falls by
+   * only ×1.15 in the next 20)
    */
   readonly tol?: number;
   /** iteration cap (default 1000) */
