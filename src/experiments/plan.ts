@@ -117,7 +117,7 @@ export function buildPlan(studies: readonly LoadedStudy[], options: PlanOptions)
     plannedStudies.push({ id: study.id, title: study.title, file, config: values, overrides: applied.map((o) => `${o.study !== null ? `${o.study}.` : ''}${o.key}=${o.raw}`) });
     const names = new Set<string>();
     for (const run of study.runs(values)) {
-      if (names.has(run.name)) throw new Error(`study ${study.id}: two runs are named '${run.name}'`);
+      if (names.has(run.name)) throw new InputError(`study ${study.id}: two runs are named '${run.name}'; give each run of a study its own name`);
       names.add(run.name);
       const config: PlannedConfig = {
         ...FIT_DEFAULTS,
@@ -141,17 +141,23 @@ export function buildPlan(studies: readonly LoadedStudy[], options: PlanOptions)
     throw new InputError(`--set ${o.study !== null ? `${o.study}.` : ''}${o.key}: ${o.study !== null ? `no selected study is named '${o.study}'` : `no selected study has a field '${o.key}'`}; fields: ${fields.join(', ')}`);
   }
   const plannedRuns: PlannedRun[] = [...runs.values()].map((r, index) => ({ index, dir: r.dir, config: r.config, uses: r.uses }));
-  const body = { format: PLAN_FORMAT, rethink: options.version, profile: options.profile, data: { source: options.data, dataDir: options.dataDir }, studies: plannedStudies, runs: plannedRuns.map((r) => ({ ...r, config: { ...r.config, backend: undefined } })) };
+  const data = { source: options.data, dataDir: options.dataDir };
   return {
     format: PLAN_FORMAT,
     rethink: options.version,
-    id: hash(canonicalJson(body), 16),
+    id: planId({ rethink: options.version, profile: options.profile, data, studies: plannedStudies, runs: plannedRuns }),
     profile: options.profile,
     data: { source: options.data, dataDir: options.dataDir },
     backend: options.backend,
     studies: plannedStudies,
     runs: plannedRuns,
   };
+}
+
+/** A plan's id: a hash of everything in it but the backend (which a resume may change). */
+function planId(plan: Pick<Plan, 'rethink' | 'profile' | 'data' | 'studies' | 'runs'>): string {
+  const body = { format: PLAN_FORMAT, rethink: plan.rethink, profile: plan.profile, data: plan.data, studies: plan.studies, runs: plan.runs.map((r) => ({ ...r, config: { ...r.config, backend: undefined } })) };
+  return hash(canonicalJson(body), 16);
 }
 
 /** The form of a run's directory in a plan: `runs/<name>`, one level, no '..' (a cluster task writes exactly there). */
@@ -189,6 +195,8 @@ export function readPlan(file: string, version: string): Plan {
   if (plan.rethink !== version) {
     throw new InputError(`${file} was written by rethink ${plan.rethink}, this is rethink ${version}: make a new plan with this version (rethink reproduce --plan-only --out NEW_DIR) or run it with rethink ${plan.rethink}`);
   }
+  if (!Array.isArray(plan.runs) || !Array.isArray(plan.studies)) throw new InputError(`${file} is not a complete plan (no runs or studies); write one with rethink reproduce --plan-only --out DIR`);
   for (const r of plan.runs) checkRunDir(file, r);
+  if (plan.id !== planId(plan)) throw new InputError(`${file}: its id ${String(plan.id)} does not match its contents (${planId(plan)}): the plan was edited after it was written; make a new one (rethink reproduce --plan-only --out NEW_DIR)`);
   return plan;
 }

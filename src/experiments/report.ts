@@ -155,6 +155,20 @@ function markdownToHtml(md: string, images: ReadonlyMap<string, Uint8Array>): st
   ].join('\n');
 }
 
+/** Full references of the papers the shipped studies cite, by the short form their `paper` field uses. */
+const REFERENCES: readonly [RegExp, string][] = [
+  [/Zhang et al\.? 2017/, 'Zhang, Bengio, Hardt, Recht & Vinyals, *Understanding deep learning requires rethinking generalization* (ICLR 2017)'],
+  [/Arpit et al\.? 2017/, 'Arpit et al., *A closer look at memorization in deep networks* (ICML 2017)'],
+];
+
+/** What the report re-runs, from the studies' own `paper` fields (a user's study names its own source). */
+function sourcesLine(papers: readonly string[]): string {
+  const full = REFERENCES.filter(([re]) => papers.some((p) => re.test(p))).map(([, ref]) => ref);
+  const other = [...new Set(papers.filter((p) => !REFERENCES.some(([re]) => re.test(p))))];
+  const all = [...full, ...other];
+  return all.length === 0 ? 'Sources: none named by the studies.' : `Re-run: ${all.join('; ')}.`;
+}
+
 function headerLines(title: string, results: PlanResults, claims: readonly ClaimResult[]): string[] {
   const expected = claims.filter((c) => c.scale.expected);
   const confirmed = expected.filter((c) => c.verdict === 'confirmed');
@@ -162,7 +176,7 @@ function headerLines(title: string, results: PlanResults, claims: readonly Claim
   return [
     `# ${title}`,
     '',
-    'Zhang, Bengio, Hardt, Recht & Vinyals, *Understanding deep learning requires rethinking generalization* (ICLR 2017), and Arpit et al., *A closer look at memorization in deep networks* (ICML 2017), re-run.',
+    sourcesLine(results.studies.filter((s) => claims.some((c) => c.study === s.study)).map((s) => s.paper)),
     '',
     `**Verdict:** ${confirmed.length} of ${expected.length} claims expected at the ${results.profile} profile confirmed${failing.length === 0 ? '.' : `; not confirmed: ${failing.map((c) => `${c.study} — ${c.name} (${c.measured.value === null ? 'not measured' : `off by ${formatValue(c.missBy, c.unit)}`})`).join('; ')}.`}`,
     '',

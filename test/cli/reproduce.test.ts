@@ -218,6 +218,8 @@ describe('plan, run --index, report, resume', () => {
     writeFileSync(planFile, text.replace(/"rethink": "[^"]+"/, '"rethink": "0.0.1"'));
     await refused(['run', '--plan', planFile, '--index', '0'], /was written by rethink 0\.0\.1, this is rethink \d+\.\d+\.\d+: make a new plan/);
     await refused(['report', spread], /was written by rethink 0\.0\.1/);
+    writeFileSync(planFile, text.replace(/"epochs": 3/, '"epochs": 300')); // an edited run
+    await refused(['run', '--plan', planFile, '--index', '0'], /plan\.json: its id [0-9a-f]+ does not match its contents \([0-9a-f]+\): the plan was edited/);
     writeFileSync(planFile, text);
     expect(snapshot(join(inProcess, 'runs'))).toEqual(before);
   });
@@ -233,7 +235,10 @@ describe('rethink experiment, figure1 and CIFAR-10 files', () => {
     expect(r.claims[0]).toMatchObject({ name: 'random labels are fitted', verdict: 'confirmed', measured: { value: 1 } });
     expect(r.claims[1]).toMatchObject({ verdict: 'not confirmed', scale: { expected: false } });
     expect(code).toBe(0); // the claim expected at this scale is confirmed; the other is reported, not counted
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\*\*Verdict:\*\* 1 of 1 claims expected at the quick profile confirmed\./);
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/\*\*Verdict:\*\* 1 of 1 claims expected at the quick profile confirmed\./);
+    expect(report).toMatch(/^Re-run: Zhang, Bengio, Hardt, Recht & Vinyals, \*Understanding deep learning requires rethinking generalization\* \(ICLR 2017\)\.$/m); // its own source only
+    expect(report).not.toMatch(/Arpit/);
     expect(readJson<{ studies: { file: string }[] }>(join(out, 'plan.json')).studies[0]!.file).toMatch(/fixtures\/experiments\/my-study\.ts$/);
     expect((await cli(['report', out])).code).toBe(0); // the plan names the file: report loads it again
     const missing = await cli(['experiment', join(tmp, 'none.ts')]);
