@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runJson } from './helpers.js';
 import { loadDataset } from '../../src/data/dataset.js';
+import { CLASSES, CLASS_IDS, type ClassSpec } from '../../src/rademacher/classes.js';
 import { exhaustiveRademacher } from '../../src/rademacher/estimate.js';
 import { thresholds } from '../../src/rademacher/oracles.js';
 
@@ -44,7 +45,9 @@ describe('rethink rademacher', () => {
       finite: 1, 'linear-l2': maxNorm, 'linear-l1': maxAbs, 'rkhs-gaussian': 1, 'rkhs-polynomial': Math.sqrt(maxPolyDiag),
       thresholds: 1, 'two-sided-thresholds': 1, intervals: 1, 'all-functions': 1, 'relu-2layer': 1,
     };
-    const oneD = ['thresholds', 'two-sided-thresholds', 'intervals'];
+    expect(Object.keys(c).sort()).toEqual([...CLASS_IDS].sort()); // a new class needs its c here
+    const oneD: string[] = CLASS_IDS.filter((id) => (CLASSES[id] as ClassSpec).oneDimensional === true);
+    expect(oneD).toEqual(['thresholds', 'two-sided-thresholds', 'intervals']);
     for (const cls of Object.keys(c)) {
       const args = ['rademacher', '--class', cls, '--data', 'synthetic', '--n', String(n), ...(oneD.includes(cls) ? [] : ['--d', '3']), '--seed', '2'];
       const exact = await runJson([...args, '--exact']);
