@@ -3,7 +3,7 @@
  * the compiled dist/ (npm test builds it first). The root exports the documented API and nothing
  * else; each subpath loads; the README's library examples run and print what they say.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,17 @@ describe('the package as a user imports it', () => {
       expect(cli(['experiment', './my-study.ts', '--plan-only', '--out', join(cjs, 'plan')])).toMatch(/plan [0-9a-f]+: 5 runs/);
       expect(cli(['search', './rate.ts', '--no-store'])).toMatch(/refuted/);
       expect(readdirSync(cjs).sort()).toEqual(['my-study.ts', 'node_modules', 'package.json', 'plan', 'rate.ts']);
+      // a loose copy: no package.json, no node_modules — 'rethink' resolves to the package that runs it
+      const loose = join(cjs, 'loose');
+      mkdirSync(loose);
+      writeFileSync(join(loose, 'rate.ts'), readFileSync(join(root, 'examples', 'conjectures', 'thresholds-rate.ts')));
+      rmSync(join(cjs, 'package.json'));
+      rmSync(join(cjs, 'node_modules'), { recursive: true });
+      expect(cli(['search', join(loose, 'rate.ts'), '--no-store'])).toMatch(/refuted/);
+      writeFileSync(join(loose, 'bad.ts'), 'export default {{{\n');
+      const bad = spawnSync(process.execPath, [join(root, 'bin', 'rethink.js'), 'search', join(loose, 'bad.ts')], { encoding: 'utf8' });
+      expect([bad.status, bad.stderr.trim()]).toEqual([2, expect.stringMatching(/^rethink search: error: \S+\/loose\/bad\.ts failed to load: Transform failed with 1 error: \S+\/loose\/bad\.ts:1:\d+: ERROR: /)]);
+      expect(readdirSync(loose).sort()).toEqual(['bad.ts', 'rate.ts']);
     } finally {
       rmSync(cjs, { recursive: true, force: true });
     }

@@ -9,7 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as nodeModule from 'node:module';
 import { InputError } from '../errors.js';
+import { compiledModule, packageRoot } from '../workers/paths.js';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts']);
 const JAVASCRIPT = new Set(['.js', '.mjs', '.cjs']);
@@ -32,12 +34,35 @@ export async function importFile(file: string, what: string, hint = 'the path of
   if (!TYPESCRIPT.has(ext) && !JAVASCRIPT.has(ext)) {
     throw new InputError(`${file}: a file of ${what} ends in .ts, .mts, .cts, .js, .mjs or .cjs (got '${ext || 'no extension'}')`);
   }
+  registerRethinkResolution();
   try {
     return TYPESCRIPT.has(ext) && !nativeTypeScript() ? await importWithTsx(path) : ((await import(pathToFileURL(path).href)) as Record<string, unknown>);
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(`${file} failed to load: ${((err as Error).message ?? String(err)).split('\n')[0]}`);
+    // One line, but a compiler's "Transform failed with 1 error:" keeps the line that says where and what.
+    const lines = ((err as Error).message ?? String(err)).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const first = lines[0] ?? String(err);
+    throw new InputError(`${file} failed to load: ${first.endsWith(':') && lines[1] !== undefined ? `${first} ${lines[1]}` : first}`);
   }
+}
+
+let resolutionRegistered = false;
+
+/**
+ * Lets the user's file import `rethink` wherever it lies (src/modules/resolve-hooks.ts): once per
+ * process, and only where the compiled hook exists (the CLI and the tests run with dist/ built).
+ */
+function registerRethinkResolution(): void {
+  if (resolutionRegistered) return;
+  resolutionRegistered = true;
+  let hooks: string;
+  try {
+    hooks = compiledModule('modules/resolve-hooks.js');
+  } catch {
+    return; // not built: the file resolves rethink as Node would
+  }
+  const register = (nodeModule as { register?: (specifier: string, options: { data: unknown }) => void }).register; // Node ≥ 20.6
+  register?.(pathToFileURL(hooks).href, { data: { self: pathToFileURL(join(packageRoot(), 'package.json')).href } });
 }
 
 /** Whether this Node strips TypeScript types on import. */
@@ -91,7 +116,9 @@ async function importWithTsx(path: string): Promise<Record<string, unknown>> {
   try {
     return (await import(pathToFileURL(copy).href)) as Record<string, unknown>;
   } catch (err) {
-    const message = ((err as Error).message ?? String(err)).split(copy).join(path);
+    const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const copyName = new RegExp(`${escape(join(dirname(path), `.${basename(path, '.ts')}.rethink-`))}[0-9a-f]{8}\\.m?ts`, 'g');
+    const message = ((err as Error).message ?? String(err)).replace(copyName, path);
     throw new Error(message);
   } finally {
     rmSync(copy, { force: true });
