@@ -15,3 +15,6 @@ export interface ImageSet {
 /** Data set ids accepted by `rethink fit --data`. */
 export const DATASETS = ['mnist', 'cifar10', 'synthetic'] as const;
 export type DatasetId = (typeof DATASETS)[number];
+
+/** The sizes of the real datasets' splits (MNIST: LeCun et al. 1998; CIFAR-10: Krizhevsky 2009). */
+export const SPLIT_SIZES = { mnist: { train: 60_000, test: 10_000 }, cifar10: { train: 50_000, test: 10_000 } } as const;

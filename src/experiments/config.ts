@@ -61,13 +61,17 @@ export interface Override {
  * parseOverrides(['epochs=3', 'fig1b.seeds=1,2']); // [{ study: null, key: 'epochs', raw: '3' }, { study: 'fig1b', key: 'seeds', raw: '1,2' }]
  */
 export function parseOverrides(args: readonly string[]): Override[] {
-  return args.map((arg) => {
+  const overrides = args.map((arg) => {
     const eq = arg.indexOf('=');
     if (eq <= 0) throw new InputError(`--set '${arg}': write key=value (e.g. --set epochs=3) or study.key=value (e.g. --set fig1b.seeds=1,2)`);
     const left = arg.slice(0, eq);
     const dot = left.indexOf('.');
     return { study: dot < 0 ? null : left.slice(0, dot), key: dot < 0 ? left : left.slice(dot + 1), raw: arg.slice(eq + 1) };
   });
+  const name = (o: Override): string => `${o.study !== null ? `${o.study}.` : ''}${o.key}`;
+  const twice = overrides.find((o, i) => overrides.findIndex((p) => name(p) === name(o)) !== i);
+  if (twice !== undefined) throw new InputError(`--set ${name(twice)} is given twice (${overrides.filter((o) => name(o) === name(twice)).map((o) => `${name(o)}=${o.raw}`).join(', ')}); give it once`);
+  return overrides;
 }
 
 function rangeText(spec: { type: string; min?: number; max?: number }): string {
@@ -102,6 +106,11 @@ export function parseFieldValue(name: string, spec: FieldSpec, raw: string): unk
     if (choices !== undefined && !choices.includes(t)) bad(`one of ${choices.join(', ')}`);
     return t;
   };
+  const distinct = <T>(values: T[]): T[] => {
+    const seen = values.find((v, i) => values.indexOf(v) !== i);
+    if (seen !== undefined) bad(`a list without repeats (${String(seen)} is given twice)`);
+    return values;
+  };
   switch (spec.type) {
     case 'integer':
     case 'number':
@@ -114,10 +123,10 @@ export function parseFieldValue(name: string, spec: FieldSpec, raw: string): unk
     case 'integers':
     case 'numbers':
       if (raw.trim() === '') bad(`a non-empty list: ${rangeText(spec)} each, comma-separated`);
-      return raw.split(',').map((t) => number(t.trim(), spec));
+      return distinct(raw.split(',').map((t) => number(t.trim(), spec)));
     case 'strings':
       if (raw.trim() === '') bad('a non-empty comma-separated list');
-      return raw.split(',').map((t) => choice(t.trim(), spec.choices));
+      return distinct(raw.split(',').map((t) => choice(t.trim(), spec.choices)));
   }
 }
 

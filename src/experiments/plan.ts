@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, normalize } from 'node:path';
 import { InputError } from '../errors.js';
+import { SPLIT_SIZES } from '../data/images.js';
 import { FIT_DEFAULTS } from '../training/defaults.js';
 import type { FitConfig } from '../training/fit.js';
 import type { BackendName } from '../engine/names.js';
@@ -128,6 +129,13 @@ export function buildPlan(studies: readonly LoadedStudy[], options: PlanOptions)
         backend: options.backend,
       } as PlannedConfig;
       delete (config as Partial<FitConfig>).resume;
+      const sizes = (SPLIT_SIZES as Record<string, { train: number; test: number } | undefined>)[options.data];
+      for (const [k, split] of [['n', 'train'], ['testN', 'test']] as const) {
+        const v = (config as Record<string, unknown>)[k];
+        if (sizes !== undefined && typeof v === 'number' && v > sizes[split]) {
+          throw new InputError(`study ${study.id}, run '${run.name}': ${k} = ${v}, but the ${options.data} ${split} split has ${sizes[split]} images; lower the field that sets it (--set ${k}=…, or the study's own field)`);
+        }
+      }
       const dir = `runs/${runName(config)}`;
       const entry = runs.get(dir) ?? { dir, config, uses: [] };
       entry.uses.push({ study: study.id, name: run.name, tags: run.tags });

@@ -204,13 +204,17 @@ describe('plan, run --index, report, resume', () => {
       expect(out.errors[0], args.join(' ')).toMatch(message);
       expect(code, args.join(' ')).toBe(2);
     };
-    await refused(['reproduce', ...flags, '--set', 'n=31', '--out', inProcess, '--resume'], /--out .*in-process holds the results of another plan \(fig1c, profile quick, data synthetic, --set n=30 .*\); choose another --out/);
+    await refused(['reproduce', ...flags.map((f) => (f === 'n=30' ? 'n=31' : f)), '--out', inProcess, '--resume'], /--out .*in-process holds the results of another plan \(fig1c, profile quick, data synthetic, --set n=30 .*\); choose another --out/);
     await refused(['reproduce', ...flags, '--out', inProcess], /already holds this plan's runs; continue them with --resume/);
     await refused(['reproduce', '--data', 'cifar10', '--data-dir', join(tmp, 'no-such-dir'), '--out', join(tmp, 'c')], /cifar10: directory '.*no-such-dir' does not exist; pass --data-dir/);
     expect(existsSync(join(tmp, 'c'))).toBe(false);
     await refused(['reproduce', '--profile', 'full', '--out', join(tmp, 'c')], /the full profile trains on CIFAR-10 \(the paper's data\): --data cifar10 needs --data-dir DIR/);
     await refused(['reproduce', '--only', 'fig1c', '--set', 'nope=1', '--out', join(tmp, 'c')], /--set nope: no selected study has a field 'nope'; fields: epochs, model, n, ps, seeds, testN/);
     await refused(['reproduce', '--only', 'fig1c', '--set', 'n=many', '--out', join(tmp, 'c')], /--set n=many: n must be an integer/);
+    await refused(['reproduce', '--only', 'fig1c', '--set', 'ps=0.5,0.5', '--out', join(tmp, 'c')], /--set ps=0\.5,0\.5: ps must be a list without repeats \(0\.5 is given twice\)/);
+    await refused(['reproduce', '--only', 'fig1c', '--set', 'n=5', '--set', 'n=6', '--out', join(tmp, 'c')], /--set n is given twice \(n=5, n=6\); give it once/);
+    await refused(['reproduce', '--only', 'fig1c', '--set', 'n=99999999', '--out', join(tmp, 'c')], /study fig1c, run '.*': n = 99999999, but the mnist train split has 60000 images; lower the field that sets it/);
+    expect(existsSync(join(tmp, 'c'))).toBe(false);
     await refused(['reproduce', '--only', 'fig1z', '--out', join(tmp, 'c')], /--only fig1z: no such study; studies: fig1a, fig1b, fig1c, table1, regularizers, memorization, rademacher-of-networks/);
     await refused(['run', '--plan', join(spread, 'plan.json'), '--index', '9'], /--index 9: the plan has 4 runs \(0 … 3\)/);
     const planFile = join(spread, 'plan.json');
