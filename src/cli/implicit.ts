@@ -145,12 +145,13 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
   const Xte = ds.matrix('test', { unit: true }); // (m, 784)
   const runs = (levels ?? [null]).map((q) => {
     const [r, pr]: [LabelRandomizationId, number | undefined] = q === null ? [randomization, p] : q === 0 ? ['true-labels', undefined] : q === 1 ? ['random-labels', undefined] : ['corrupt-labels', q];
-    const randomized = randomizePoints(ds.train, null, r, pr, seed);
-    return { r, y: randomized.train.labels, p: randomized.p as number, labelsChanged: randomized.labelsChanged };
+    // As in fit: label randomizations keep the test labels clean, except random-signs, whose test labels are signs too.
+    const randomized = randomizePoints(ds.train, ds.test, r, pr, seed);
+    return { r, y: randomized.train.labels, testLabels: randomized.test?.labels ?? test.labels, p: randomized.p as number, labelsChanged: randomized.labelsChanged };
   });
-  const testError = (yHat: ArrayLike<number>): number => {
+  const testError = (yHat: ArrayLike<number>, labels: ArrayLike<number>): number => {
     let wrong = 0;
-    for (let r = 0; r < Xte.rows; r++) if (yHat[r] !== test.labels[r]) wrong++;
+    for (let r = 0; r < Xte.rows; r++) if (yHat[r] !== labels[r]) wrong++;
     return wrong / Xte.rows;
   };
   type Row = { randomization: LabelRandomizationId; p: number; labelsChanged: number; n: number; testN: number; testError: number; trainError: number; rkhsNorm: number; relativeResidual?: number; residualCheck?: ResidualCheck; solveMs?: number; peakBytes?: number };
@@ -194,7 +195,7 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
     if (f.resumedFrom !== null) out.info(`resumed from the checkpoint in ${flags.checkpoint} at iteration ${f.resumedFrom}`);
     rows = runs.map((run, j) => {
       const set = f.sets[j] as LabelSetResult;
-      return { randomization: run.r, p: run.p, labelsChanged: run.labelsChanged, n, testN: Xte.rows, testError: testError(set.testPredictions as Int32Array), trainError: set.trainError, rkhsNorm: set.rkhsNorm, relativeResidual: set.relativeResidual, residualCheck: set.residualCheck };
+      return { randomization: run.r, p: run.p, labelsChanged: run.labelsChanged, n, testN: Xte.rows, testError: testError(set.testPredictions as Int32Array, run.testLabels), trainError: set.trainError, rkhsNorm: set.rkhsNorm, relativeResidual: set.relativeResidual, residualCheck: set.residualCheck };
     });
     solve = {
       iterations: f.iterations,
@@ -218,7 +219,7 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
         for (let c = 1; c < f.k; c++) if ((scores[r * f.k + c] as number) > (scores[r * f.k + best] as number)) best = c;
         return best;
       });
-      return { randomization: run.r, p: run.p, labelsChanged: run.labelsChanged, n, testN: Xte.rows, testError: testError(yHat), trainError: f.trainError, rkhsNorm: f.rkhsNorm, solveMs: Math.round(f.solveMs), peakBytes: f.peakBytes };
+      return { randomization: run.r, p: run.p, labelsChanged: run.labelsChanged, n, testN: Xte.rows, testError: testError(yHat, run.testLabels), trainError: f.trainError, rkhsNorm: f.rkhsNorm, solveMs: Math.round(f.solveMs), peakBytes: f.peakBytes };
     });
     solve = { solveMs: Math.round(performance.now() - t), peakRssBytes: process.resourceUsage().maxRSS * 1024 };
   }

@@ -18,6 +18,12 @@ describe('rethink sgd-min-norm and rethink kernel', () => {
     for (const key of ['rkhsNorm', 'solveMs', 'peakBytes']) expect(typeof r[key]).toBe('number');
   });
 
+  test('kernel --randomization random-signs is scored against random test signs, as fit is: chance is 50%', async () => {
+    const r = await runJson(['kernel', '--n', '300', '--test-n', '2000', '--randomization', 'random-signs', '--seed', '1']);
+    expect(r).toMatchObject({ randomization: 'random-signs', trainError: 0 });
+    expect(Math.abs((r.testError as number) - 0.5)).toBeLessThan(0.05); // against the clean digits it was ≈ 0.9
+  });
+
   test('kernel --solver cg: preconditioned, blocked, reports iterations, the float64 check, memory planned and measured, and matches Cholesky\'s test error', async () => {
     const args = ['kernel', '--n', '600', '--test-n', '500', '--seed', '3'];
     const cg = await runJson([...args, '--solver', 'cg', '--tol', '0.01', '--backend', 'wasm', '--landmarks', '150']);
