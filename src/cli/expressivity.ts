@@ -77,6 +77,14 @@ export async function runExpressivity(flags: ExpressivityFlags, out: Output): Pr
     }
     out.info(`network saved to ${path}`);
   }
+  const fields = report as Record<string, unknown>;
+  const recovered = fields.labelsRecovered;
+  if (typeof recovered === 'number' && recovered < 1) {
+    const lambda = typeof fields.lambda === 'number' ? fields.lambda : null;
+    out.info(
+      `note: ${formatNumber(100 * (1 - recovered))}% of the labels are not certified: float64 cannot hold this network's weights accurately enough (max |w| ${formatNumber(fields.maxAbsWeight as number)}${lambda !== null ? `; the weights grow by λ/(1 − λ) = ${formatNumber(lambda / (1 - lambda))} from point to point` : ''}); use a smaller --lambda (default 0.25) or --exact`,
+    );
+  }
   if (flags.json === true) out.json(report);
   else out.table(formatTable(tableRows(report)));
   return 0;

@@ -87,6 +87,14 @@ describe('rethink expressivity', () => {
 describe('the rethink binary', () => {
   const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
+  test('a λ so large that float64 loses the labels: the certificate says so, and a note names the cause and the fix', () => {
+    const r = run(['expressivity', '--data', 'synthetic', '--n', '100', '--lambda', '0.9', '--seed', '1']);
+    expect(r.status).toBe(0); // the certificate is honest, not an error
+    expect(r.stdout).toMatch(/labels recovered\s+\d+% \(proven\)/);
+    expect(r.stderr + r.stdout).toMatch(/note: \d+% of the labels are not certified: .*λ\/\(1 − λ\) = 9 .*use a smaller --lambda \(default 0\.25\) or --exact/);
+    expect(run(['expressivity', '--data', 'synthetic', '--n', '100', '--seed', '1']).stderr).not.toMatch(/note:/);
+  });
+
   test('bad input: exit code 2 and one line naming the problem, no stack trace', () => {
     const csv = join(tmp, 'conflict.csv');
     writeFileSync(csv, '1,2,0\n3,4,1\n1,2,1\n');
