@@ -15,6 +15,7 @@ import type { FitConfig, FitResult } from '../training/fit.js';
 import type { FitJobArgs, FitProgress } from '../training/jobs.js';
 import { DirectoryRunStore } from '../training/run-store.js';
 import type { Plan, PlannedRun } from './plan.js';
+import { checkedSummary } from './results.js';
 
 /** What happens while a plan runs, for a progress display. */
 export type RunEvent =
@@ -41,7 +42,7 @@ export interface ExecuteOptions {
 export function runState(dir: string, run: PlannedRun): { finished: FitResult | null; checkpointEpoch: number | null } {
   const store = new DirectoryRunStore(join(dir, run.dir));
   const state = store.state();
-  if (state.finished) return { finished: store.readSummary() as unknown as FitResult, checkpointEpoch: state.checkpointEpoch };
+  if (state.finished) return { finished: checkedSummary(join(dir, run.dir), store.readSummary() ?? {}, store.readConfig(), run), checkpointEpoch: state.checkpointEpoch };
   return { finished: null, checkpointEpoch: state.checkpoint === 'intact' ? state.checkpointEpoch : null };
 }
 

@@ -118,7 +118,7 @@ function outcomeOf(dir: string, run: PlannedRun, use: PlannedRun['uses'][number]
  * metrics.csv (the rows the trainer appended as it went). A summary written or edited by hand —
  * `{"trainError": 0}` — is refused, so a verdict cannot be confirmed without the runs.
  */
-function checkedSummary(runDir: string, summary: Record<string, unknown>, config: Record<string, unknown> | null, run: PlannedRun): FitResult {
+export function checkedSummary(runDir: string, summary: Record<string, unknown>, config: Record<string, unknown> | null, run: PlannedRun): FitResult {
   const file = join(runDir, 'summary.json');
   const refuse = (what: string): never => {
     throw new InputError(`${file}: ${what}; the run directory was edited or damaged: delete ${runDir} and run the plan again with --resume`);

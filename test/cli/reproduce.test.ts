@@ -161,6 +161,8 @@ describe('plan, run --index, report, resume', () => {
       forged({ trainError: 0, testError: 0.9, stepsToFit: 1 });
       let r = await cli(['report', spread]);
       expect([r.code, r.out.errors.join('\n')]).toEqual([2, expect.stringMatching(/summary\.json: model = null, the plan's run has "mlp-1x512"; the run directory was edited or damaged/)]);
+      r = await cli(['reproduce', ...flags, '--jobs', '1', '--out', spread, '--resume']); // a resume would keep it as "finished earlier"
+      expect([r.code, r.out.errors.join('\n')]).toEqual([2, expect.stringMatching(/summary\.json: model = null/)]);
       // a careful forgery: the history's last epoch rewritten (fitted ↔ not), consistently with the summary; metrics.csv left as the trainer wrote it
       const flipped = summary.trainError === 0 ? 0.5 : 0;
       const history = summary.history.map((h, i, all) => (i === all.length - 1 ? { ...h, trainError: flipped } : h));
