@@ -53,6 +53,9 @@ export async function runSearch(flags: Flags<typeof searchFlags>, out: Output, o
     const input = r.input === null ? '' : ` at input ${truncate(JSON.stringify(reportJson(r).input), 200)}`;
     throw new InputError(`${c.name}: ${r.error}${input} (seed ${r.seed})`);
   }
+  if (r.verdict === 'refuted' && r.phase === 'store' && seed !== undefined && r.seed !== seed) {
+    out.info(`the stored counterexample (found with seed ${r.seed}) was replayed first and refutes it: seed ${seed} was not needed`);
+  }
   if (json) out.json(reportJson(r));
   else out.table(formatReport(c, r));
   return matchesExpected(r) ? 0 : 1;
