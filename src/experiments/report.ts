@@ -178,6 +178,9 @@ function headerLines(title: string, results: PlanResults, claims: readonly Claim
     '',
     sourcesLine(results.studies.filter((s) => claims.some((c) => c.study === s.study)).map((s) => s.paper)),
     '',
+    ...(results.runs.finished < results.runs.planned
+      ? [`**Incomplete:** ${results.runs.finished} of ${results.runs.planned} runs finished (${results.runs.failed} failed, ${results.runs.missing} not run): a claim that needs the others is not measured yet — finish the plan (its command with --resume, or rethink run --plan … --index i) and report again.`, '']
+      : []),
     `**Verdict:** ${confirmed.length} of ${expected.length} claims expected at the ${results.profile} profile confirmed${failing.length === 0 ? '.' : `; not confirmed: ${failing.map((c) => `${c.study} — ${c.name} (${c.measured.value === null ? 'not measured' : `off by ${formatValue(c.missBy, c.unit)}`})`).join('; ')}.`}`,
     '',
   ];

@@ -144,9 +144,13 @@ describe('plan, run --index, report, resume', () => {
     const runs = (planned.out.jsons[0] as { runs: number }).runs;
     expect(runs).toBe(4);
     expect(existsSync(join(spread, 'runs'))).toBe(false); // nothing trained yet
-    for (let i = runs - 1; i >= 0; i--) expect((await cli(['run', '--plan', join(spread, 'plan.json'), '--index', String(i), '--json'])).code).toBe(0);
+    expect((await cli(['run', '--plan', join(spread, 'plan.json'), '--index', String(runs - 1), '--json'])).code).toBe(0);
+    expect((await cli(['report', spread])).code).toBe(1);
+    expect(readFileSync(join(spread, 'report.md'), 'utf8')).toMatch(/\*\*Incomplete:\*\* 1 of 4 runs finished \(0 failed, 3 not run\)/);
+    for (let i = runs - 2; i >= 0; i--) expect((await cli(['run', '--plan', join(spread, 'plan.json'), '--index', String(i), '--json'])).code).toBe(0);
     const partial = await cli(['report', spread, '--json']);
     expect(partial.code).toBe(1); // two epochs fit nothing
+    expect(readFileSync(join(spread, 'report.md'), 'utf8')).not.toMatch(/Incomplete/);
     expect(readFileSync(join(spread, 'results.json'), 'utf8')).toBe(readFileSync(join(inProcess, 'results.json'), 'utf8'));
   });
 
