@@ -53,6 +53,7 @@ import {
 } from './kernel-blocks.js';
 import { WorkerPool } from '../workers/pool.js';
 import { nystromPreconditioner, type NystromPreconditioner } from './nystrom.js';
+import { bytesText } from './kernel.js';
 
 /** The Nyström preconditioner's size: s landmarks, rank q (q < s). */
 export interface PreconditionerSize {
@@ -226,7 +227,7 @@ export function defaultMemoryBudget(): number {
   return Math.max(0, freemem() - 512 * 2 ** 20);
 }
 
-const gib = (b: number): string => `${(b / 2 ** 30).toFixed(2)} GiB`;
+const gib = bytesText;
 
 /**
  * Refuses a solve that would not fit, before any data is touched: K (4n² bytes, float32), X, the

@@ -66,7 +66,7 @@ export function kernelInterpolate(X: MatrixInput, labels: ArrayLike<number>, opt
   const peakBytes = kernelSolveBytes(n, solver);
   if (peakBytes > budget) {
     throw new InputError(
-      `kernel: n = ${n} needs ${(peakBytes / 2 ** 30).toFixed(1)} GiB for the ${solver} solve but ${(budget / 2 ** 30).toFixed(1)} GiB are available; the largest n that fits is ${largestFeasibleN(budget, solver)}`,
+      `kernel: n = ${n} needs ${bytesText(peakBytes)} for the ${solver} solve but ${bytesText(budget)} are available; the largest n that fits is ${largestFeasibleN(budget, solver)}`,
     );
   }
   let k = 0;
@@ -168,4 +168,9 @@ function solveCg(K: Float64Array, n: number, Y: Float64Array, k: number): Float6
     for (let i = 0; i < n; i++) alpha[i * k + c] = x[i] as number;
   }
   return alpha;
+}
+
+/** A byte count for messages: MiB below a tenth of a GiB (so that small budgets do not all read 0.0 GiB), else GiB. */
+export function bytesText(b: number): string {
+  return b < 2 ** 30 / 10 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 2 ** 30).toFixed(2)} GiB`;
 }

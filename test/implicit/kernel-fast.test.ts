@@ -148,7 +148,7 @@ describe('blocked, preconditioned kernel interpolation (float32 K outside the wa
   });
 
   test('memory is planned before allocating, with the largest n that fits; bad input is named', async () => {
-    await expect(solve({ memoryBudget: 500_000 })).rejects.toThrow(/n = 600 needs \d+\.\d\d GiB of memory .* the largest n that fits is \d+/);
+    await expect(solve({ memoryBudget: 500_000 })).rejects.toThrow(/n = 600 needs \d+\.\d+ [MG]iB of memory .* the largest n that fits is \d+/);
     const largest = largestFastN(4e9, 784, 10_000);
     expect(fastKernelBytes(largest, 784, 10_000)).toBeLessThanOrEqual(4e9);
     expect(fastKernelBytes(largest + 1, 784, 10_000)).toBeGreaterThan(4e9);
