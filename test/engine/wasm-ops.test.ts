@@ -7,6 +7,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { startBackend } from '../../src/engine/backend.js';
 import { Rng } from '../../src/random/rng.js';
+import { maxRelErr } from '../helpers/numbers.js';
 
 function randomValues(rng: Rng, size: number, ties = false): Float32Array {
   const v = new Float32Array(size);
@@ -24,16 +25,6 @@ async function grads(backend: 'cpu' | 'wasm', f: (...xs: tf.Tensor[]) => tf.Tens
     const g = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(f(...a), r)));
     return g(xs).map((t) => t.dataSync() as Float32Array);
   });
-}
-
-function maxRelErr(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return num / Math.max(den, 1e-30);
 }
 
 async function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, shapes: number[][], seed: number, ties = false): Promise<number> {

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { startBackend } from '../../src/engine/backend.js';
 import { BN_EPSILON, BN_MOMENTUM, ParamStore, convUnit } from '../../src/models/layers.js';
 import { Rng } from '../../src/random/rng.js';
+import { maxRelErr } from '../helpers/numbers.js';
 
 beforeAll(async () => {
   await startBackend('cpu');
@@ -60,17 +61,6 @@ function run(backend: 'cpu' | 'wasm', fused: boolean, xShape: [number, number, n
   x.dispose();
   r.dispose();
   return { y, grads: out.grads, state };
-}
-
-function maxRelErr(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return num / Math.max(den, 1e-30);
 }
 
 describe('conv unit: one op with a hand-written gradient = the plain-op unit under autodiff', () => {
