@@ -5,7 +5,8 @@ import type { FitConfig, FitResult } from '../training/fit.js';
 import type { EpochRecord } from '../training/trainer.js';
 import type { Flags } from './args.js';
 import type { fitFlags, modelsFlags } from './commands.js';
-import { INTERRUPTED_EXIT, whileInterruptible } from './interrupt.js';
+import { INTERRUPTED_EXIT, flagsText, whileInterruptible } from './interrupt.js';
+import { acquireLock } from './lock.js';
 import { formatTable, type Output } from './output.js';
 import { progressDisplay } from './progress.js';
 
@@ -80,6 +81,17 @@ export async function fitConfig(flags: FitFlags): Promise<FitConfig> {
 /** `rethink fit`: train a model on (randomized) data until it fits the training set. */
 export async function runFit(flags: FitFlags, out: Output): Promise<number> {
   const config = await fitConfig(flags);
+  // One writer per run directory: a second `rethink fit --out` on it is refused until this one ends.
+  const lock = config.out !== null ? acquireLock(config.out, `rethink fit ${flagsText(flags)}`, out.info) : null;
+  try {
+    return await fitLocked(config, flags, out);
+  } finally {
+    lock?.release();
+  }
+}
+
+/** {@link runFit} once its run directory (if any) is locked. */
+async function fitLocked(config: FitConfig, flags: FitFlags, out: Output): Promise<number> {
   const json = flags.json === true;
   out.info(`seed: ${config.seed}${config.resume ? ` (the run's, from ${config.out}/config.json)` : ''}`);
   if (config.out === null) out.info('no --out: nothing is written to disk (add --out DIR to keep metrics, checkpoints and the summary, and to resume)');

@@ -7,7 +7,8 @@
  * bad input is one line and exit 2 with nothing trained lost; CIFAR-10 files in the binary format.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -180,6 +181,27 @@ describe('plan, run --index, report, resume', () => {
       writeFileSync(join(run, 'config.json'), config);
     }
     expect((await cli(['report', spread])).code).toBe(1); // restored: reported again (two epochs fit nothing)
+  });
+
+  test('one writer per directory: reproduce locks its results directory, run --index only its own run directory', async () => {
+    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const lock = (d: string): void => writeFileSync(join(d, '.lock'), JSON.stringify({ pid: sleeper.pid, host: hostname(), command: 'rethink reproduce', started: '2024-01-01T00:00:00.000Z' }));
+    const plan = readJson<{ runs: { dir: string }[] }>(join(spread, 'plan.json'));
+    try {
+      lock(spread);
+      let r = await cli(['reproduce', ...flags, '--out', spread, '--resume']);
+      expect([r.code, r.out.errors]).toEqual([2, [expect.stringMatching(new RegExp(`spread is in use by another rethink \\(pid ${sleeper.pid}, started 2024-01-01T00:00:00.000Z: rethink reproduce\\): wait for it, or remove .*spread/\\.lock if that process is gone`))]]);
+      rmSync(join(spread, '.lock'));
+      lock(join(spread, plan.runs[0]!.dir));
+      r = await cli(['run', '--plan', join(spread, 'plan.json'), '--index', '1']); // another run of the plan goes on
+      expect(r.code).toBe(0);
+      r = await cli(['run', '--plan', join(spread, 'plan.json'), '--index', '0']);
+      expect([r.code, r.out.errors]).toEqual([2, [expect.stringMatching(/is in use by another rethink/)]]);
+    } finally {
+      rmSync(join(spread, '.lock'), { force: true });
+      rmSync(join(spread, plan.runs[0]!.dir, '.lock'), { force: true });
+      sleeper.kill();
+    }
   });
 
   test('resume keeps finished runs and continues a run in flight from its checkpoint', async () => {

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -131,6 +131,27 @@ describe('--out never loses work', () => {
     expect((k.jsons[0] as { history: unknown[] }).history).toHaveLength(3);
   });
 
+  test('one writer per --out: a second command is refused while the first holds DIR/.lock; a lock whose process is gone is taken over', async () => {
+    const dir = join(tmp, 'locked');
+    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: sleeper.pid, host: hostname(), command: 'rethink fit --seed 3', started: '2024-01-01T00:00:00.000Z' }));
+      await refused(quick(dir, ['--seed', '4']), new RegExp(`locked is in use by another rethink \\(pid ${sleeper.pid}, started 2024-01-01T00:00:00.000Z: rethink fit --seed 3\\): wait for it, or remove .*locked/\\.lock if that process is gone`));
+      expect(existsSync(join(dir, 'config.json'))).toBe(false); // nothing written
+    } finally {
+      sleeper.kill();
+    }
+    await new Promise((r) => sleeper.on('exit', r));
+    const r = await cli(quick(dir, ['--seed', '4']));
+    expect(r.code).toBe(0);
+    expect(r.infos.join('\n')).toMatch(/locked\/\.lock was left by pid \d+ .*which is gone; taking it over/);
+    expect(existsSync(join(dir, '.lock'))).toBe(false); // released at the end
+    // An error releases it too, and a refused run leaves no directory behind.
+    await refused(quick(dir), /already holds a finished run/);
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
+  });
+
   test('SIGINT and SIGTERM stop a run at a step boundary: one line with the resume command, exit 130, and the resume continues', async () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const dir = join(tmp, `signal-${signal}`);
@@ -140,9 +161,11 @@ describe('--out never loses work', () => {
       child.stdout.resume();
       // Wait until the first epoch is checkpointed, then signal.
       for (let i = 0; i < 600 && !(existsSync(join(dir, 'metrics.csv')) && readFileSync(join(dir, 'metrics.csv'), 'utf8').split('\n').length > 2); i++) await new Promise((r) => setTimeout(r, 100));
+      if (signal === 'SIGINT') await refused(quick(dir, ['--seed', '4']), new RegExp(`is in use by another rethink \\(pid ${child.pid}, started [^)]*rethink fit`));
       child.kill(signal);
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       expect(code, stderr).toBe(130);
+      expect(existsSync(join(dir, '.lock')), 'the lock is removed on a signal').toBe(false);
       expect(stderr).toMatch(new RegExp(`interrupted after epoch (\\d+); continue with: rethink fit --out ${dir.replace(/[/\\]/g, '.')} --resume`));
       const epochs = Number(/interrupted after epoch (\d+)/.exec(stderr)![1]);
       expect(epochs).toBeGreaterThanOrEqual(1);
