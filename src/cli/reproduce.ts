@@ -22,7 +22,7 @@ import { onlyWith, type Flags } from './args.js';
 import { checkDataInside } from '../cluster/kubernetes.js';
 import { executorChoice, executorFlagsText, refuseWhileQueued, runOnCluster } from './cluster.js';
 import type { experimentFlags, reportFlags, reproduceFlags, runPlanFlags } from './commands.js';
-import { INTERRUPTED_EXIT, flagsText, whileInterruptible } from './interrupt.js';
+import { INTERRUPTED_EXIT, flagsText, shellWord, whileInterruptible } from './interrupt.js';
 import { acquireLock } from './lock.js';
 import { version } from './main.js';
 import type { Output } from './output.js';
@@ -156,6 +156,24 @@ async function report(plan: Plan, dir: string, studies: readonly LoadedStudy[], 
   return results;
 }
 
+/**
+ * The flags that define a plan, as given (`--profile`, `--data`, `--data-dir` resolved, `--backend`,
+ * every `--set`): a printed continue or resubmit command carries them, so that running it gives the
+ * same plan.
+ *
+ * @example
+ * planFlagsText({ profile: 'full', data: 'mnist', set: ['epochs=3'] }); // '--profile full --data mnist --set epochs=3'
+ */
+export function planFlagsText(flags: ReproduceFlags): string {
+  return flagsText({
+    profile: flags.profile,
+    data: flags.data,
+    'data-dir': flags['data-dir'] !== undefined ? resolve(flags['data-dir']) : undefined,
+    backend: flags.backend,
+    set: flags.set,
+  });
+}
+
 /** What reproduce, experiment and figure1 share once their studies are chosen. */
 async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, outDefault: string, command: string, out: Output): Promise<number> {
   const t0 = performance.now();
@@ -173,7 +191,7 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
   const backend: BackendName = (flags.backend as BackendName | undefined) ?? 'auto';
   const plan = buildPlan(studies, { profile, data: data as Plan['data']['source'], dataDir: flags['data-dir'] !== undefined ? resolve(flags['data-dir']) : null, backend, overrides, version: version() });
   // One writer per results directory: a second reproduce on it is refused until this one ends.
-  const lock = acquireLock(dir, `rethink ${command} ${flagsText(flags)}`, out.info);
+  const lock = acquireLock(dir, `rethink ${command} ${flagsText({ ...flags, only: undefined })}`, out.info);
   try {
     if (existsSync(planFile)) {
       const held = readPlan(planFile, version());
@@ -200,7 +218,7 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
     writePlanFile(planFile, plan);
     const perStudy = plan.studies.map((s) => `${s.id} ${plan.runs.filter((r) => r.uses.some((u) => u.study === s.id)).length}`).join(', ');
     out.info(`plan: ${plan.runs.length} runs (${perStudy}; shared runs counted once) of the ${profile} profile on ${data}, written to ${planFile}`);
-    const sets = flags.set !== undefined ? ` ${flags.set.map((s) => `--set ${s}`).join(' ')}` : '';
+    const continueCommand = [`rethink ${command} --out ${shellWord(dir)} --resume`, planFlagsText(flags)].filter((p) => p !== '').join(' ');
     if (choice.executor !== 'local') {
       return runOnCluster(
         {
@@ -209,7 +227,7 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
           flags,
           out,
           choice,
-          resumeCommand: `rethink ${command} --out ${dir} --resume${sets} ${executorFlagsText(flags)}`,
+          resumeCommand: `${continueCommand} ${executorFlagsText(flags)}`,
           label,
           outcome: outcomeText,
           report: (extra) => report(plan, dir, studies, out, flags.json === true, extra),
@@ -222,7 +240,7 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
         `plan ${plan.id}: ${plan.runs.length} runs in ${dir}`,
         `run one:   rethink run --plan ${planFile} --index i   (i = 0 … ${plan.runs.length - 1}; any machine that sees ${dir})`,
         `report:    rethink report ${dir}`,
-        `or all:    rethink ${command} --out ${dir} --resume${flags.set !== undefined ? ` ${flags.set.map((s) => `--set ${s}`).join(' ')}` : ''}`,
+        `or all:    ${continueCommand}`,
       ];
       if (flags.json === true) out.json({ plan: planFile, id: plan.id, runs: plan.runs.length, studies: plan.studies.map((s) => s.id) });
       else out.table(lines.join('\n'));
@@ -238,7 +256,7 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
     } catch (err) {
       progress.clear();
       if (err instanceof InterruptedError) {
-        out.error(`interrupted; finished runs and checkpoints are kept; continue with: rethink ${command} --out ${dir} --resume${flags.set !== undefined ? ` ${flags.set.map((s) => `--set ${s}`).join(' ')}` : ''}`);
+        out.error(`interrupted; finished runs and checkpoints are kept; continue with: ${continueCommand}`);
         return INTERRUPTED_EXIT;
       }
       throw err;
@@ -279,7 +297,7 @@ export async function runExperiment(flags: Flags<typeof experimentFlags>, out: O
   if (file === undefined) throw new InputError('give the study file: rethink experiment ./my-study.ts (its default export: study({...}))');
   const { loadStudyFile } = await import('../experiments/load.js');
   const study = await loadStudyFile(file);
-  return reproduceStudies([{ study, file: resolve(file) }], flags, defaultOut(study.id), `experiment ${file}`, out);
+  return reproduceStudies([{ study, file: resolve(file) }], flags, defaultOut(study.id), `experiment ${shellWord(file)}`, out);
 }
 
 /** `rethink run --plan FILE --index i`: one run of a plan, in this process (the unit a cluster task runs). */

@@ -204,6 +204,29 @@ describe('plan, run --index, report, resume', () => {
     }
   });
 
+  test('the printed continue command carries every flag that defines the plan, and running it exactly works', async () => {
+    const printed = async (args: string[]): Promise<string[]> => {
+      const { code, out } = await cli(args);
+      expect([code, out.errors]).toEqual([0, []]);
+      const line = out.tables.join('\n').split('\n').find((l) => l.startsWith('or all:'));
+      return line!.replace(/^or all:\s+rethink /, '').split(' ');
+    };
+    // The paper's scale on other data: --profile and --data must come back (else "another plan").
+    const full = join(tmp, 'printed-full');
+    const fullCommand = await printed(['reproduce', '--profile', 'full', '--data', 'synthetic', '--only', 'fig1c', '--set', 'seeds=1', '--plan-only', '--out', full]);
+    expect(fullCommand.join(' ')).toMatch(/--only fig1c .*--resume .*--profile full --data synthetic --set seeds=1/);
+    let r = await cli([...fullCommand, '--plan-only']); // the same plan (--plan-only: not trained at the paper's scale here)
+    expect([r.code, r.out.errors]).toEqual([0, []]);
+    // A tiny plan, run by the printed command exactly.
+    const tiny = join(tmp, 'printed-tiny');
+    const tinyCommand = await printed(['reproduce', '--only', 'fig1c', '--data', 'synthetic', '--backend', 'wasm', '--set', 'n=20', '--set', 'epochs=1', '--set', 'ps=0', '--set', 'seeds=1', '--set', 'testN=20', '--plan-only', '--out', tiny]);
+    expect(tinyCommand.join(' ')).toMatch(/--backend wasm --set n=20 --set epochs=1 --set ps=0 --set seeds=1 --set testN=20$/);
+    r = await cli(tinyCommand);
+    expect(r.out.errors).toEqual([]);
+    expect(r.code).toBe(1); // ran and judged: one epoch fits nothing
+    expect(existsSync(join(tiny, 'results.json'))).toBe(true);
+  });
+
   test('resume keeps finished runs and continues a run in flight from its checkpoint', async () => {
     const plan = readJson<{ runs: { dir: string }[] }>(join(inProcess, 'plan.json'));
     const victim = join(inProcess, plan.runs[1]!.dir);
