@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { InputError, InterruptedError } from '../errors.js';
 import { freshSeed } from '../random/rng.js';
 import { FIT_DEFAULTS } from '../training/defaults.js';
@@ -60,9 +61,14 @@ export async function fitConfig(flags: FitFlags): Promise<FitConfig> {
     resume: flags.resume === true,
     force: flags.force === true,
   };
+  if (flags.resume === true && flags.force === true) throw new InputError('--resume continues a run and --force replaces it: give one');
   if (flags.resume === true) {
     if (out === null) throw new InputError('--resume needs --out DIR, the directory of the run to continue');
     const { readRunConfig, RUN_KEYS } = await import('../training/fit.js');
+    const { DirectoryRunStore } = await import('../training/run-store.js');
+    if (!existsSync(out) || !new DirectoryRunStore(out).state().started) {
+      throw new InputError(`--resume: there is no run in ${out} (${existsSync(out) ? 'none of its files is there' : 'no such directory'}); start one without --resume`);
+    }
     const stored = readRunConfig(out);
     if (stored !== null) {
       for (const key of RUN_KEYS) {

@@ -157,7 +157,7 @@ function openStore(config: FitConfig): { store: RunStore | null; resume: boolean
     if (state.checkpoint === 'none') {
       if (!force) {
         const what = !state.started ? 'it holds no run' : state.finished ? 'the run finished without a checkpoint' : 'the run stopped before its first epoch ended';
-        throw new InputError(`--resume: ${config.out} has no checkpoint to continue from (${what}); start a new run there without --resume, or add --force to start one anyway`);
+        throw new InputError(`--resume: ${config.out} has no checkpoint to continue from (${what}); start the run again without --resume${state.started ? ' and with --force (it replaces the run\'s files there)' : ''}`);
       }
       store.clear();
     } else {

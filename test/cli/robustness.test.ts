@@ -70,19 +70,20 @@ describe('--out never loses work', () => {
     expect((await cli(['fit', '--out', dir, '--resume', '--p', '0.5', '--epochs', '2', '--json'])).code).toBe(0);
   });
 
-  test('--resume where there is nothing to resume is refused unless --force', async () => {
-    await refused(['fit', '--data', 'synthetic', '--out', join(tmp, 'missing'), '--resume'], /--resume: .*missing has no checkpoint to continue from \(it holds no run\); start a new run there without --resume, or add --force/);
+  test('--resume where there is nothing to resume is refused, saying there is no run (no seed "from config.json"); --resume with --force is refused', async () => {
+    const missing = await cli(['fit', '--data', 'synthetic', '--out', join(tmp, 'missing'), '--resume']);
+    expect([missing.code, missing.errors]).toEqual([2, [expect.stringMatching(/--resume: there is no run in .*missing \(no such directory\); start one without --resume/)]]);
+    expect(missing.infos.join('\n')).not.toMatch(/seed|config\.json/);
     expect(existsSync(join(tmp, 'missing'))).toBe(false); // a refused run leaves nothing behind
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
-    await refused(['fit', '--data', 'synthetic', '--out', empty, '--resume'], /has no checkpoint to continue from \(it holds no run\)/);
+    await refused(['fit', '--data', 'synthetic', '--out', empty, '--resume'], /there is no run in .*empty \(none of its files is there\)/);
     const configOnly = join(tmp, 'config-only');
     mkdirSync(configOnly);
     writeFileSync(join(configOnly, 'config.json'), JSON.stringify({ data: 'synthetic', n: 64, seed: 5 }));
-    await refused(['fit', '--out', configOnly, '--resume'], /the run stopped before its first epoch ended/);
-    const forced = await cli([...quick(join(tmp, 'missing2')), '--resume', '--force']);
-    expect(forced.code).toBe(0);
-    expect(forced.jsons[0]).toMatchObject({ resumed: false, epochs: 1 });
+    await refused(['fit', '--out', configOnly, '--resume'], /has no checkpoint to continue from \(the run stopped before its first epoch ended\); start the run again without --resume and with --force/);
+    await refused([...quick(join(tmp, 'missing2')), '--resume', '--force'], /--resume continues a run and --force replaces it: give one/);
+    expect(existsSync(join(tmp, 'missing2'))).toBe(false);
   });
 
   test('damaged checkpoints and settings are named, exit 2; a damaged latest checkpoint falls back to the previous one', async () => {
