@@ -16,7 +16,7 @@ import { buildPlan, readPlan, type LoadedStudy, type Plan, type PlannedRun } fro
 import type { PlanResults } from '../experiments/results.js';
 import type { RunLog } from '../experiments/report.js';
 import { formatValue, type Profile } from '../experiments/study.js';
-import { fileError, makeDirectory } from '../training/run-store.js';
+import { DirectoryRunStore, fileError, makeDirectory } from '../training/run-store.js';
 import type { FitResult } from '../training/fit.js';
 import { onlyWith, type Flags } from './args.js';
 import { checkDataInside } from '../cluster/kubernetes.js';
@@ -204,6 +204,9 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
       if (flags['plan-only'] !== true) await refuseWhileQueued(dir, out); // two writers of the same run directories
     } else {
       if (flags.resume === true) throw new InputError(`--resume: ${dir} holds no plan.json, so there is nothing to continue; start without --resume`);
+      if (existsSync(dir) && new DirectoryRunStore(dir).state().started) {
+        throw new InputError(`--out ${dir} holds a training run (rethink fit's config.json, checkpoints, summary), not a plan's results; choose another --out (nothing there is replaced)`);
+      }
       if (existsSync(join(dir, 'runs')) && readdirSync(join(dir, 'runs')).length > 0) {
         throw new InputError(`--out ${dir} holds runs but no plan.json; choose another --out (nothing there is replaced)`);
       }

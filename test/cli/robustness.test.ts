@@ -58,6 +58,25 @@ describe('--out never loses work', () => {
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).seed).toBe(6);
   });
 
+  test('an --out that holds other files and no run is refused unless --force, and --force removes only the run\'s own files; reproduce refuses a fit run directory', async () => {
+    const dir = join(tmp, 'other-files');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    writeFileSync(join(dir, 'plan.json'), '{}');
+    await refused(quick(dir), /--out .*other-files is not empty and holds no run \(notes\.txt, plan\.json\); choose a new or empty --out, or add --force to write the run beside those files \(none of them is removed\)/);
+    expect(existsSync(join(dir, 'config.json'))).toBe(false);
+    expect((await cli(quick(dir, ['--force']))).code).toBe(0);
+    expect((await cli(quick(dir, ['--force', '--seed', '6']))).code).toBe(0); // replaces the run, not the other files
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(dir, 'plan.json'), 'utf8')).toBe('{}');
+    const run = join(tmp, 'a-fit-run');
+    expect((await cli(quick(run))).code).toBe(0);
+    const before = readFileSync(join(run, 'summary.json'), 'utf8');
+    await refused(['reproduce', '--only', 'fig1c', '--data', 'synthetic', '--plan-only', '--out', run], /--out .*a-fit-run holds a training run \(rethink fit's config\.json, checkpoints, summary\), not a plan's results; choose another --out/);
+    expect(existsSync(join(run, 'plan.json'))).toBe(false);
+    expect(readFileSync(join(run, 'summary.json'), 'utf8')).toBe(before);
+  });
+
   test('--resume takes the settings from config.json; a flag that disagrees is refused naming both values', async () => {
     const dir = join(tmp, 'resume');
     expect((await cli(quick(dir, ['--randomization', 'corrupt-labels', '--p', '0.5']))).code).toBe(0);
