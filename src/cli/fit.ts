@@ -6,7 +6,7 @@ import type { FitConfig, FitResult } from '../training/fit.js';
 import type { EpochRecord } from '../training/trainer.js';
 import type { Flags } from './args.js';
 import type { fitFlags, modelsFlags } from './commands.js';
-import { INTERRUPTED_EXIT, flagsText, whileInterruptible } from './interrupt.js';
+import { INTERRUPTED_EXIT, flagsText, shellWord, whileInterruptible } from './interrupt.js';
 import { acquireLock } from './lock.js';
 import { formatTable, type Output } from './output.js';
 import { progressDisplay } from './progress.js';
@@ -74,7 +74,8 @@ export async function fitConfig(flags: FitFlags): Promise<FitConfig> {
       for (const key of RUN_KEYS) {
         if (key in given && JSON.stringify(given[key] ?? null) !== JSON.stringify(stored[key] ?? null)) {
           const flag = Object.keys(FIELDS).find((f) => FIELDS[f as keyof typeof FIELDS](flags)[0] === key);
-          throw new InputError(`--${flag} ${JSON.stringify(given[key])} conflicts with the run's ${key} = ${JSON.stringify(stored[key] ?? null)} (${out}/config.json); drop the flag to continue the run, or start a new one in another --out`);
+          const theirs = key === 'lr' && stored.lr == null && typeof (stored as { lrResolved?: unknown }).lrResolved === 'number' ? `${(stored as { lrResolved: number }).lrResolved} (the model's default)` : JSON.stringify(stored[key] ?? null);
+          throw new InputError(`--${flag} ${JSON.stringify(given[key])} conflicts with the run's ${key} = ${theirs} (${out}/config.json); drop the flag to continue the run, or start a new one in another --out`);
         }
       }
       const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => k in base || k === 'p' || k === 'dataDir'));
@@ -106,6 +107,7 @@ async function fitLocked(config: FitConfig, flags: FitFlags, out: Output): Promi
   const progress = progressDisplay();
   let header = false;
   let epochsDone = 0;
+  let fellBackSaid = false;
   const { fit } = await import('../training/fit.js'); // tfjs loads only for the commands that train
   let result: FitResult;
   try {
@@ -122,22 +124,29 @@ async function fitLocked(config: FitConfig, flags: FitFlags, out: Output): Promi
           epochsDone = r.epoch;
         },
         onProgress: (p) => progress.update(p),
+        onResume: (r) => {
+          if (r.fellBack === undefined) return;
+          progress.clear();
+          out.info(`note: ${r.fellBack}`); // said now, before the epochs it costs are trained again
+          fellBackSaid = true;
+        },
       }),
     );
   } catch (err) {
     progress.clear();
     if (err instanceof InterruptedError) {
-      out.error(
-        config.out !== null
-          ? `interrupted after epoch ${err.epochsDone}; continue with: rethink fit --out ${config.out} --resume`
-          : `interrupted after epoch ${Math.max(err.epochsDone, epochsDone)} (nothing was saved: no --out)`,
-      );
+      const done = Math.max(err.epochsDone, epochsDone);
+      if (config.out === null) out.error(`interrupted ${done === 0 ? 'before epoch 1 finished' : `after epoch ${done}`} (nothing was saved: no --out)`);
+      else if (err.epochsDone === 0) {
+        // No checkpoint yet: --resume has nothing to continue from; the same run starts over (its seed kept).
+        out.error(`interrupted before epoch 1 finished; continue with: rethink fit ${flagsText({ ...flags, resume: undefined, force: undefined, seed: config.seed })} --force`);
+      } else out.error(`interrupted after epoch ${err.epochsDone}; continue with: rethink fit --out ${shellWord(config.out)} --resume`);
       return INTERRUPTED_EXIT;
     }
     throw err;
   }
   progress.clear();
-  if (result.fellBack !== undefined) out.info(`note: ${result.fellBack}`);
+  if (result.fellBack !== undefined && !fellBackSaid) out.info(`note: ${result.fellBack}`);
   if (json) {
     out.json(result);
     return 0;

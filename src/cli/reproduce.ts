@@ -337,7 +337,9 @@ export async function runPlanIndex(flags: Flags<typeof runPlanFlags>, out: Outpu
       result = results.get(run.index);
     } catch (err) {
       if (err instanceof InterruptedError) {
-        out.error(`interrupted; the checkpoint is kept; continue with: rethink run --plan ${flags.plan} --index ${flags.index}`);
+        const kept = new DirectoryRunStore(join(dir, run.dir)).state().checkpointEpoch;
+        const again = `rethink run --plan ${shellWord(planFile)} --index ${flags.index}${flags.backend !== undefined ? ` --backend ${flags.backend}` : ''}`;
+        out.error(kept !== null ? `interrupted; the checkpoint of epoch ${kept} is kept; continue with: ${again}` : `interrupted before the run's first checkpoint (nothing to keep yet); start it again with: ${again}`);
         return INTERRUPTED_EXIT;
       }
       throw err;

@@ -227,6 +227,23 @@ describe('plan, run --index, report, resume', () => {
     expect(existsSync(join(tiny, 'results.json'))).toBe(true);
   });
 
+  test('run --index interrupted before its first checkpoint does not claim a checkpoint is kept, and says to start it again', async () => {
+    const big = join(tmp, 'interrupted-early');
+    expect((await cli(['reproduce', '--only', 'fig1c', '--data', 'synthetic', '--set', 'n=4000', '--set', 'epochs=1', '--set', 'ps=0', '--set', 'seeds=1', '--set', 'testN=20', '--plan-only', '--out', big])).code).toBe(0);
+    const runDir = join(big, readJson<{ runs: { dir: string }[] }>(join(big, 'plan.json')).runs[0]!.dir);
+    const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/rethink.js'), 'run', '--plan', join(big, 'plan.json'), '--index', '0', '--backend', 'wasm'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stdout.resume();
+    for (let i = 0; i < 600 && !existsSync(join(runDir, 'config.json')); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, stderr).toBe(130);
+    expect(stderr).not.toMatch(/checkpoint .*is kept/);
+    expect(stderr).toMatch(new RegExp(`interrupted before the run's first checkpoint \\(nothing to keep yet\\); start it again with: rethink run --plan ${big.replace(/[/\\]/g, '.')}/plan\\.json --index 0 --backend wasm`));
+    expect(existsSync(join(runDir, '.lock'))).toBe(false);
+  });
+
   test('resume keeps finished runs and continues a run in flight from its checkpoint', async () => {
     const plan = readJson<{ runs: { dir: string }[] }>(join(inProcess, 'plan.json'));
     const victim = join(inProcess, plan.runs[1]!.dir);

@@ -85,6 +85,7 @@ describe('--out never loses work', () => {
     expect(resumed.jsons[0]).toMatchObject({ resumed: true, epochs: 2, seed: 5, randomization: 'corrupt-labels', p: 0.5, n: 64 });
     await refused(['fit', '--out', dir, '--resume', '--p', '0.4'], /--p 0.4 conflicts with the run's p = 0.5 \(.*config.json\); drop the flag to continue the run/);
     await refused(['fit', '--out', dir, '--resume', '--model', 'mlp-3x512'], /--model "mlp-3x512" conflicts with the run's model = "mlp-1x512"/);
+    await refused(['fit', '--out', dir, '--resume', '--lr', '0.5'], /--lr 0.5 conflicts with the run's lr = 0.01 \(the model's default\) \(.*config.json\)/);
     // The same value as stored is not a conflict.
     expect((await cli(['fit', '--out', dir, '--resume', '--p', '0.5', '--epochs', '2', '--json'])).code).toBe(0);
   });
@@ -141,6 +142,11 @@ describe('--out never loses work', () => {
     const r = await cli(resume(latest));
     expect(r.code).toBe(0);
     expect(r.infos.join('\n')).toMatch(/checkpoint.bin is damaged: it is not a rethink checkpoint.*continuing from checkpoint.prev.bin \(epoch 1\)/);
+    const said = r.infos.findIndex((l) => /continuing from checkpoint.prev.bin/.test(l));
+    const firstEpoch = r.infos.findIndex((l) => /^\s+2\s/.test(l));
+    expect(firstEpoch).toBeGreaterThan(0);
+    expect(said, 'the fallback is said when the run resumes, before the epoch it costs is trained again').toBeLessThan(firstEpoch);
+    expect(r.infos.filter((l) => /continuing from/.test(l))).toHaveLength(1);
     expect(r.jsons[0]).toMatchObject({ resumed: true, epochs: 3 });
 
     // A kill between the two renames of a save: no checkpoint.bin, the new one in checkpoint.bin.tmp, the old one as prev.
@@ -170,6 +176,25 @@ describe('--out never loses work', () => {
     // An error releases it too, and a refused run leaves no directory behind.
     await refused(quick(dir), /already holds a finished run/);
     expect(existsSync(join(dir, '.lock'))).toBe(false);
+  });
+
+  test('an interrupt before the first epoch ends says so in one line, with a command that works (no checkpoint to resume: the run starts over)', async () => {
+    const dir = join(tmp, 'signal-early');
+    const child = spawn(process.execPath, [bin, 'fit', '--data', 'synthetic', '--n', '4000', '--test-n', '50', '--epochs', '1', '--backend', 'wasm', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stdout.resume();
+    for (let i = 0; i < 600 && !existsSync(join(dir, 'config.json')); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, stderr).toBe(130);
+    const lines = stderr.split('\n').filter((l) => /interrupted/.test(l));
+    expect(lines, stderr).toHaveLength(1);
+    const seed = /seed: (\d+)/.exec(stderr)![1];
+    expect(lines[0]).toMatch(new RegExp(`^interrupted before epoch 1 finished; continue with: rethink fit .*--out ${dir.replace(/[/\\]/g, '.')} .*--seed ${seed} --force$`));
+    const again = await cli([...lines[0]!.replace(/^.*continue with: rethink /, '').split(' '), '--json']);
+    expect(again.code).toBe(0);
+    expect(again.jsons[0]).toMatchObject({ seed: Number(seed), epochs: 1 });
   });
 
   test('SIGINT and SIGTERM stop a run at a step boundary: one line with the resume command, exit 130, and the resume continues', async () => {
@@ -231,6 +256,12 @@ describe('every I/O failure and range error is one line and exit 2', () => {
 
   test('a learning rate that makes the loss non-finite stops at once and says to lower --lr', async () => {
     await refused(['fit', '--data', 'synthetic', '--n', '100', '--lr', '1e308', '--seed', '1'], /the training loss became (NaN|Infinity) at step \d+ .*lower --lr/);
+    // With --out, the message gives the command that works: the run keeps its lr, so it starts over with --force.
+    const dir = join(tmp, 'diverged');
+    const r = await cli(quick(dir, ['--lr', '1e308', '--n', '300', '--epochs', '5']));
+    expect([r.code, r.errors]).toEqual([2, [expect.stringMatching(/lower --lr .*: start the run in .*diverged over with a lower --lr and --force \(a run keeps its learning rate/)]]);
+    expect(r.errors[0]).not.toMatch(/is kept/);
+    expect((await cli(quick(dir, ['--lr', '0.01', '--force']))).code).toBe(0);
   });
 
   test('no non-finite figure is printed as a result', async () => {
