@@ -89,7 +89,7 @@ export async function fitConfig(flags: FitFlags): Promise<FitConfig> {
 export async function runFit(flags: FitFlags, out: Output): Promise<number> {
   const config = await fitConfig(flags);
   // One writer per run directory: a second `rethink fit --out` on it is refused until this one ends.
-  const lock = config.out !== null ? acquireLock(config.out, `rethink fit ${flagsText(flags)}`, out.info) : null;
+  const lock = config.out !== null ? acquireLock(config.out, `rethink fit ${flagsText(flags)}`, out.info, 'the run directory') : null;
   try {
     return await fitLocked(config, flags, out);
   } finally {

@@ -6,7 +6,7 @@
  * taken over with a note. The lock is removed when the command ends — normally, on an error, and on
  * SIGINT/SIGTERM (also when the process exits on a second signal).
  */
-import { existsSync, linkSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -69,18 +69,20 @@ function createExclusive(path: string, text: string): boolean {
  * @param dir the run or results directory to write
  * @param command the command in words, stored in the lock (e.g. `rethink fit --out runs/a`)
  * @param note where the note about a stale lock taken over goes
+ * @param what the directory in words, for a directory that cannot be created (e.g. 'the run directory')
  * @throws InputError when another live rethink holds it (its pid, start time, and what to do), or
  *   when the directory cannot be created
  * @example
  * const lock = acquireLock('runs/a', 'rethink fit --out runs/a', out.info);
  * try { await work(); } finally { lock.release(); }
  */
-export function acquireLock(dir: string, command: string, note: (message: string) => void = () => {}): DirectoryLock {
+export function acquireLock(dir: string, command: string, note: (message: string) => void = () => {}, what = 'the directory'): DirectoryLock {
   const created = !existsSync(dir);
+  if (!created && !statSync(dir).isDirectory()) throw new InputError(`--out ${dir} is a file, not a directory; choose another --out`);
   try {
     makeDirectory(dir);
   } catch (err) {
-    throw fileError(err, 'create', dir);
+    throw fileError(err, `create ${what}`, dir);
   }
   const path = join(dir, LOCK_FILE);
   const info: LockInfo = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };

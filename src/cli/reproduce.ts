@@ -191,7 +191,7 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
   const backend: BackendName = (flags.backend as BackendName | undefined) ?? 'auto';
   const plan = buildPlan(studies, { profile, data: data as Plan['data']['source'], dataDir: flags['data-dir'] !== undefined ? resolve(flags['data-dir']) : null, backend, overrides, version: version() });
   // One writer per results directory: a second reproduce on it is refused until this one ends.
-  const lock = acquireLock(dir, `rethink ${command} ${flagsText({ ...flags, only: undefined })}`, out.info);
+  const lock = acquireLock(dir, `rethink ${command} ${flagsText({ ...flags, only: undefined })}`, out.info, 'the results directory');
   try {
     if (existsSync(planFile)) {
       const held = readPlan(planFile, version());
@@ -313,7 +313,7 @@ export async function runPlanIndex(flags: Flags<typeof runPlanFlags>, out: Outpu
   const run = plan.runs[flags.index] as PlannedRun;
   const dir = dirname(planFile);
   // One writer per run directory (not per results directory: the runs of a plan go on in parallel).
-  const lock = acquireLock(join(dir, run.dir), `rethink run --plan ${planFile} --index ${flags.index}`, out.info);
+  const lock = acquireLock(join(dir, run.dir), `rethink run --plan ${planFile} --index ${flags.index}`, out.info, 'the run directory');
   try {
     await checkData(plan);
     const { executePlan } = await import('../experiments/execute.js');
