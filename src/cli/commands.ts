@@ -142,7 +142,7 @@ const trainingDataFlags = {
 /** `--out`, `--resume`, `--force`: a run directory is never replaced without being asked. */
 const runDirectoryFlags = {
   resume: { type: 'boolean', description: 'continue the run in --out from its last checkpoint, with its stored settings (flags given must agree)' },
-  force: { type: 'boolean', description: 'replace the run in --out (or, with --resume, start one where there is nothing to resume)' },
+  force: { type: 'boolean', description: 'replace the run in --out (its own files only; not with --resume)' },
 } as const satisfies FlagSpecs;
 
 export const fitFlags = {

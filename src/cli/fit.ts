@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { InputError, InterruptedError } from '../errors.js';
 import { freshSeed } from '../random/rng.js';
 import { FIT_DEFAULTS } from '../training/defaults.js';
@@ -5,7 +6,8 @@ import type { FitConfig, FitResult } from '../training/fit.js';
 import type { EpochRecord } from '../training/trainer.js';
 import type { Flags } from './args.js';
 import type { fitFlags, modelsFlags } from './commands.js';
-import { INTERRUPTED_EXIT, whileInterruptible } from './interrupt.js';
+import { INTERRUPTED_EXIT, flagsText, shellWord, whileInterruptible } from './interrupt.js';
+import { acquireLock } from './lock.js';
 import { formatTable, type Output } from './output.js';
 import { progressDisplay } from './progress.js';
 
@@ -59,15 +61,21 @@ export async function fitConfig(flags: FitFlags): Promise<FitConfig> {
     resume: flags.resume === true,
     force: flags.force === true,
   };
+  if (flags.resume === true && flags.force === true) throw new InputError('--resume continues a run and --force replaces it: give one');
   if (flags.resume === true) {
     if (out === null) throw new InputError('--resume needs --out DIR, the directory of the run to continue');
     const { readRunConfig, RUN_KEYS } = await import('../training/fit.js');
+    const { DirectoryRunStore } = await import('../training/run-store.js');
+    if (!existsSync(out) || !new DirectoryRunStore(out).state().started) {
+      throw new InputError(`--resume: there is no run in ${out} (${existsSync(out) ? 'none of its files is there' : 'no such directory'}); start one without --resume`);
+    }
     const stored = readRunConfig(out);
     if (stored !== null) {
       for (const key of RUN_KEYS) {
         if (key in given && JSON.stringify(given[key] ?? null) !== JSON.stringify(stored[key] ?? null)) {
           const flag = Object.keys(FIELDS).find((f) => FIELDS[f as keyof typeof FIELDS](flags)[0] === key);
-          throw new InputError(`--${flag} ${JSON.stringify(given[key])} conflicts with the run's ${key} = ${JSON.stringify(stored[key] ?? null)} (${out}/config.json); drop the flag to continue the run, or start a new one in another --out`);
+          const theirs = key === 'lr' && stored.lr == null && typeof (stored as { lrResolved?: unknown }).lrResolved === 'number' ? `${(stored as { lrResolved: number }).lrResolved} (the model's default)` : JSON.stringify(stored[key] ?? null);
+          throw new InputError(`--${flag} ${JSON.stringify(given[key])} conflicts with the run's ${key} = ${theirs} (${out}/config.json); drop the flag to continue the run, or start a new one in another --out`);
         }
       }
       const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => k in base || k === 'p' || k === 'dataDir'));
@@ -80,6 +88,17 @@ export async function fitConfig(flags: FitFlags): Promise<FitConfig> {
 /** `rethink fit`: train a model on (randomized) data until it fits the training set. */
 export async function runFit(flags: FitFlags, out: Output): Promise<number> {
   const config = await fitConfig(flags);
+  // One writer per run directory: a second `rethink fit --out` on it is refused until this one ends.
+  const lock = config.out !== null ? acquireLock(config.out, `rethink fit ${flagsText(flags)}`, out.info, 'the run directory') : null;
+  try {
+    return await fitLocked(config, flags, out);
+  } finally {
+    lock?.release();
+  }
+}
+
+/** {@link runFit} once its run directory (if any) is locked. */
+async function fitLocked(config: FitConfig, flags: FitFlags, out: Output): Promise<number> {
   const json = flags.json === true;
   out.info(`seed: ${config.seed}${config.resume ? ` (the run's, from ${config.out}/config.json)` : ''}`);
   if (config.out === null) out.info('no --out: nothing is written to disk (add --out DIR to keep metrics, checkpoints and the summary, and to resume)');
@@ -88,6 +107,7 @@ export async function runFit(flags: FitFlags, out: Output): Promise<number> {
   const progress = progressDisplay();
   let header = false;
   let epochsDone = 0;
+  let fellBackSaid = false;
   const { fit } = await import('../training/fit.js'); // tfjs loads only for the commands that train
   let result: FitResult;
   try {
@@ -104,22 +124,29 @@ export async function runFit(flags: FitFlags, out: Output): Promise<number> {
           epochsDone = r.epoch;
         },
         onProgress: (p) => progress.update(p),
+        onResume: (r) => {
+          if (r.fellBack === undefined) return;
+          progress.clear();
+          out.info(`note: ${r.fellBack}`); // said now, before the epochs it costs are trained again
+          fellBackSaid = true;
+        },
       }),
     );
   } catch (err) {
     progress.clear();
     if (err instanceof InterruptedError) {
-      out.error(
-        config.out !== null
-          ? `interrupted after epoch ${err.epochsDone}; continue with: rethink fit --out ${config.out} --resume`
-          : `interrupted after epoch ${Math.max(err.epochsDone, epochsDone)} (nothing was saved: no --out)`,
-      );
+      const done = Math.max(err.epochsDone, epochsDone);
+      if (config.out === null) out.error(`interrupted ${done === 0 ? 'before epoch 1 finished' : `after epoch ${done}`} (nothing was saved: no --out)`);
+      else if (err.epochsDone === 0) {
+        // No checkpoint yet: --resume has nothing to continue from; the same run starts over (its seed kept).
+        out.error(`interrupted before epoch 1 finished; continue with: rethink fit ${flagsText({ ...flags, resume: undefined, force: undefined, seed: config.seed })} --force`);
+      } else out.error(`interrupted after epoch ${err.epochsDone}; continue with: rethink fit --out ${shellWord(config.out)} --resume`);
       return INTERRUPTED_EXIT;
     }
     throw err;
   }
   progress.clear();
-  if (result.fellBack !== undefined) out.info(`note: ${result.fellBack}`);
+  if (result.fellBack !== undefined && !fellBackSaid) out.info(`note: ${result.fellBack}`);
   if (json) {
     out.json(result);
     return 0;

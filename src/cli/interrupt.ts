@@ -27,3 +27,26 @@ export async function whileInterruptible<T>(f: (signal: AbortSignal) => Promise<
     process.off('SIGTERM', onSignal);
   }
 }
+
+/** Quotes a word for a POSIX shell when it needs it (spaces, quotes, `$`, …). */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The flags as a command line gives them back: `--name value` for each given flag, `--name` for a
+ * boolean, one `--name value` per item of a list; values quoted for a shell where needed.
+ *
+ * @example
+ * flagsText({ out: 'runs/a', seed: 3, resume: true }); // '--out runs/a --seed 3 --resume'
+ */
+export function flagsText(flags: Readonly<Record<string, unknown>>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(flags)) {
+    if (v === undefined || v === false) continue;
+    if (v === true) parts.push(`--${k}`);
+    else if (Array.isArray(v)) parts.push(...v.map((x) => `--${k} ${shellWord(String(x))}`));
+    else parts.push(`--${k} ${shellWord(String(v))}`);
+  }
+  return parts.join(' ');
+}

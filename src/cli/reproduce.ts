@@ -16,13 +16,14 @@ import { buildPlan, readPlan, type LoadedStudy, type Plan, type PlannedRun } fro
 import type { PlanResults } from '../experiments/results.js';
 import type { RunLog } from '../experiments/report.js';
 import { formatValue, type Profile } from '../experiments/study.js';
-import { fileError, makeDirectory } from '../training/run-store.js';
+import { DirectoryRunStore, fileError, makeDirectory } from '../training/run-store.js';
 import type { FitResult } from '../training/fit.js';
 import { onlyWith, type Flags } from './args.js';
 import { checkDataInside } from '../cluster/kubernetes.js';
 import { executorChoice, executorFlagsText, refuseWhileQueued, runOnCluster } from './cluster.js';
 import type { experimentFlags, reportFlags, reproduceFlags, runPlanFlags } from './commands.js';
-import { INTERRUPTED_EXIT, whileInterruptible } from './interrupt.js';
+import { INTERRUPTED_EXIT, flagsText, shellWord, whileInterruptible } from './interrupt.js';
+import { acquireLock } from './lock.js';
 import { version } from './main.js';
 import type { Output } from './output.js';
 
@@ -155,6 +156,24 @@ async function report(plan: Plan, dir: string, studies: readonly LoadedStudy[], 
   return results;
 }
 
+/**
+ * The flags that define a plan, as given (`--profile`, `--data`, `--data-dir` resolved, `--backend`,
+ * every `--set`): a printed continue or resubmit command carries them, so that running it gives the
+ * same plan.
+ *
+ * @example
+ * planFlagsText({ profile: 'full', data: 'mnist', set: ['epochs=3'] }); // '--profile full --data mnist --set epochs=3'
+ */
+export function planFlagsText(flags: ReproduceFlags): string {
+  return flagsText({
+    profile: flags.profile,
+    data: flags.data,
+    'data-dir': flags['data-dir'] !== undefined ? resolve(flags['data-dir']) : undefined,
+    backend: flags.backend,
+    set: flags.set,
+  });
+}
+
 /** What reproduce, experiment and figure1 share once their studies are chosen. */
 async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, outDefault: string, command: string, out: Output): Promise<number> {
   const t0 = performance.now();
@@ -171,84 +190,93 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
   const overrides = parseOverrides(flags.set ?? []);
   const backend: BackendName = (flags.backend as BackendName | undefined) ?? 'auto';
   const plan = buildPlan(studies, { profile, data: data as Plan['data']['source'], dataDir: flags['data-dir'] !== undefined ? resolve(flags['data-dir']) : null, backend, overrides, version: version() });
-  if (existsSync(planFile)) {
-    const held = readPlan(planFile, version());
-    if (held.id !== plan.id) {
-      throw new InputError(`--out ${dir} holds the results of another plan (${held.studies.map((s) => s.id).join(', ')}, profile ${held.profile}, data ${held.data.source}${held.studies.some((s) => s.overrides.length > 0) ? `, --set ${[...new Set(held.studies.flatMap((s) => s.overrides))].join(' ')}` : ''}); choose another --out, or rerun that plan with its own flags (rethink report ${dir} reports it)`);
-    }
-    if (flags.resume !== true && flags['plan-only'] !== true) {
-      throw new InputError(`--out ${dir} already holds this plan's runs; continue them with --resume (finished runs are kept), or choose another --out`);
-    }
-    if (flags['plan-only'] !== true) await refuseWhileQueued(dir, out); // two writers of the same run directories
-  } else {
-    if (flags.resume === true) throw new InputError(`--resume: ${dir} holds no plan.json, so there is nothing to continue; start without --resume`);
-    if (existsSync(join(dir, 'runs')) && readdirSync(join(dir, 'runs')).length > 0) {
-      throw new InputError(`--out ${dir} holds runs but no plan.json; choose another --out (nothing there is replaced)`);
-    }
-  }
-  if (choice.executor === 'kubernetes') checkDataInside(plan, dir); // the pods see only the volume
-  await checkData(plan); // a missing CIFAR-10 directory is refused before anything is written
+  // One writer per results directory: a second reproduce on it is refused until this one ends.
+  const lock = acquireLock(dir, `rethink ${command} ${flagsText({ ...flags, only: undefined })}`, out.info, 'the results directory');
   try {
-    makeDirectory(dir);
-  } catch (err) {
-    throw fileError(err, 'create', dir);
-  }
-  writePlanFile(planFile, plan);
-  const perStudy = plan.studies.map((s) => `${s.id} ${plan.runs.filter((r) => r.uses.some((u) => u.study === s.id)).length}`).join(', ');
-  out.info(`plan: ${plan.runs.length} runs (${perStudy}; shared runs counted once) of the ${profile} profile on ${data}, written to ${planFile}`);
-  const sets = flags.set !== undefined ? ` ${flags.set.map((s) => `--set ${s}`).join(' ')}` : '';
-  if (choice.executor !== 'local') {
-    return runOnCluster(
-      {
-        plan,
-        dir,
-        flags,
-        out,
-        choice,
-        resumeCommand: `rethink ${command} --out ${dir} --resume${sets} ${executorFlagsText(flags)}`,
-        label,
-        outcome: outcomeText,
-        report: (extra) => report(plan, dir, studies, out, flags.json === true, extra),
-      },
-      flags['plan-only'] === true,
-    );
-  }
-  if (flags['plan-only'] === true) {
-    const lines = [
-      `plan ${plan.id}: ${plan.runs.length} runs in ${dir}`,
-      `run one:   rethink run --plan ${planFile} --index i   (i = 0 … ${plan.runs.length - 1}; any machine that sees ${dir})`,
-      `report:    rethink report ${dir}`,
-      `or all:    rethink ${command} --out ${dir} --resume${flags.set !== undefined ? ` ${flags.set.map((s) => `--set ${s}`).join(' ')}` : ''}`,
-    ];
-    if (flags.json === true) out.json({ plan: planFile, id: plan.id, runs: plan.runs.length, studies: plan.studies.map((s) => s.id) });
-    else out.table(lines.join('\n'));
-    return 0;
-  }
-  const { availableParallelism } = await import('node:os');
-  const jobs = flags.jobs ?? availableParallelism();
-  out.info(`${jobs} worker${jobs === 1 ? '' : 's'}; a line per finished run (results in ${dir}/runs/)`);
-  const { executePlan } = await import('../experiments/execute.js');
-  const progress = progressPrinter(out, plan.runs.length);
-  try {
-    await whileInterruptible((signal) => executePlan(plan, dir, { jobs, backend, signal, onEvent: progress.onEvent }));
-  } catch (err) {
+    if (existsSync(planFile)) {
+      const held = readPlan(planFile, version());
+      if (held.id !== plan.id) {
+        throw new InputError(`--out ${dir} holds the results of another plan (${held.studies.map((s) => s.id).join(', ')}, profile ${held.profile}, data ${held.data.source}${held.studies.some((s) => s.overrides.length > 0) ? `, --set ${[...new Set(held.studies.flatMap((s) => s.overrides))].join(' ')}` : ''}); choose another --out, or rerun that plan with its own flags (rethink report ${dir} reports it)`);
+      }
+      if (flags.resume !== true && flags['plan-only'] !== true) {
+        throw new InputError(`--out ${dir} already holds this plan's runs; continue them with --resume (finished runs are kept), or choose another --out`);
+      }
+      if (flags['plan-only'] !== true) await refuseWhileQueued(dir, out); // two writers of the same run directories
+    } else {
+      if (flags.resume === true) throw new InputError(`--resume: ${dir} holds no plan.json, so there is nothing to continue; start without --resume`);
+      if (existsSync(dir) && new DirectoryRunStore(dir).state().started) {
+        throw new InputError(`--out ${dir} holds a training run (rethink fit's config.json, checkpoints, summary), not a plan's results; choose another --out (nothing there is replaced)`);
+      }
+      if (existsSync(join(dir, 'runs')) && readdirSync(join(dir, 'runs')).length > 0) {
+        throw new InputError(`--out ${dir} holds runs but no plan.json; choose another --out (nothing there is replaced)`);
+      }
+    }
+    if (choice.executor === 'kubernetes') checkDataInside(plan, dir); // the pods see only the volume
+    await checkData(plan); // a missing CIFAR-10 directory is refused before anything is written
+    try {
+      makeDirectory(dir);
+    } catch (err) {
+      throw fileError(err, 'create', dir);
+    }
+    writePlanFile(planFile, plan);
+    const perStudy = plan.studies.map((s) => `${s.id} ${plan.runs.filter((r) => r.uses.some((u) => u.study === s.id)).length}`).join(', ');
+    out.info(`plan: ${plan.runs.length} runs (${perStudy}; shared runs counted once) of the ${profile} profile on ${data}, written to ${planFile}`);
+    const continueCommand = [`rethink ${command} --out ${shellWord(dir)} --resume`, planFlagsText(flags)].filter((p) => p !== '').join(' ');
+    if (choice.executor !== 'local') {
+      return runOnCluster(
+        {
+          plan,
+          dir,
+          flags,
+          out,
+          choice,
+          resumeCommand: `${continueCommand} ${executorFlagsText(flags)}`,
+          label,
+          outcome: outcomeText,
+          report: (extra) => report(plan, dir, studies, out, flags.json === true, extra),
+        },
+        flags['plan-only'] === true,
+      );
+    }
+    if (flags['plan-only'] === true) {
+      const lines = [
+        `plan ${plan.id}: ${plan.runs.length} runs in ${dir}`,
+        `run one:   rethink run --plan ${planFile} --index i   (i = 0 … ${plan.runs.length - 1}; any machine that sees ${dir})`,
+        `report:    rethink report ${dir}`,
+        `or all:    ${continueCommand}`,
+      ];
+      if (flags.json === true) out.json({ plan: planFile, id: plan.id, runs: plan.runs.length, studies: plan.studies.map((s) => s.id) });
+      else out.table(lines.join('\n'));
+      return 0;
+    }
+    const { availableParallelism } = await import('node:os');
+    const jobs = flags.jobs ?? availableParallelism();
+    out.info(`${jobs} worker${jobs === 1 ? '' : 's'}; a line per finished run (results in ${dir}/runs/)`);
+    const { executePlan } = await import('../experiments/execute.js');
+    const progress = progressPrinter(out, plan.runs.length);
+    try {
+      await whileInterruptible((signal) => executePlan(plan, dir, { jobs, backend, signal, onEvent: progress.onEvent }));
+    } catch (err) {
+      progress.clear();
+      if (err instanceof InterruptedError) {
+        out.error(`interrupted; finished runs and checkpoints are kept; continue with: ${continueCommand}`);
+        return INTERRUPTED_EXIT;
+      }
+      throw err;
+    }
     progress.clear();
-    if (err instanceof InterruptedError) {
-      out.error(`interrupted; finished runs and checkpoints are kept; continue with: rethink ${command} --out ${dir} --resume${flags.set !== undefined ? ` ${flags.set.map((s) => `--set ${s}`).join(' ')}` : ''}`);
-      return INTERRUPTED_EXIT;
+    const log: RunLog = { startedAt, wallMs: Math.round(performance.now() - t0), jobs, loadAverage: loadavg(), command: `rethink ${command}` };
+    try {
+      writeFileSync(join(dir, 'reproduce.json'), JSON.stringify(log, null, 2) + '\n');
+    } catch (err) {
+      throw fileError(err, 'write', join(dir, 'reproduce.json'));
     }
-    throw err;
+    const results = await report(plan, dir, studies, out, flags.json === true);
+    out.info(`wall time ${(log.wallMs / 1000).toFixed(0)} s`);
+    return results.confirmed && results.runs.failed === 0 && results.runs.missing === 0 ? 0 : 1;
+  } finally {
+    lock.release();
   }
-  progress.clear();
-  const log: RunLog = { startedAt, wallMs: Math.round(performance.now() - t0), jobs, loadAverage: loadavg(), command: `rethink ${command}` };
-  try {
-    writeFileSync(join(dir, 'reproduce.json'), JSON.stringify(log, null, 2) + '\n');
-  } catch (err) {
-    throw fileError(err, 'write', join(dir, 'reproduce.json'));
-  }
-  const results = await report(plan, dir, studies, out, flags.json === true);
-  out.info(`wall time ${(log.wallMs / 1000).toFixed(0)} s`);
-  return results.confirmed && results.runs.failed === 0 && results.runs.missing === 0 ? 0 : 1;
 }
 
 /** `rethink reproduce`: every shipped study (or `--only` some), planned, run, judged and reported. */
@@ -272,7 +300,7 @@ export async function runExperiment(flags: Flags<typeof experimentFlags>, out: O
   if (file === undefined) throw new InputError('give the study file: rethink experiment ./my-study.ts (its default export: study({...}))');
   const { loadStudyFile } = await import('../experiments/load.js');
   const study = await loadStudyFile(file);
-  return reproduceStudies([{ study, file: resolve(file) }], flags, defaultOut(study.id), `experiment ${file}`, out);
+  return reproduceStudies([{ study, file: resolve(file) }], flags, defaultOut(study.id), `experiment ${shellWord(file)}`, out);
 }
 
 /** `rethink run --plan FILE --index i`: one run of a plan, in this process (the unit a cluster task runs). */
@@ -284,40 +312,48 @@ export async function runPlanIndex(flags: Flags<typeof runPlanFlags>, out: Outpu
   if (flags.index >= plan.runs.length) throw new InputError(`--index ${flags.index}: the plan has ${plan.runs.length} runs (0 … ${plan.runs.length - 1})`);
   const run = plan.runs[flags.index] as PlannedRun;
   const dir = dirname(planFile);
-  await checkData(plan);
-  const { executePlan } = await import('../experiments/execute.js');
-  let failed: string | null = null;
-  let result: FitResult | undefined;
+  // One writer per run directory (not per results directory: the runs of a plan go on in parallel).
+  const lock = acquireLock(join(dir, run.dir), `rethink run --plan ${planFile} --index ${flags.index}`, out.info, 'the run directory');
   try {
-    const results = await whileInterruptible((signal) =>
-      executePlan(plan, dir, {
-        jobs: 0,
-        indices: [flags.index as number],
-        ...(flags.backend !== undefined ? { backend: flags.backend as BackendName } : {}),
-        signal,
-        onEvent: (e) => {
-          if (e.kind === 'kept') out.info(`${label(run)}: finished earlier, kept (${join(dir, run.dir)})`);
-          if (e.kind === 'start' && e.resumedFromEpoch !== null) out.info(`${label(run)}: continues from its checkpoint of epoch ${e.resumedFromEpoch}`);
-          if (e.kind === 'epoch') out.info(`  epoch ${e.epoch}: train error ${(100 * e.trainError).toFixed(2)}%`);
-          if (e.kind === 'failed') failed = e.message;
-        },
-      }),
-    );
-    result = results.get(run.index);
-  } catch (err) {
-    if (err instanceof InterruptedError) {
-      out.error(`interrupted; the checkpoint is kept; continue with: rethink run --plan ${flags.plan} --index ${flags.index}`);
-      return INTERRUPTED_EXIT;
+    await checkData(plan);
+    const { executePlan } = await import('../experiments/execute.js');
+    let failed: string | null = null;
+    let result: FitResult | undefined;
+    try {
+      const results = await whileInterruptible((signal) =>
+        executePlan(plan, dir, {
+          jobs: 0,
+          indices: [flags.index as number],
+          ...(flags.backend !== undefined ? { backend: flags.backend as BackendName } : {}),
+          signal,
+          onEvent: (e) => {
+            if (e.kind === 'kept') out.info(`${label(run)}: finished earlier, kept (${join(dir, run.dir)})`);
+            if (e.kind === 'start' && e.resumedFromEpoch !== null) out.info(`${label(run)}: continues from its checkpoint of epoch ${e.resumedFromEpoch}`);
+            if (e.kind === 'epoch') out.info(`  epoch ${e.epoch}: train error ${(100 * e.trainError).toFixed(2)}%`);
+            if (e.kind === 'failed') failed = e.message;
+          },
+        }),
+      );
+      result = results.get(run.index);
+    } catch (err) {
+      if (err instanceof InterruptedError) {
+        const kept = new DirectoryRunStore(join(dir, run.dir)).state().checkpointEpoch;
+        const again = `rethink run --plan ${shellWord(planFile)} --index ${flags.index}${flags.backend !== undefined ? ` --backend ${flags.backend}` : ''}`;
+        out.error(kept !== null ? `interrupted; the checkpoint of epoch ${kept} is kept; continue with: ${again}` : `interrupted before the run's first checkpoint (nothing to keep yet); start it again with: ${again}`);
+        return INTERRUPTED_EXIT;
+      }
+      throw err;
     }
-    throw err;
+    if (failed !== null || result === undefined) {
+      out.error(`rethink run: run ${flags.index} (${label(run)}) failed: ${failed ?? 'no result'} (recorded in ${join(dir, run.dir)}/failure.json)`);
+      return 1;
+    }
+    if (flags.json === true) out.json({ index: run.index, dir: join(dir, run.dir), uses: run.uses, ...result });
+    else out.table(`${label(run)}: ${outcomeText(result)} (${join(dir, run.dir)})`);
+    return 0;
+  } finally {
+    lock.release();
   }
-  if (failed !== null || result === undefined) {
-    out.error(`rethink run: run ${flags.index} (${label(run)}) failed: ${failed ?? 'no result'} (recorded in ${join(dir, run.dir)}/failure.json)`);
-    return 1;
-  }
-  if (flags.json === true) out.json({ index: run.index, dir: join(dir, run.dir), uses: run.uses, ...result });
-  else out.table(`${label(run)}: ${outcomeText(result)} (${join(dir, run.dir)})`);
-  return 0;
 }
 
 /** `rethink report DIR`: the verdicts and reports from whatever run directories exist. */

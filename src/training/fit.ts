@@ -10,7 +10,8 @@ import { MODELS, buildModel, type ModelId } from '../models/zoo.js';
 import { provenance, type Provenance } from '../provenance.js';
 import type { RandomizationId } from '../randomization/registry.js';
 import { FIT_DEFAULTS } from './defaults.js';
-import { DirectoryRunStore, type RunStore } from './run-store.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { DirectoryRunStore, RUN_FILES, type RunStore } from './run-store.js';
 import { corruptLabels } from '../randomization/registry.js';
 import { Rng } from '../random/rng.js';
 import { predict, train, type EpochRecord, type TrainHooks, type TrainOptions } from './trainer.js';
@@ -143,6 +144,12 @@ export function readRunConfig(dir: string): Partial<FitConfig> | null {
   return new DirectoryRunStore(dir).readConfig() as Partial<FitConfig> | null;
 }
 
+/** The entries of `dir` that are not a run's own (its files, their temporary copies, the CLI's lock); [] when `dir` does not exist. */
+function otherFiles(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir).filter((f) => !RUN_FILES.includes(f.replace(/\.tmp$/, '')) && !/^\.lock(\..*\.tmp)?$/.test(f)).sort();
+}
+
 /**
  * Prepares the run's store according to `out`, `resume` and `force`: a run is never replaced without
  * `force`, and `resume` without a checkpoint is refused without it.
@@ -157,7 +164,7 @@ function openStore(config: FitConfig): { store: RunStore | null; resume: boolean
     if (state.checkpoint === 'none') {
       if (!force) {
         const what = !state.started ? 'it holds no run' : state.finished ? 'the run finished without a checkpoint' : 'the run stopped before its first epoch ended';
-        throw new InputError(`--resume: ${config.out} has no checkpoint to continue from (${what}); start a new run there without --resume, or add --force to start one anyway`);
+        throw new InputError(`--resume: ${config.out} has no checkpoint to continue from (${what}); start the run again without --resume${state.started ? ' and with --force (it replaces the run\'s files there)' : ''}`);
       }
       store.clear();
     } else {
@@ -177,6 +184,11 @@ function openStore(config: FitConfig): { store: RunStore | null; resume: boolean
       throw new InputError(`--out ${config.out} already holds ${what}; continue it with --resume, replace it with --force, or choose another --out`);
     }
     store.clear();
+  } else if (!force) {
+    const others = otherFiles(config.out);
+    if (others.length > 0) {
+      throw new InputError(`--out ${config.out} is not empty and holds no run (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''}); choose a new or empty --out, or add --force to write the run beside those files (none of them is removed)`);
+    }
   }
   store.ensure(); // an --out that cannot be created fails now, before any work (and none is created for a refused run)
   return { store, resume };

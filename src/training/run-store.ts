@@ -181,7 +181,8 @@ export function makeDirectory(path: string): void {
   }
 }
 
-const RUN_FILES = ['config.json', 'metrics.csv', 'checkpoint.bin', 'checkpoint.prev.bin', 'summary.json'];
+/** The files of a run in its directory: {@link RunStore.clear} removes these (and their temporary copies), nothing else. */
+export const RUN_FILES: readonly string[] = ['config.json', 'metrics.csv', 'checkpoint.bin', 'checkpoint.prev.bin', 'summary.json'];
 
 /**
  * A run in a directory: `config.json`, `metrics.csv`, `checkpoint.bin` (+ `checkpoint.prev.bin`),

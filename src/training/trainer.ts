@@ -73,6 +73,8 @@ export interface Progress {
 export interface TrainHooks {
   onEpoch?(record: EpochRecord): void;
   onProgress?(progress: Progress): void;
+  /** called once a resumed run has restored its checkpoint (with the fallback note when the latest one was damaged), before its first step */
+  onResume?(info: { epoch: number; fellBack?: string }): void;
   /** when it is aborted, training stops before the next step with an {@link InterruptedError} */
   signal?: AbortSignal;
 }
@@ -209,6 +211,7 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
         ({ epoch, steps, stepsToFit, history } = checkpoint.meta);
         resumed = true;
         fellBack = checkpoint.fellBack;
+        hooks.onResume?.({ epoch, ...(fellBack !== undefined ? { fellBack } : {}) });
       }
       // The metrics mirror the checkpointed history: rows of an epoch lost in a kill are dropped.
       store.writeMetrics(history);
@@ -248,7 +251,7 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
         if (!Number.isFinite(loss)) {
           throw new InputError(
             `the training loss became ${loss} at step ${steps + 1} (epoch ${epoch + 1}, learning rate ${lr}): the learning rate is too large for this model; lower --lr ` +
-              `(the paper's: 0.1 for Inception, 0.01 otherwise)${store !== null && epoch > 0 ? `. The checkpoint of epoch ${epoch} is kept` : ''}`,
+              `(the paper's: 0.1 for Inception, 0.01 otherwise)${store !== null ? `: start the run in ${store.location} over with a lower --lr and --force (a run keeps its learning rate, so ${epoch > 0 ? `its checkpoint of epoch ${epoch}` : 'it'} cannot continue with another)` : ''}`,
           );
         }
         lossSum += loss;

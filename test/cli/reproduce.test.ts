@@ -7,7 +7,8 @@
  * bad input is one line and exit 2 with nothing trained lost; CIFAR-10 files in the binary format.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -186,6 +187,67 @@ describe('plan, run --index, report, resume', () => {
       writeFileSync(join(run, 'config.json'), config);
     }
     expect((await cli(['report', spread])).code).toBe(1); // restored: reported again (two epochs fit nothing)
+  });
+
+  test('one writer per directory: reproduce locks its results directory, run --index only its own run directory', async () => {
+    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const lock = (d: string): void => writeFileSync(join(d, '.lock'), JSON.stringify({ pid: sleeper.pid, host: hostname(), command: 'rethink reproduce', started: '2024-01-01T00:00:00.000Z' }));
+    const plan = readJson<{ runs: { dir: string }[] }>(join(spread, 'plan.json'));
+    try {
+      lock(spread);
+      let r = await cli(['reproduce', ...flags, '--out', spread, '--resume']);
+      expect([r.code, r.out.errors]).toEqual([2, [expect.stringMatching(new RegExp(`spread is in use by another rethink \\(pid ${sleeper.pid}, started 2024-01-01T00:00:00.000Z: rethink reproduce\\): wait for it, or remove .*spread/\\.lock if that process is gone`))]]);
+      rmSync(join(spread, '.lock'));
+      lock(join(spread, plan.runs[0]!.dir));
+      r = await cli(['run', '--plan', join(spread, 'plan.json'), '--index', '1']); // another run of the plan goes on
+      expect(r.code).toBe(0);
+      r = await cli(['run', '--plan', join(spread, 'plan.json'), '--index', '0']);
+      expect([r.code, r.out.errors]).toEqual([2, [expect.stringMatching(/is in use by another rethink/)]]);
+    } finally {
+      rmSync(join(spread, '.lock'), { force: true });
+      rmSync(join(spread, plan.runs[0]!.dir, '.lock'), { force: true });
+      sleeper.kill();
+    }
+  });
+
+  test('the printed continue command carries every flag that defines the plan, and running it exactly works', async () => {
+    const printed = async (args: string[]): Promise<string[]> => {
+      const { code, out } = await cli(args);
+      expect([code, out.errors]).toEqual([0, []]);
+      const line = out.tables.join('\n').split('\n').find((l) => l.startsWith('or all:'));
+      return line!.replace(/^or all:\s+rethink /, '').split(' ');
+    };
+    // The paper's scale on other data: --profile and --data must come back (else "another plan").
+    const full = join(tmp, 'printed-full');
+    const fullCommand = await printed(['reproduce', '--profile', 'full', '--data', 'synthetic', '--only', 'fig1c', '--set', 'seeds=1', '--plan-only', '--out', full]);
+    expect(fullCommand.join(' ')).toMatch(/--only fig1c .*--resume .*--profile full --data synthetic --set seeds=1/);
+    let r = await cli([...fullCommand, '--plan-only']); // the same plan (--plan-only: not trained at the paper's scale here)
+    expect([r.code, r.out.errors]).toEqual([0, []]);
+    // A tiny plan, run by the printed command exactly.
+    const tiny = join(tmp, 'printed-tiny');
+    const tinyCommand = await printed(['reproduce', '--only', 'fig1c', '--data', 'synthetic', '--backend', 'wasm', '--set', 'n=20', '--set', 'epochs=1', '--set', 'ps=0', '--set', 'seeds=1', '--set', 'testN=20', '--plan-only', '--out', tiny]);
+    expect(tinyCommand.join(' ')).toMatch(/--backend wasm --set n=20 --set epochs=1 --set ps=0 --set seeds=1 --set testN=20$/);
+    r = await cli(tinyCommand);
+    expect(r.out.errors).toEqual([]);
+    expect(r.code).toBe(1); // ran and judged: one epoch fits nothing
+    expect(existsSync(join(tiny, 'results.json'))).toBe(true);
+  });
+
+  test('run --index interrupted before its first checkpoint does not claim a checkpoint is kept, and says to start it again', async () => {
+    const big = join(tmp, 'interrupted-early');
+    expect((await cli(['reproduce', '--only', 'fig1c', '--data', 'synthetic', '--set', 'n=4000', '--set', 'epochs=1', '--set', 'ps=0', '--set', 'seeds=1', '--set', 'testN=20', '--plan-only', '--out', big])).code).toBe(0);
+    const runDir = join(big, readJson<{ runs: { dir: string }[] }>(join(big, 'plan.json')).runs[0]!.dir);
+    const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/rethink.js'), 'run', '--plan', join(big, 'plan.json'), '--index', '0', '--backend', 'wasm'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stdout.resume();
+    for (let i = 0; i < 600 && !existsSync(join(runDir, 'config.json')); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, stderr).toBe(130);
+    expect(stderr).not.toMatch(/checkpoint .*is kept/);
+    expect(stderr).toMatch(new RegExp(`interrupted before the run's first checkpoint \\(nothing to keep yet\\); start it again with: rethink run --plan ${big.replace(/[/\\]/g, '.')}/plan\\.json --index 0 --backend wasm`));
+    expect(existsSync(join(runDir, '.lock'))).toBe(false);
   });
 
   test('resume keeps finished runs and continues a run in flight from its checkpoint', async () => {

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -58,6 +58,25 @@ describe('--out never loses work', () => {
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).seed).toBe(6);
   });
 
+  test('an --out that holds other files and no run is refused unless --force, and --force removes only the run\'s own files; reproduce refuses a fit run directory', async () => {
+    const dir = join(tmp, 'other-files');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    writeFileSync(join(dir, 'plan.json'), '{}');
+    await refused(quick(dir), /--out .*other-files is not empty and holds no run \(notes\.txt, plan\.json\); choose a new or empty --out, or add --force to write the run beside those files \(none of them is removed\)/);
+    expect(existsSync(join(dir, 'config.json'))).toBe(false);
+    expect((await cli(quick(dir, ['--force']))).code).toBe(0);
+    expect((await cli(quick(dir, ['--force', '--seed', '6']))).code).toBe(0); // replaces the run, not the other files
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(dir, 'plan.json'), 'utf8')).toBe('{}');
+    const run = join(tmp, 'a-fit-run');
+    expect((await cli(quick(run))).code).toBe(0);
+    const before = readFileSync(join(run, 'summary.json'), 'utf8');
+    await refused(['reproduce', '--only', 'fig1c', '--data', 'synthetic', '--plan-only', '--out', run], /--out .*a-fit-run holds a training run \(rethink fit's config\.json, checkpoints, summary\), not a plan's results; choose another --out/);
+    expect(existsSync(join(run, 'plan.json'))).toBe(false);
+    expect(readFileSync(join(run, 'summary.json'), 'utf8')).toBe(before);
+  });
+
   test('--resume takes the settings from config.json; a flag that disagrees is refused naming both values', async () => {
     const dir = join(tmp, 'resume');
     expect((await cli(quick(dir, ['--randomization', 'corrupt-labels', '--p', '0.5']))).code).toBe(0);
@@ -66,23 +85,25 @@ describe('--out never loses work', () => {
     expect(resumed.jsons[0]).toMatchObject({ resumed: true, epochs: 2, seed: 5, randomization: 'corrupt-labels', p: 0.5, n: 64 });
     await refused(['fit', '--out', dir, '--resume', '--p', '0.4'], /--p 0.4 conflicts with the run's p = 0.5 \(.*config.json\); drop the flag to continue the run/);
     await refused(['fit', '--out', dir, '--resume', '--model', 'mlp-3x512'], /--model "mlp-3x512" conflicts with the run's model = "mlp-1x512"/);
+    await refused(['fit', '--out', dir, '--resume', '--lr', '0.5'], /--lr 0.5 conflicts with the run's lr = 0.01 \(the model's default\) \(.*config.json\)/);
     // The same value as stored is not a conflict.
     expect((await cli(['fit', '--out', dir, '--resume', '--p', '0.5', '--epochs', '2', '--json'])).code).toBe(0);
   });
 
-  test('--resume where there is nothing to resume is refused unless --force', async () => {
-    await refused(['fit', '--data', 'synthetic', '--out', join(tmp, 'missing'), '--resume'], /--resume: .*missing has no checkpoint to continue from \(it holds no run\); start a new run there without --resume, or add --force/);
+  test('--resume where there is nothing to resume is refused, saying there is no run (no seed "from config.json"); --resume with --force is refused', async () => {
+    const missing = await cli(['fit', '--data', 'synthetic', '--out', join(tmp, 'missing'), '--resume']);
+    expect([missing.code, missing.errors]).toEqual([2, [expect.stringMatching(/--resume: there is no run in .*missing \(no such directory\); start one without --resume/)]]);
+    expect(missing.infos.join('\n')).not.toMatch(/seed|config\.json/);
     expect(existsSync(join(tmp, 'missing'))).toBe(false); // a refused run leaves nothing behind
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
-    await refused(['fit', '--data', 'synthetic', '--out', empty, '--resume'], /has no checkpoint to continue from \(it holds no run\)/);
+    await refused(['fit', '--data', 'synthetic', '--out', empty, '--resume'], /there is no run in .*empty \(none of its files is there\)/);
     const configOnly = join(tmp, 'config-only');
     mkdirSync(configOnly);
     writeFileSync(join(configOnly, 'config.json'), JSON.stringify({ data: 'synthetic', n: 64, seed: 5 }));
-    await refused(['fit', '--out', configOnly, '--resume'], /the run stopped before its first epoch ended/);
-    const forced = await cli([...quick(join(tmp, 'missing2')), '--resume', '--force']);
-    expect(forced.code).toBe(0);
-    expect(forced.jsons[0]).toMatchObject({ resumed: false, epochs: 1 });
+    await refused(['fit', '--out', configOnly, '--resume'], /has no checkpoint to continue from \(the run stopped before its first epoch ended\); start the run again without --resume and with --force/);
+    await refused([...quick(join(tmp, 'missing2')), '--resume', '--force'], /--resume continues a run and --force replaces it: give one/);
+    expect(existsSync(join(tmp, 'missing2'))).toBe(false);
   });
 
   test('damaged checkpoints and settings are named, exit 2; a damaged latest checkpoint falls back to the previous one', async () => {
@@ -121,6 +142,11 @@ describe('--out never loses work', () => {
     const r = await cli(resume(latest));
     expect(r.code).toBe(0);
     expect(r.infos.join('\n')).toMatch(/checkpoint.bin is damaged: it is not a rethink checkpoint.*continuing from checkpoint.prev.bin \(epoch 1\)/);
+    const said = r.infos.findIndex((l) => /continuing from checkpoint.prev.bin/.test(l));
+    const firstEpoch = r.infos.findIndex((l) => /^\s+2\s/.test(l));
+    expect(firstEpoch).toBeGreaterThan(0);
+    expect(said, 'the fallback is said when the run resumes, before the epoch it costs is trained again').toBeLessThan(firstEpoch);
+    expect(r.infos.filter((l) => /continuing from/.test(l))).toHaveLength(1);
     expect(r.jsons[0]).toMatchObject({ resumed: true, epochs: 3 });
 
     // A kill between the two renames of a save: no checkpoint.bin, the new one in checkpoint.bin.tmp, the old one as prev.
@@ -129,6 +155,46 @@ describe('--out never loses work', () => {
     const k = await cli(resume(killed));
     expect(k.code).toBe(0);
     expect((k.jsons[0] as { history: unknown[] }).history).toHaveLength(3);
+  });
+
+  test('one writer per --out: a second command is refused while the first holds DIR/.lock; a lock whose process is gone is taken over', async () => {
+    const dir = join(tmp, 'locked');
+    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: sleeper.pid, host: hostname(), command: 'rethink fit --seed 3', started: '2024-01-01T00:00:00.000Z' }));
+      await refused(quick(dir, ['--seed', '4']), new RegExp(`locked is in use by another rethink \\(pid ${sleeper.pid}, started 2024-01-01T00:00:00.000Z: rethink fit --seed 3\\): wait for it, or remove .*locked/\\.lock if that process is gone`));
+      expect(existsSync(join(dir, 'config.json'))).toBe(false); // nothing written
+    } finally {
+      sleeper.kill();
+    }
+    await new Promise((r) => sleeper.on('exit', r));
+    const r = await cli(quick(dir, ['--seed', '4']));
+    expect(r.code).toBe(0);
+    expect(r.infos.join('\n')).toMatch(/locked\/\.lock was left by pid \d+ .*which is gone; taking it over/);
+    expect(existsSync(join(dir, '.lock'))).toBe(false); // released at the end
+    // An error releases it too, and a refused run leaves no directory behind.
+    await refused(quick(dir), /already holds a finished run/);
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
+  });
+
+  test('an interrupt before the first epoch ends says so in one line, with a command that works (no checkpoint to resume: the run starts over)', async () => {
+    const dir = join(tmp, 'signal-early');
+    const child = spawn(process.execPath, [bin, 'fit', '--data', 'synthetic', '--n', '4000', '--test-n', '50', '--epochs', '1', '--backend', 'wasm', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stdout.resume();
+    for (let i = 0; i < 600 && !existsSync(join(dir, 'config.json')); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, stderr).toBe(130);
+    const lines = stderr.split('\n').filter((l) => /interrupted/.test(l));
+    expect(lines, stderr).toHaveLength(1);
+    const seed = /seed: (\d+)/.exec(stderr)![1];
+    expect(lines[0]).toMatch(new RegExp(`^interrupted before epoch 1 finished; continue with: rethink fit .*--out ${dir.replace(/[/\\]/g, '.')} .*--seed ${seed} --force$`));
+    const again = await cli([...lines[0]!.replace(/^.*continue with: rethink /, '').split(' '), '--json']);
+    expect(again.code).toBe(0);
+    expect(again.jsons[0]).toMatchObject({ seed: Number(seed), epochs: 1 });
   });
 
   test('SIGINT and SIGTERM stop a run at a step boundary: one line with the resume command, exit 130, and the resume continues', async () => {
@@ -140,9 +206,11 @@ describe('--out never loses work', () => {
       child.stdout.resume();
       // Wait until the first epoch is checkpointed, then signal.
       for (let i = 0; i < 600 && !(existsSync(join(dir, 'metrics.csv')) && readFileSync(join(dir, 'metrics.csv'), 'utf8').split('\n').length > 2); i++) await new Promise((r) => setTimeout(r, 100));
+      if (signal === 'SIGINT') await refused(quick(dir, ['--seed', '4']), new RegExp(`is in use by another rethink \\(pid ${child.pid}, started [^)]*rethink fit`));
       child.kill(signal);
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       expect(code, stderr).toBe(130);
+      expect(existsSync(join(dir, '.lock')), 'the lock is removed on a signal').toBe(false);
       expect(stderr).toMatch(new RegExp(`interrupted after epoch (\\d+); continue with: rethink fit --out ${dir.replace(/[/\\]/g, '.')} --resume`));
       const epochs = Number(/interrupted after epoch (\d+)/.exec(stderr)![1]);
       expect(epochs).toBeGreaterThanOrEqual(1);
@@ -188,6 +256,12 @@ describe('every I/O failure and range error is one line and exit 2', () => {
 
   test('a learning rate that makes the loss non-finite stops at once and says to lower --lr', async () => {
     await refused(['fit', '--data', 'synthetic', '--n', '100', '--lr', '1e308', '--seed', '1'], /the training loss became (NaN|Infinity) at step \d+ .*lower --lr/);
+    // With --out, the message gives the command that works: the run keeps its lr, so it starts over with --force.
+    const dir = join(tmp, 'diverged');
+    const r = await cli(quick(dir, ['--lr', '1e308', '--n', '300', '--epochs', '5']));
+    expect([r.code, r.errors]).toEqual([2, [expect.stringMatching(/lower --lr .*: start the run in .*diverged over with a lower --lr and --force \(a run keeps its learning rate/)]]);
+    expect(r.errors[0]).not.toMatch(/is kept/);
+    expect((await cli(quick(dir, ['--lr', '0.01', '--force']))).code).toBe(0);
   });
 
   test('no non-finite figure is printed as a result', async () => {
