@@ -88,6 +88,7 @@ export async function fitConfig(flags: FitFlags): Promise<FitConfig> {
 /** `rethink fit`: train a model on (randomized) data until it fits the training set. */
 export async function runFit(flags: FitFlags, out: Output): Promise<number> {
   const config = await fitConfig(flags);
+  (await import('../training/fit.js')).checkFitConfig(config); // bad input is refused before anything is printed
   // One writer per run directory: a second `rethink fit --out` on it is refused until this one ends.
   const lock = config.out !== null ? acquireLock(config.out, `rethink fit ${flagsText(flags)}`, out.info, 'the run directory') : null;
   try {

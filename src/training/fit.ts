@@ -13,6 +13,7 @@ import { FIT_DEFAULTS } from './defaults.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { DirectoryRunStore, RUN_FILES, type RunStore } from './run-store.js';
 import { corruptLabels } from '../randomization/registry.js';
+import { SPLIT_SIZES } from '../data/images.js';
 import { Rng } from '../random/rng.js';
 import { predict, train, type EpochRecord, type TrainHooks, type TrainOptions } from './trainer.js';
 
@@ -104,6 +105,25 @@ export interface FitResult {
   provenance: Provenance;
   /** set when the latest checkpoint was damaged and the run continued from the one before */
   fellBack?: string;
+}
+
+/**
+ * Checks a configuration before anything is loaded or printed: ranges, flag combinations, and the
+ * sizes of the real datasets' splits (the CLI calls it first, so bad input is its one line; {@link fit}
+ * calls it too, so library callers get the same messages).
+ *
+ * @throws InputError naming the flag, its value and the fix
+ * @example
+ * checkFitConfig({ ...FIT_DEFAULTS, data: 'mnist', n: 60001, seed: 1, out: null }); // throws: --n 60001: the mnist training split has 60000 points; …
+ */
+export function checkFitConfig(config: FitConfig): void {
+  validate(config);
+  const sizes = (SPLIT_SIZES as Record<string, { train: number; test: number } | undefined>)[config.data];
+  if (sizes !== undefined) {
+    if (config.n !== null && config.n > sizes.train) throw new InputError(`--n ${config.n}: the ${config.data} training split has ${sizes.train} points; choose 1 … ${sizes.train} or all`);
+    if (config.testN !== null && config.testN > sizes.test) throw new InputError(`--test-n ${config.testN}: the ${config.data} test split has ${sizes.test} points; choose 1 … ${sizes.test} or all`);
+  }
+  if (config.data === 'cifar10' && config.dataDir === undefined) throw new InputError('cifar10: no directory given; pass --data-dir DIR with data_batch_1..5.bin and test_batch.bin (the CIFAR-10 binary version)');
 }
 
 /** Checks a configuration's ranges (the CLI checks them earlier; library callers get the same messages). */
@@ -206,7 +226,7 @@ function openStore(config: FitConfig): { store: RunStore | null; resume: boolean
  * r.trainError; // 0
  */
 export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<FitResult> {
-  validate(config);
+  checkFitConfig(config);
   const t0 = performance.now();
   const { store, resume } = openStore(config);
   const info = await startBackend(config.backend);

@@ -27,6 +27,17 @@ function fails(args: string[]): string {
 }
 
 describe('rethink fit', () => {
+  test.each([
+    [['--n', '100', '--p', '0.5'], /^rethink fit: error: --p is for --randomization corrupt-labels \(got true-labels\)$/],
+    [['--randomization', 'corrupt-labels'], /^rethink fit: error: --randomization corrupt-labels needs --p/],
+    [['--data-dir', '/tmp'], /^rethink fit: error: --data-dir is for --data cifar10 \(got --data mnist\)$/],
+    [['--n', '60001'], /^rethink fit: error: --n 60001: the mnist training split has 60000 points; choose 1 … 60000 or all$/],
+    [['--test-n', '10001'], /^rethink fit: error: --test-n 10001: the mnist test split has 10000 points/],
+    [['--data', 'cifar10'], /^rethink fit: error: cifar10: no directory given; pass --data-dir DIR/],
+  ])('bad input %j is refused in one line, before the seed or any other line is printed', (args, message) => {
+    expect(fails(['fit', ...(args as string[]), '--seed', '1']).trim()).toMatch(message as RegExp);
+  });
+
   test('--json reports the documented fields; files are written; --resume continues the run', async () => {
     const out = join(tmp, 'run');
     const args = ['fit', '--data', 'mnist', '--n', '200', '--test-n', '500', '--model', 'mlp-1x512', '--randomization', 'corrupt-labels', '--p', '0.5', '--backend', 'wasm', '--seed', '4', '--out', out];
