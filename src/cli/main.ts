@@ -39,7 +39,9 @@ export async function main(argv: readonly string[], out: Output = processOutput)
   const debug = rest.includes('--debug');
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out.table(usage());
-    return name === undefined ? 2 : 0;
+    if (name !== undefined) return 0;
+    out.error(`rethink: no command given; choose one of ${Object.keys(COMMANDS).join(', ')} (the list above; rethink <command> --help)`);
+    return 2;
   }
   if (name === '--version' || name === '-V') {
     out.table(version());

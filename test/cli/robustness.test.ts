@@ -32,7 +32,7 @@ async function refused(args: string[], message: RegExp): Promise<void> {
   expect(r.errors[0]).toMatch(message);
   expect(r.errors[0]).not.toMatch(/\n\s+at |internal error|rethink [a-z-]+: error: (rethink|[a-z-]+: error)/);
   const [, command, rest] = /^rethink ([a-z0-9-]+): error: (.*)$/s.exec(r.errors[0]!) ?? [];
-  expect(rest?.startsWith(`${command}: `), 'the command is named once').toBe(false);
+  if (command !== undefined) expect(rest?.startsWith(`${command}: `), 'the command is named once').toBe(false);
 }
 
 /** A quick run: MLP on 64 synthetic images, one epoch (flags in `extra` replace the defaults). */
@@ -252,6 +252,7 @@ describe('every I/O failure and range error is one line and exit 2', () => {
     [['fit', '--lr', 'Infinity'], /--lr must be a number written in decimal, got 'Infinity'/],
     [['fit', '--lr', '1e999'], /--lr 1e999: too large for a float64 number/],
     [['sgd-min-norm', '--n', '300', '--d', '200'], /--n 300 > --d 200: with more examples than features .* use --d ≥ --n/],
+    [[], /^rethink: no command given; choose one of expressivity, .*rethink <command> --help/],
   ])('%j', async (args, message) => refused(args as string[], message as RegExp));
 
   test('a learning rate that makes the loss non-finite stops at once and says to lower --lr', async () => {
