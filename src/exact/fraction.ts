@@ -30,7 +30,7 @@ export function toFraction(v: ExactInput): Fraction {
   if (typeof v === 'bigint') return fraction(v, 1n);
   if (typeof v === 'string') {
     const s = v.trim();
-    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(\/[-+]?\d+)?$/.test(s)) {
+    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)(\/\d+)?$/.test(s)) { // what mathjs parses exactly: no exponent, a positive integer denominator
       throw new InputError(`exact arithmetic: '${v}' is not a decimal or p/q number`);
     }
     try {

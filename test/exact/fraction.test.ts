@@ -6,6 +6,16 @@ import { Dyadic } from '../../src/numeric/dyadic.js';
 import { ONE, ZERO, dyadicToFraction, isIntegral, reluFraction, toFraction, toNumber } from '../../src/exact/fraction.js';
 
 describe('toFraction: the exact value of every input', () => {
+  test('decimal and p/q strings: each accepted form gives its exact value; anything else is refused by name', () => {
+    const accepted: [string, string][] = [
+      ['12', '12'], ['-3', '-3'], ['+4', '4'], ['0.25', '1/4'], ['.5', '1/2'], ['.125', '1/8'], ['2.', '2'], ['3/4', '3/4'], ['-6/8', '-3/4'], [' 7/2 ', '7/2'],
+    ];
+    for (const [text, value] of accepted) expect(toFraction(text).toFraction(), text).toBe(value);
+    for (const text of ['', 'x1', '1x', '1.2.3', '1e3', 'e5', '+-1', '.', '1/', '/2', '1/2/3', '1/2.5', '6/-8', '1/0', '0x10', 'NaN', 'Infinity', '1_000']) {
+      expect(() => toFraction(text), text).toThrow(/is not a decimal or p\/q number/);
+    }
+  });
+
   test.prop({ x: fc.double({ noNaN: true, noDefaultInfinity: true }) })('a number is its binary value: p/q with q a power of two, and back to the same float', ({ x }) => {
     const f = toFraction(x);
     expect(f).toEqualFraction(dyadicToFraction(Dyadic.fromNumber(x)));
