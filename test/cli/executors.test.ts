@@ -13,20 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadYaml, type V1Job } from '@kubernetes/client-node';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { memoryOutput } from '../../src/cli/output.js';
 import { arraySpec, parseSacct, parseScontrol, parseSqueue } from '../../src/cluster/slurm.js';
 import { parseIndexes } from '../../src/cluster/kubernetes.js';
 import { engineMessage } from '../../src/cluster/engine.js';
+import { cli } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rethink-executors-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; out: ReturnType<typeof memoryOutput> }> {
-  const out = memoryOutput();
-  const code = await main(args, out);
-  return { code, out };
-}
 const flags = ['--only', 'fig1c', '--data', 'synthetic', '--set', 'n=30', '--set', 'epochs=2', '--set', 'ps=0,1', '--set', 'seeds=1,2', '--set', 'testN=20'];
 
 async function refused(args: string[], message: RegExp): Promise<void> {

@@ -9,3 +9,10 @@ export async function runJson(args: string[]): Promise<Record<string, unknown>> 
   expect(out.jsons).toHaveLength(1);
   return out.jsons[0] as Record<string, unknown>;
 }
+
+/** Runs `rethink <args>` in-process: the exit code and everything it printed, by kind. */
+export async function cli(args: string[]): Promise<{ code: number; out: ReturnType<typeof memoryOutput> }> {
+  const out = memoryOutput();
+  const code = await main(args, out);
+  return { code, out };
+}

@@ -11,21 +11,15 @@ import { spawn } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { memoryOutput } from '../../src/cli/output.js';
 import { CIFAR_RECORD_BYTES, CIFAR_TRAIN_FILES } from '../../src/data/cifar.js';
 import type { PlanResults } from '../../src/experiments/results.js';
 import { Rng } from '../../src/random/rng.js';
 import { inkOf } from '../helpers/png.js';
+import { cli } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rethink-reproduce-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; out: ReturnType<typeof memoryOutput> }> {
-  const out = memoryOutput();
-  const code = await main(args, out);
-  return { code, out };
-}
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 

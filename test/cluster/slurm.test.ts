@@ -12,9 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { memoryOutput } from '../../src/cli/output.js';
 import type { Submission } from '../../src/cluster/submissions.js';
+import { cli } from '../cli/helpers.js';
 
 /** Whether a cluster answers here, and if not, why. */
 function clusterUp(): string | null {
@@ -41,11 +40,6 @@ process.env.RETHINK_POLL_MS = '250';
 const tmp = mkdtempSync(join(tmpdir(), 'rethink-slurm-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; out: ReturnType<typeof memoryOutput> }> {
-  const out = memoryOutput();
-  const code = await main(args, out);
-  return { code, out };
-}
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until<T>(f: () => T | null | undefined, what: string, ms = 60_000): Promise<T> {
