@@ -19,7 +19,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'proofs/**/*.proof.ts', 'examples/**/*.test.ts'],
     setupFiles: ['test/setup/fast-check.ts'],
-    env: { FC_SEED: String(seed) },
+    // One wasm thread per test process (the forks already share the cores out); the threaded engine
+    // is tested by test/engine/wasm-threads.test.ts in processes of its own.
+    env: { FC_SEED: String(seed), RETHINK_WASM_THREADS: '1' },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -137,6 +137,7 @@ const trainingDataFlags = {
   'data-dir': { type: 'string', placeholder: 'DIR', description: 'with --data cifar10: the directory of the binary batches (data_batch_1..5.bin, test_batch.bin)' },
   model: { type: 'string', choices: MODEL_IDS, placeholder: 'ID', description: `model: ${MODEL_IDS.join(', ')} (default mlp-1x512)` },
   backend: { type: 'string', choices: BACKENDS, placeholder: BACKENDS.join('|'), description: 'tfjs backend (default auto: tensorflow if @tensorflow/tfjs-node loads, else wasm)' },
+  threads: { type: 'integer', min: 1, max: 8, placeholder: 'N', description: 'threads of the wasm engine in each run (default: the cores, shared out among parallel runs); the same seed and thread count give the same numbers' },
 } as const satisfies FlagSpecs;
 
 /** `--out`, `--resume`, `--force`: a run directory is never replaced without being asked. */
@@ -194,6 +195,7 @@ export const experimentFlags = {
   data: { type: 'string', choices: ['mnist', 'cifar10', 'synthetic'], placeholder: 'mnist|cifar10|synthetic', description: 'data of every run (default: mnist for quick, cifar10 for full)' },
   'data-dir': { type: 'string', placeholder: 'DIR', description: 'with --data cifar10: the directory of the binary batches (data_batch_1..5.bin, test_batch.bin)' },
   backend: { type: 'string', choices: BACKENDS, placeholder: BACKENDS.join('|'), description: 'tfjs backend of the runs (default auto: tensorflow if @tensorflow/tfjs-node loads, else wasm)' },
+  threads: { type: 'integer', min: 1, max: 8, placeholder: 'N', description: 'threads of the wasm engine in each run (default: the cores, shared out among parallel runs); the same seed and thread count give the same numbers' },
   jobs: { type: 'integer', min: 1, max: 256, placeholder: 'N', description: 'runs in parallel, one worker thread each (default: the number of cores); MNIST is loaded once and shared' },
   out: { type: 'string', placeholder: 'DIR', description: 'results directory: plan.json, runs/<run>/, <study>/{results.json,report.md,report.html,plots/}, results.json, report.md, report.html (default runs/<name>)' },
   resume: { type: 'boolean', description: 'continue the plan in --out: finished runs are kept, runs in flight continue from their checkpoints (the flags must give the same plan)' },
@@ -212,6 +214,7 @@ export const runPlanFlags = {
   plan: { type: 'string', placeholder: 'FILE', description: 'the plan.json written by rethink reproduce (required); the run goes to its directory' },
   index: { type: 'integer', min: 0, placeholder: 'i', description: 'which run of the plan, 0 … runs − 1 (required)' },
   backend: { type: 'string', choices: BACKENDS, placeholder: BACKENDS.join('|'), description: 'tfjs backend (default: the plan\'s)' },
+  threads: { type: 'integer', min: 1, max: 8, placeholder: 'N', description: 'threads of the wasm engine in each run (default: the cores, shared out among parallel runs); the same seed and thread count give the same numbers' },
   ...outputFlags,
 } as const satisfies FlagSpecs;
 

@@ -154,7 +154,7 @@ async function fitLocked(config: FitConfig, flags: FitFlags, out: Output): Promi
   }
   out.table(
     formatTable([
-      ['backend', `${result.backend} (${Object.entries(result.versions).map(([k, v]) => `${k} ${v}`).join(', ')})`],
+      ['backend', `${result.backend}${result.threads !== null ? `, ${result.threads} thread${result.threads === 1 ? '' : 's'}` : ''} (${Object.entries(result.versions).map(([k, v]) => `${k} ${v}`).join(', ')})`],
       ['model', `${result.model}, ${result.parameterCount.toLocaleString('en-US')} parameters`],
       ['data', `${config.data}, n = ${result.n} training images, ${result.testN} test images`],
       ['randomization', `${result.randomization}${result.p !== null ? `, p = ${result.p}` : ''}; labels changed: ${(100 * result.labelsChanged).toFixed(1)}%`],

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { HELP_WIDTH, formatHelp, parseFlags, splitOperands, wrap, type FlagSpecs } from './args.js';
 import { COMMANDS, type Command } from './commands.js';
 import { processOutput, type Output } from './output.js';
+import { THREADS_ENV } from '../engine/wasm-threads.js';
 
 /** The package's version (from its package.json). */
 export function version(): string {
@@ -60,9 +61,15 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     out.table(version());
     return 0;
   }
+  let threadsBefore: string | undefined | null = null; // null: --threads not given
   try {
     const { operands, flagArgs } = splitOperands(rest, command.flags, command.operands ?? 0, name);
     const flags = parseFlags(flagArgs, command.flags, name, out);
+    // --threads reaches the engine of this process and of every worker it starts, through the environment.
+    if (typeof flags.threads === 'number') {
+      threadsBefore = process.env[THREADS_ENV];
+      process.env[THREADS_ENV] = String(flags.threads);
+    }
     const run = await command.load();
     return await run(flags, out, operands);
   } catch (err) {
@@ -74,5 +81,10 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     }
     out.error(`rethink ${name}: internal error: ${(err as Error).message ?? String(err)} (rerun with --debug for the stack)`);
     return 1;
+  } finally {
+    if (threadsBefore !== null) {
+      if (threadsBefore === undefined) delete process.env[THREADS_ENV];
+      else process.env[THREADS_ENV] = threadsBefore;
+    }
   }
 }

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
 import { registerWasmOps } from './wasm-ops.js';
+import { defaultWasmThreads, unrefPthreadWorkers, withThreadedStart } from './wasm-threads.js';
 
 import { BACKENDS, type BackendName } from './names.js';
 
@@ -18,6 +19,20 @@ export interface BackendInfo {
   name: Exclude<BackendName, 'auto'>;
   /** package versions behind it, stored in summary.json */
   versions: Record<string, string>;
+  /** threads of the wasm engine (XNNPACK's pool); null for the other backends, which choose their own */
+  threads: number | null;
+  /** why the wasm engine runs on fewer threads than asked for; absent when it does not */
+  threadsNote?: string;
+}
+
+/** Options of {@link startBackend}. */
+export interface StartOptions {
+  /**
+   * threads of the wasm engine, 1–8 (default: `RETHINK_WASM_THREADS`, else the machine's cores on the
+   * main thread; the worker pool gives each worker its share). Fixed once the wasm backend has started
+   * in a process: a later call reports the count in use.
+   */
+  threads?: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -50,12 +65,13 @@ export class BackendUnavailableError extends InputError {
  * Starts a tfjs backend and makes it current.
  *
  * @param name `auto` | `tensorflow` | `wasm` | `webgpu` | `cpu`
- * @returns the backend in use and the versions behind it
+ * @param options the wasm engine's thread count
+ * @returns the backend in use, the versions behind it, and the wasm engine's threads
  * @throws BackendUnavailableError naming the reason and the backends that work
  * @example
  * const { name } = await startBackend('auto'); // 'wasm' here, 'tensorflow' where tfjs-node installs
  */
-export async function startBackend(name: BackendName): Promise<BackendInfo> {
+export async function startBackend(name: BackendName, options: StartOptions = {}): Promise<BackendInfo> {
   // Production mode: no console banners (tfjs's cpu backend advertises tfjs-node on first use; the
   // backend in use is reported with every result instead).
   tf.env().set('PROD', true);
@@ -66,33 +82,57 @@ export async function startBackend(name: BackendName): Promise<BackendInfo> {
   if (name === 'auto') {
     for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
       if ((await tryImport(pkg)) === null && (await tf.setBackend('tensorflow'))) {
-        return { name: 'tensorflow', versions: { ...core, [pkg]: versionOf(pkg) } };
+        return { name: 'tensorflow', versions: { ...core, [pkg]: versionOf(pkg) }, threads: null };
       }
     }
-    return startBackend('wasm');
+    return startBackend('wasm', options);
   }
   if (name === 'tensorflow') {
     let why = '';
     for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
       const err = await tryImport(pkg);
-      if (err === null && (await tf.setBackend('tensorflow'))) return { name, versions: { ...core, [pkg]: versionOf(pkg) } };
+      if (err === null && (await tf.setBackend('tensorflow'))) return { name, versions: { ...core, [pkg]: versionOf(pkg) }, threads: null };
       why = err ?? 'setBackend failed';
     }
     throw new BackendUnavailableError(name, `@tensorflow/tfjs-node is not installed or its native library did not load (${why})`);
   }
   if (name === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
+    const wasmPackage = await import('@tensorflow/tfjs-backend-wasm');
     registerWasmOps();
-    if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the WebAssembly module failed to initialise');
-    guardWasmHeap(tf.backend() as unknown as { wasm: WasmModule });
-    return { name, versions: { ...core, '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm') } };
+    const versions = { ...core, '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm') };
+    if (wasmStarted !== null) {
+      // The module (and its thread pool) is made once per process; switching back to it is cheap.
+      if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the WebAssembly module failed to initialise');
+      return { name, versions, ...wasmStarted };
+    }
+    const threads = options.threads ?? defaultWasmThreads();
+    const { value: ok, note } = await withThreadedStart(
+      threads,
+      {
+        setThreadsCount: (n) => wasmPackage.setThreadsCount(n),
+        setFlag: (threaded) => tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded),
+      },
+      () => tf.setBackend('wasm'),
+    );
+    if (!ok) {
+      throw new BackendUnavailableError(name, `the WebAssembly module failed to initialise${threads > 1 ? ` with ${threads} threads (try --threads 1)` : ''}`);
+    }
+    const module = (tf.backend() as unknown as { wasm: WasmModule & { PThread?: Parameters<typeof unrefPthreadWorkers>[0]['PThread'] } }).wasm;
+    unrefPthreadWorkers(module);
+    guardWasmHeap({ wasm: module });
+    const used = wasmPackage.getThreadsCount();
+    wasmStarted = { threads: used, ...(note !== null ? { threadsNote: note } : used < threads ? { threadsNote: `asked for ${threads} threads, the engine started ${used}` } : {}) };
+    return { name, versions, ...wasmStarted };
   }
   if (name === 'cpu') {
     await tf.setBackend('cpu');
-    return { name, versions: core }; // the cpu backend ships inside @tensorflow/tfjs
+    return { name, versions: core, threads: 1 }; // the cpu backend ships inside @tensorflow/tfjs
   }
   return startWebgpu(core);
 }
+
+/** The wasm engine's threads once it has started in this process. */
+let wasmStarted: { threads: number; threadsNote?: string } | null = null;
 
 /** The part of the wasm backend's Emscripten module the heap guard touches. */
 interface WasmModule {
@@ -172,5 +212,6 @@ async function startWebgpu(core: Record<string, string>): Promise<BackendInfo> {
   return {
     name: 'webgpu',
     versions: { ...core, '@tensorflow/tfjs-backend-webgpu': versionOf('@tensorflow/tfjs-backend-webgpu'), webgpu: versionOf('webgpu') },
+    threads: null,
   };
 }

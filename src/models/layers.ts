@@ -78,11 +78,65 @@ export class ParamStore {
   }
 }
 
-/** Dense layer y = x·W + b.  x: (B, fanIn) → (B, fanOut). */
-export function dense(store: ParamStore, name: string, fanIn: number, fanOut: number): (x: tf.Tensor2D) => tf.Tensor2D {
-  const W = store.glorot(`${name}/W`, [fanIn, fanOut], fanIn, fanOut); // (fanIn, fanOut)
-  const b = store.constant(`${name}/b`, 'weight', [fanOut], 0); // (fanOut)
-  return (x) => tf.add(tf.matMul(x, W), b);
+/**
+ * What a layer's input is: `'data'` (the images: no gradient is computed for it — for the first
+ * layer that is a third of an MLP's backward arithmetic) or `'activations'` (another layer's output).
+ */
+export type LayerInput = 'data' | 'activations';
+
+/** Options of {@link dense}. */
+export interface DenseOptions {
+  /** 'relu': y = max(x·W + b, 0) (default 'linear': y = x·W + b) */
+  activation?: 'linear' | 'relu';
+  /** default 'activations' */
+  input?: LayerInput;
+}
+
+/**
+ * Dense layer y = x·W + b, or y = max(x·W + b, 0) with `activation` 'relu'.  x: (B, fanIn) → (B, fanOut).
+ *
+ * One op with a hand-written gradient: the forward pass is tfjs's `fused.matMul` (bias and ReLU
+ * applied as the product is written, instead of two more passes over (B, fanOut)); the backward pass,
+ * with g = dy·[y > 0] (ReLU) or dy, is ∂W = xᵀg, ∂b = Σ_rows g and, unless the input is data,
+ * ∂x = g·Wᵀ. (tfjs's own fused op computes ∂x always; the unfused ops skip it for data by pruning the tape.)
+ */
+export function dense(store: ParamStore, name: string, fanIn: number, fanOut: number, options: DenseOptions = {}): (x: tf.Tensor2D) => tf.Tensor2D {
+  const activation = options.activation ?? 'linear';
+  const W = store.glorot(`${name}/W`, [fanIn, fanOut], fanIn, fanOut) as tf.Tensor2D; // (fanIn, fanOut)
+  const b = store.constant(`${name}/b`, 'weight', [fanOut], 0) as tf.Tensor1D; // (fanOut)
+  const forward = (x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D => tf.fused.matMul({ a: x, b: w, bias, activation }) as tf.Tensor2D; // (B, fanOut)
+  /** g = ∂L/∂(x·W + b), (B, fanOut); ∂W (fanIn, fanOut); ∂b (fanOut) */
+  const paramGrads = (x: tf.Tensor2D, y: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D] => {
+    const g = activation === 'relu' ? (tf.mul(dy, tf.step(y)) as tf.Tensor2D) : dy;
+    return [g, tf.matMul(x, g, true, false), tf.sum(g, 0) as tf.Tensor1D];
+  };
+  if (options.input === 'data') {
+    return (x) =>
+      tf.customGrad((...args) => {
+        const [w, bias, save] = args as unknown as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+        const y = forward(x, w, bias);
+        save([y]);
+        return {
+          value: y,
+          gradFunc: (dy, saved) => tf.tidy(() => paramGrads(x, saved[0] as tf.Tensor2D, dy as tf.Tensor2D).slice(1) as tf.Tensor[]),
+        };
+      })(W, b) as tf.Tensor2D;
+  }
+  return (x) =>
+    tf.customGrad((...args) => {
+      const [xs, w, bias, save] = args as unknown as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+      const y = forward(xs, w, bias);
+      save([xs, w, y]);
+      return {
+        value: y,
+        gradFunc: (dy, saved) =>
+          tf.tidy(() => {
+            const [xt, wt, yt] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+            const [g, dW, db] = paramGrads(xt, yt, dy as tf.Tensor2D);
+            return [tf.matMul(g, wt, false, true), dW, db]; // ∂x (B, fanIn), ∂W, ∂b
+          }),
+      };
+    })(x, W, b) as tf.Tensor2D;
 }
 
 /** BatchNorm settings (Keras defaults). */
@@ -126,8 +180,10 @@ export type ConvUnit = (x: tf.Tensor4D, options: ApplyOptions) => tf.Tensor4D;
  * {@link BN_MOMENTUM}); evaluation mode uses them. Checked against the same unit built from plain
  * tfjs ops (autodiff) in test/models/layers.test.ts.
  */
-export function convUnit(store: ParamStore, name: string, k: number, cIn: number, cOut: number, options: { stride?: number; batchNorm: boolean }): ConvUnit {
+export function convUnit(store: ParamStore, name: string, k: number, cIn: number, cOut: number, options: { stride?: number; batchNorm: boolean; input?: LayerInput }): ConvUnit {
   const stride = options.stride ?? 1;
+  // With data as input, x is not an input of the op (it is closed over): no ∂x is computed or returned.
+  const dataInput = options.input === 'data';
   const W = store.glorot(`${name}/W`, [k, k, cIn, cOut], k * k * cIn, k * k * cOut) as tf.Tensor4D; // (k, k, cIn, cOut)
   const b = store.constant(`${name}/b`, 'weight', [cOut], 0) as tf.Tensor1D; // (cOut)
   if (!options.batchNorm) {
@@ -136,7 +192,7 @@ export function convUnit(store: ParamStore, name: string, k: number, cIn: number
     return (x, options) => {
       if (!options.training) return forward(x, W, b);
       const unit = tf.customGrad((...args) => {
-        const [xs, w, bias, save] = args as unknown as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.GradSaveFunc];
+        const [xs, w, bias, save] = (dataInput ? [x, ...args] : args) as unknown as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.GradSaveFunc];
         const y = forward(xs, w, bias);
         save([xs, w, y]);
         return {
@@ -145,14 +201,14 @@ export function convUnit(store: ParamStore, name: string, k: number, cIn: number
             const grads = tf.tidy(() => {
               const [xt, wt, yt] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
               const dz = tf.mul(dy, tf.step(yt)) as tf.Tensor4D; // ReLU: pass where y > 0
-              return convGrads(xt, wt, dz, stride);
+              return convGrads(xt, wt, dz, stride, !dataInput);
             });
             options.onUnit?.('backward');
             return grads;
           },
         };
       });
-      const y = unit(x, W, b) as tf.Tensor4D;
+      const y = (dataInput ? unit(W, b) : unit(x, W, b)) as tf.Tensor4D;
       options.onUnit?.('forward');
       return y;
     };
@@ -161,8 +217,8 @@ export function convUnit(store: ParamStore, name: string, k: number, cIn: number
   const beta = store.constant(`${name}/bn/beta`, 'bn', [cOut], 0) as tf.Tensor1D;
   const movingMean = store.constant(`${name}/bn/moving_mean`, 'state', [cOut], 0);
   const movingVar = store.constant(`${name}/bn/moving_variance`, 'state', [cOut], 1);
-  const unitFor = (options: ApplyOptions) => tf.customGrad((...args) => {
-    const [x, w, bias, g, bt, save] = args as unknown as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+  const unitFor = (options: ApplyOptions, data: tf.Tensor4D | null) => tf.customGrad((...args) => {
+    const [x, w, bias, g, bt, save] = (data !== null ? [data, ...args] : args) as unknown as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const z = tf.fused.conv2d({ x, filter: w, bias, strides: stride, pad: 'same' }); // (B, H', W', cOut)
     const { mean, variance } = tf.moments(z, [0, 1, 2]); // (cOut), (cOut)
     movingMean.assign(tf.add(tf.mul(movingMean, BN_MOMENTUM), tf.mul(mean, 1 - BN_MOMENTUM)));
@@ -184,7 +240,7 @@ export function convUnit(store: ParamStore, name: string, k: number, cIn: number
           const dBeta = tf.sum(gr, [0, 1, 2]) as tf.Tensor1D; // (cOut)
           const dGamma = tf.sum(tf.mul(gr, xh), [0, 1, 2]) as tf.Tensor1D; // (cOut)
           const dz = tf.mul(tf.mul(gs, is), tf.sub(tf.sub(gr, tf.div(dBeta, m)), tf.mul(xh, tf.div(dGamma, m)))) as tf.Tensor4D;
-          return [...convGrads(xs, ws, dz, stride), dGamma, dBeta];
+          return [...convGrads(xs, ws, dz, stride, data === null), dGamma, dBeta];
         });
         options.onUnit?.('backward');
         return grads;
@@ -196,16 +252,17 @@ export function convUnit(store: ParamStore, name: string, k: number, cIn: number
       const z = tf.fused.conv2d({ x, filter: W, bias: b, strides: stride, pad: 'same' });
       return tf.relu(tf.batchNorm4d(z, movingMean as tf.Tensor1D, movingVar as tf.Tensor1D, beta, gamma, BN_EPSILON));
     }
-    const y = unitFor(options)(x, W, b, gamma, beta) as tf.Tensor4D;
+    const y = (dataInput ? unitFor(options, x)(W, b, gamma, beta) : unitFor(options, null)(x, W, b, gamma, beta)) as tf.Tensor4D;
     options.onUnit?.('forward');
     return y;
   };
 }
 
-/** ∂x, ∂W, ∂b of z = conv2d(x, W, stride, 'same') + b given ∂z (the kernels tfjs's own Conv2D gradient uses). */
-function convGrads(x: tf.Tensor4D, W: tf.Tensor4D, dz: tf.Tensor4D, stride: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D] {
-  const dx = tf.conv2dTranspose(dz, W, x.shape, stride, 'same'); // Conv2DBackpropInput: (B, H, W, cIn)
+/** [∂x,] ∂W, ∂b of z = conv2d(x, W, stride, 'same') + b given ∂z (the kernels tfjs's own Conv2D gradient uses); ∂x only with `withInput`. */
+function convGrads(x: tf.Tensor4D, W: tf.Tensor4D, dz: tf.Tensor4D, stride: number, withInput: boolean): tf.Tensor[] {
   const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, { strides: stride, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: W.shape } as unknown as tf.NamedAttrMap) as tf.Tensor4D; // (k, k, cIn, cOut)
   const db = tf.sum(dz, [0, 1, 2]) as tf.Tensor1D; // (cOut)
+  if (!withInput) return [dW, db];
+  const dx = tf.conv2dTranspose(dz, W, x.shape, stride, 'same'); // Conv2DBackpropInput: (B, H, W, cIn)
   return [dx, dW, db];
 }

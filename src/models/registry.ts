@@ -13,7 +13,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { InputError } from '../errors.js';
-import type { ApplyOptions, ConvUnit, ParamStore } from './layers.js';
+import type { ApplyOptions, ConvUnit, DenseOptions, LayerInput, ParamStore } from './layers.js';
 
 /** Input shape (height, width, channels). */
 export type InputShape = [number, number, number];
@@ -24,10 +24,10 @@ export type ApplyFn = (x: TF.Tensor4D, options: ApplyOptions) => TF.Tensor2D;
 /** What `build` gets: tfjs and the layers of src/models/layers.ts. */
 export interface ModelToolkit {
   tf: typeof TF;
-  /** y = x·W + b, (B, fanIn) → (B, fanOut) */
-  dense(store: ParamStore, name: string, fanIn: number, fanOut: number): (x: TF.Tensor2D) => TF.Tensor2D;
+  /** y = x·W + b (or its ReLU, fused), (B, fanIn) → (B, fanOut) */
+  dense(store: ParamStore, name: string, fanIn: number, fanOut: number, options?: DenseOptions): (x: TF.Tensor2D) => TF.Tensor2D;
   /** conv → bias → [BatchNorm] → ReLU as one op */
-  convUnit(store: ParamStore, name: string, k: number, cIn: number, cOut: number, options: { stride?: number; batchNorm: boolean }): ConvUnit;
+  convUnit(store: ParamStore, name: string, k: number, cIn: number, cOut: number, options: { stride?: number; batchNorm: boolean; input?: LayerInput }): ConvUnit;
   /** dropout on a hidden fully-connected activation (training only, seeded per step and `salt`) */
   drop(x: TF.Tensor2D, options: ApplyOptions, salt: number): TF.Tensor2D;
 }
@@ -57,12 +57,12 @@ function mlp(depth: number): ModelSpec {
     decays: kernelsOnly,
     build({ tf, dense, drop }, store, [h, w, c], classes) {
       const d = h * w * c;
-      const hidden = Array.from({ length: depth }, (_, i) => dense(store, `dense${i + 1}`, i === 0 ? d : 512, 512));
+      const hidden = Array.from({ length: depth }, (_, i) => dense(store, `dense${i + 1}`, i === 0 ? d : 512, 512, { activation: 'relu', input: i === 0 ? 'data' : 'activations' }));
       const out = dense(store, 'logits', 512, classes);
       return (x, options) => {
         let a = tf.reshape(x, [x.shape[0], d]) as TF.Tensor2D; // (B, d)
         hidden.forEach((layer, i) => {
-          a = drop(tf.relu(layer(a)), options, i);
+          a = drop(layer(a), options, i);
         });
         return out(a); // (B, classes)
       };
@@ -83,11 +83,11 @@ const alexnet: ModelSpec = {
   },
   decays: kernelsOnly,
   build({ tf, dense, convUnit, drop }, store, [h, w, c], classes) {
-    const conv1 = convUnit(store, 'conv1', 5, c, 64, { batchNorm: false }); // conv → bias → ReLU
+    const conv1 = convUnit(store, 'conv1', 5, c, 64, { batchNorm: false, input: 'data' }); // conv → bias → ReLU
     const conv2 = convUnit(store, 'conv2', 5, 64, 64, { batchNorm: false });
     const flat = halve(halve(h)) * halve(halve(w)) * 64;
-    const fc1 = dense(store, 'fc384', flat, 384);
-    const fc2 = dense(store, 'fc192', 384, 192);
+    const fc1 = dense(store, 'fc384', flat, 384, { activation: 'relu' });
+    const fc2 = dense(store, 'fc192', 384, 192, { activation: 'relu' });
     const out = dense(store, 'logits', 192, classes);
     // LRN as in TensorFlow's CIFAR-10 tutorial: depth radius 4, bias 1, α = 0.001/9, β = 0.75.
     const block = (x: TF.Tensor4D, unit: ConvUnit, options: ApplyOptions): TF.Tensor4D =>
@@ -95,8 +95,8 @@ const alexnet: ModelSpec = {
     return (x, options) => {
       const a = block(block(x, conv1, options), conv2, options); // (B, h/4, w/4, 64)
       let z = tf.reshape(a, [x.shape[0], flat]) as TF.Tensor2D;
-      z = drop(tf.relu(fc1(z)), options, 1);
-      z = drop(tf.relu(fc2(z)), options, 2);
+      z = drop(fc1(z), options, 1);
+      z = drop(fc2(z), options, 2);
       return out(z);
     };
   },
@@ -145,7 +145,8 @@ function inception(withBn: boolean): ModelSpec {
     },
     decays: kernelsOnly,
     build({ tf, dense, convUnit, drop }, store, [, , c], classes) {
-      const unit = (name: string, k: number, cIn: number, cOut: number, stride = 1): ConvUnit => convUnit(store, name, k, cIn, cOut, { stride, batchNorm: withBn });
+      const unit = (name: string, k: number, cIn: number, cOut: number, stride = 1): ConvUnit =>
+        convUnit(store, name, k, cIn, cOut, { stride, batchNorm: withBn, input: name === 'stem' ? 'data' : 'activations' });
       let channels = c;
       const layers: ConvUnit[] = [];
       INCEPTION_LAYOUT.forEach((layer, index) => {

@@ -72,6 +72,8 @@ export { FIT_DEFAULTS };
 export interface FitResult {
   backend: string;
   versions: Record<string, string>;
+  /** threads of the wasm engine (same seed, backend and thread count → the same numbers); null on other backends */
+  threads: number | null;
   model: ModelId;
   parameterCount: number;
   randomization: RandomizationId;
@@ -275,6 +277,7 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
     const summary: FitResult = {
       backend: info.name,
       versions: info.versions,
+      threads: info.threads,
       model: config.model,
       parameterCount: model.parameterCount,
       randomization: config.randomization,

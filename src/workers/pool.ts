@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { InputError, InterruptedError } from '../errors.js';
 import { compiledModule } from './paths.js';
+import { THREADS_ENV } from '../engine/wasm-threads.js';
 import { END_OF_PROGRESS, type JobMessage, type JobOutcome } from './worker.js';
 
 export type { JobContext } from './worker.js';
@@ -59,6 +60,9 @@ export class WorkerPool {
       minThreads: 0,
       maxThreads: this.threads,
       idleTimeout: options.idleTimeoutMs ?? 30_000,
+      // Each worker's wasm engine gets its share of the cores (one thread each when there are as many
+      // workers as cores), unless the user set the count for the whole run.
+      env: { ...process.env, [THREADS_ENV]: process.env[THREADS_ENV] || String(Math.max(1, Math.floor(availableParallelism() / this.threads))) },
     });
   }
 

@@ -53,6 +53,8 @@ describe('the project\'s wasm ops match the cpu backend', () => {
     ['3×3 same stride 2 on 4×4 (tiny Inception)', [3, 4, 4, 5], [3, 3, 5, 4], 2, 'same'],
     ['3×3 same stride 2 on 2×2', [3, 2, 2, 5], [3, 3, 5, 4], 2, 'same'],
     ['3×3 same stride 1 on 1×1', [3, 1, 1, 5], [3, 3, 5, 4], 1, 'same'],
+    ['2×2 same stride 1 (even kernel: padding 0 above, 1 below)', [2, 6, 5, 2], [2, 2, 2, 3], 1, 'same'],
+    ['4×3 same stride 1 (even and odd)', [1, 7, 6, 3], [4, 3, 3, 2], 1, 'same'],
   ];
   it.each(convCases)('conv2d gradients (input and filter): %s', async (_name, xShape, wShape, s, pad) => {
     const err = await compare((x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad), [xShape, wShape], 11);
@@ -68,6 +70,49 @@ describe('the project\'s wasm ops match the cpu backend', () => {
   it.each(poolCases)('max-pool gradient on mixed-sign, tied input: %s', async (_name, xShape, size, s, pad) => {
     const err = await compare((x) => tf.maxPool(x as tf.Tensor4D, size, s, pad), [xShape], 21, true);
     expect(err).toBeLessThan(1e-6);
+  });
+
+  const lrnCases: [string, number[], number, number, number, number][] = [
+    ['AlexNet\'s (radius 4, bias 1, α = 0.001/9, β = 0.75)', [2, 5, 5, 16], 4, 1, 0.001 / 9, 0.75],
+    ['a strong one (α = 0.5, β = 0.75)', [2, 3, 3, 12], 4, 1, 0.5, 0.75],
+    ['window wider than the channels (radius 3 on 4), β = 0.5', [3, 2, 2, 4], 3, 2, 0.3, 0.5],
+    ['general β = 0.6, radius 1', [1, 4, 4, 7], 1, 0.5, 0.2, 0.6],
+  ];
+  it.each(lrnCases)('local response normalisation and its gradient: %s', async (_name, shape, r, bias, alpha, beta) => {
+    const f = (x: tf.Tensor): tf.Tensor => tf.localResponseNormalization(x as tf.Tensor4D, r, bias, alpha, beta);
+    const values = randomValues(new Rng(41), shape.reduce((a, b) => a * b, 1)).map((v) => 3 * v);
+    const forward = async (backend: 'cpu' | 'wasm'): Promise<Float32Array> => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => f(tf.tensor(values, shape)).dataSync() as Float32Array);
+    };
+    expect(maxRelErr(await forward('wasm'), await forward('cpu'))).toBeLessThan(1e-6);
+    expect(await compare(f, [shape], 43)).toBeLessThan(1e-5);
+  });
+
+  const sumCases: [string, number[], number | number[], boolean, 'float32' | 'int32'][] = [
+    ['leading axes 0, 1, 2 of a 4-D tensor (a bias gradient)', [3, 4, 5, 6], [0, 1, 2], false, 'float32'],
+    ['axis 0 of a matrix', [7, 5], 0, false, 'float32'],
+    ['leading axes, keepDims', [3, 4, 5], [1, 0], true, 'float32'],
+    ['a trailing axis (the stock kernel)', [3, 4, 5], 2, false, 'float32'],
+    ['every axis (the stock kernel)', [3, 4], [0, 1], false, 'float32'],
+    ['a middle axis (the stock kernel)', [3, 4, 5], 1, false, 'float32'],
+    ['leading axes of int32 (the stock kernel)', [4, 3], 0, false, 'int32'],
+    ['negative axis −3 = 0', [2, 3, 4], -3, false, 'float32'],
+  ];
+  it.each(sumCases)('sum: %s', async (_name, shape, axis, keepDims, dtype) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = dtype === 'int32' ? Int32Array.from({ length: size }, (_, i) => (i * 7) % 11 - 5) : randomValues(new Rng(51), size);
+    const run = async (backend: 'cpu' | 'wasm'): Promise<{ shape: number[]; data: Float32Array | Int32Array }> => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const y = tf.sum(tf.tensor(values, shape, dtype), axis, keepDims);
+        return { shape: y.shape, data: y.dataSync() as Float32Array | Int32Array };
+      });
+    };
+    const [ours, ref] = [await run('wasm'), await run('cpu')];
+    expect(ours.shape).toEqual(ref.shape);
+    if (dtype === 'int32') expect(Array.from(ours.data)).toEqual(Array.from(ref.data));
+    else expect(maxRelErr(ours.data as Float32Array, ref.data as Float32Array)).toBeLessThan(1e-5);
   });
 
   it('matMul gradients with every transpose combination', async () => {

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { startBackend } from '../../src/engine/backend.js';
-import { BN_EPSILON, BN_MOMENTUM, ParamStore, convUnit } from '../../src/models/layers.js';
+import { BN_EPSILON, BN_MOMENTUM, ParamStore, convUnit, dense, type LayerInput } from '../../src/models/layers.js';
 import { Rng } from '../../src/random/rng.js';
 import { maxRelErr } from '../helpers/numbers.js';
 
@@ -114,4 +114,91 @@ describe('conv unit: one op with a hand-written gradient = the plain-op unit und
     tf.dispose([x, g.value, ...Object.values(g.grads)]);
     store.dispose();
   });
+});
+
+describe('layers on data: the parameters\' gradients without an input gradient', () => {
+  /** Gradients of Σ y·r w.r.t. the store's trainable variables, and whether a gradient w.r.t. the input exists. */
+  function paramGrads(backend: 'cpu' | 'wasm', make: (store: ParamStore, input: LayerInput) => (x: tf.Tensor) => tf.Tensor, xShape: number[], input: LayerInput): { grads: Float32Array[]; inputGradient: boolean } {
+    tf.setBackend(backend);
+    const store = new ParamStore(new Rng(5));
+    const layer = make(store, input);
+    const rng = new Rng(23);
+    const x = tf.tensor(Float32Array.from({ length: xShape.reduce((a, c) => a * c, 1) }, () => rng.gaussian()), xShape);
+    const yShape = tf.tidy(() => layer(x).shape);
+    const r = tf.tensor(Float32Array.from({ length: yShape.reduce((a, c) => a * c, 1) }, () => rng.gaussian()), yShape);
+    const trainable = store.trainable();
+    const grads = tf.tidy(() => {
+      const { value, grads: g } = tf.variableGrads(() => tf.sum(tf.mul(layer(x), r)) as tf.Scalar, trainable);
+      value.dispose();
+      return trainable.map((v) => g[v.name]!.dataSync() as Float32Array);
+    });
+    let inputGradient = true;
+    try {
+      tf.tidy(() => tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(layer(xi), r)))(x));
+    } catch {
+      inputGradient = false; // tfjs: y does not depend on x through any recorded op
+    }
+    store.dispose();
+    x.dispose();
+    r.dispose();
+    return { grads, inputGradient };
+  }
+
+  const conv = (bn: boolean) => (store: ParamStore, input: LayerInput) => {
+    const unit = convUnit(store, 'u', 3, 3, 4, { batchNorm: bn, input });
+    return (x: tf.Tensor) => unit(x as tf.Tensor4D, { training: true });
+  };
+  const denseLayer = (activation: 'linear' | 'relu') => (store: ParamStore, input: LayerInput) => {
+    const layer = dense(store, 'd', 6, 5, { activation, input });
+    return (x: tf.Tensor) => layer(x as tf.Tensor2D);
+  };
+  const cases: [string, (store: ParamStore, input: LayerInput) => (x: tf.Tensor) => tf.Tensor, number[]][] = [
+    ['conv unit with BatchNorm', conv(true), [2, 5, 5, 3]],
+    ['conv unit without BatchNorm', conv(false), [2, 5, 5, 3]],
+    ['dense, ReLU', denseLayer('relu'), [7, 6]],
+    ['dense, linear', denseLayer('linear'), [7, 6]],
+  ];
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it.each(cases)(`${backend}: %s`, (_name, make, xShape) => {
+      const onData = paramGrads(backend, make, xShape, 'data');
+      const onActivations = paramGrads(backend, make, xShape, 'activations');
+      expect(onData.inputGradient).toBe(false);
+      expect(onActivations.inputGradient).toBe(true);
+      expect(onData.grads.length).toBe(onActivations.grads.length);
+      onData.grads.forEach((g, i) => expect(maxRelErr(g, onActivations.grads[i]!)).toBeLessThan(1e-6));
+    });
+  }
+});
+
+describe('dense: one fused op with a hand-written gradient = matMul, add and ReLU under autodiff', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    for (const activation of ['relu', 'linear'] as const) {
+      it(`${backend}, ${activation}: output and the gradients w.r.t. x, W and b`, () => {
+        tf.setBackend(backend);
+        const store = new ParamStore(new Rng(8));
+        const layer = dense(store, 'd', 9, 6, { activation });
+        const [W, b] = store.trainable() as [tf.Variable, tf.Variable];
+        b.assign(tf.randomNormal([6], 0, 1, 'float32', 3)); // a non-zero bias moves the ReLU's kink
+        const plain = (x: tf.Tensor2D): tf.Tensor2D => {
+          const z = tf.add(tf.matMul(x, W), b) as tf.Tensor2D;
+          return activation === 'relu' ? tf.relu(z) : z;
+        };
+        const rng = new Rng(29);
+        const x = tf.tensor2d(Float32Array.from({ length: 5 * 9 }, () => rng.gaussian()), [5, 9]);
+        const r = tf.tensor2d(Float32Array.from({ length: 5 * 6 }, () => rng.gaussian()), [5, 6]);
+        const outcome = (f: (x: tf.Tensor2D) => tf.Tensor2D): Float32Array[] =>
+          tf.tidy(() => {
+            const loss = (xi: tf.Tensor2D): tf.Scalar => tf.sum(tf.mul(f(xi), r));
+            const { value, grads } = tf.variableGrads(() => loss(x), [W, b]);
+            value.dispose();
+            const dx = tf.grad((xi: tf.Tensor) => loss(xi as tf.Tensor2D))(x);
+            return [f(x), dx, grads[W.name]!, grads[b.name]!].map((t) => t.dataSync() as Float32Array);
+          });
+        const ours = outcome(layer);
+        const ref = outcome(plain);
+        ours.forEach((v, i) => expect(maxRelErr(v, ref[i]!), ['y', 'x', 'W', 'b'][i]).toBeLessThan(1e-5));
+        store.dispose();
+      });
+    }
+  }
 });

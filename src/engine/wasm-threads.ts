@@ -1,0 +1,136 @@
+/**
+ * Both cores inside one run: `@tensorflow/tfjs-backend-wasm`'s threaded SIMD build (XNNPACK on a
+ * pthreadpool of Emscripten pthreads) made to start in Node.
+ *
+ * tfjs 4.22 turns multithreading off in Node (flag `WASM_HAS_MULTITHREAD_SUPPORT` is false when
+ * `IS_NODE`, tensorflow/tfjs#3830). The Emscripten module itself supports Node (its pthreads are
+ * `worker_threads`); what stops it is how tfjs hands it its files, and one cap:
+ * 1. The pthread worker script is given as a `blob:` URL, which `worker_threads.Worker` cannot load.
+ *    We write the script (the package's own `wasmWorkerContents`) to a file once, named by its
+ *    SHA-256, and answer `URL.createObjectURL` with that file's path while the backend starts.
+ * 2. Each worker receives the main script as a Blob and loads it through another `blob:` URL, which
+ *    its `importScripts` (a `readFileSync`) cannot read. In the written script that one branch is
+ *    replaced by loading the package's `wasm-out/tfjs-backend-wasm-threaded-simd.js` from disk (the
+ *    same build; the text replaced is checked, and a different tfjs falls back to one thread).
+ * 3. `init_with_threads_count` caps the pool at `emscripten_num_logical_cores() / 2` (it assumes two
+ *    hyper-threads per core), which is `os.cpus().length / 2` in Node: 1 on a 2-core machine. While
+ *    the module is instantiated, `os.cpus()` reports twice the threads asked for, so the cap is the
+ *    requested count.
+ * 4. Emscripten `ref()`s a Node worker while it runs a pthread, and XNNPACK's pool threads never
+ *    exit, so the process would not end by itself: the workers are `unref()`ed after start.
+ *
+ * Determinism: XNNPACK splits an operator's *output* into tiles and each tile is computed by one
+ * thread with the same reduction order, so results do not depend on the thread count (tested: the
+ * same seed gives the same losses bit for bit with 1 and 2 threads).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os, { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import { InputError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+
+/** Most threads the package's build pre-creates workers for (its PTHREAD_POOL_SIZE and max_num_threads). */
+export const MAX_WASM_THREADS = 8;
+
+/** Environment variable that sets the wasm thread count (what `--threads` sets for a whole run, workers included). */
+export const THREADS_ENV = 'RETHINK_WASM_THREADS';
+
+/** The text of the worker script that loads the main script from a Blob (tfjs-backend-wasm 4.22). */
+const BLOB_BRANCH =
+  'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}else{var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)}';
+
+/**
+ * Parses a thread count (from `--threads` or {@link THREADS_ENV}).
+ *
+ * @throws InputError naming the value and the valid range
+ */
+export function parseThreads(value: string, source: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
+    throw new InputError(`${source} must be a whole number from 1 to ${MAX_WASM_THREADS} (threads of the wasm engine), got '${value}'`);
+  }
+  return n;
+}
+
+/**
+ * The wasm engine's thread count when none is asked for: {@link THREADS_ENV} when set (the worker
+ * pool sets it to the cores per worker), else the machine's parallelism on the main thread (capped
+ * at {@link MAX_WASM_THREADS}), else 1 in a worker thread the pool did not configure.
+ */
+export function defaultWasmThreads(): number {
+  const env = process.env[THREADS_ENV];
+  if (env !== undefined && env !== '') return parseThreads(env, `${THREADS_ENV}`);
+  return isMainThread ? Math.min(MAX_WASM_THREADS, Math.max(1, availableParallelism())) : 1;
+}
+
+/** Writes the pthread worker script (once per content) and returns its path; null when this tfjs build is not the one patched. */
+function workerScript(): string | null {
+  const { wasmWorkerContents } = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as { wasmWorkerContents: string };
+  const mainScript = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
+  if (!wasmWorkerContents.includes(BLOB_BRANCH)) return null;
+  // tfjs escapes newlines the same way before it makes its Blob (a literal "\n" inside a string).
+  const text = wasmWorkerContents.replace(/\n/g, '\\n').replace(BLOB_BRANCH, `importScripts(${JSON.stringify(mainScript)});`);
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), 'rethink-wasm');
+  const file = join(dir, `pthread-worker-${digest}.cjs`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;
+    writeFileSync(partial, text);
+    renameSync(partial, file); // atomic: a concurrent process sees the whole file or none
+  }
+  return file;
+}
+
+/** What {@link withThreadedStart} needs of the wasm package and tfjs. */
+export interface ThreadedStartDeps {
+  setThreadsCount(n: number): void;
+  setFlag(threaded: boolean): void;
+}
+
+/**
+ * Runs `start` (which starts the wasm backend) so that it starts with `threads` threads; returns
+ * what `start` returns and, when threads could not be enabled, why.
+ */
+export async function withThreadedStart<T>(threads: number, deps: ThreadedStartDeps, start: () => Promise<T>): Promise<{ value: T; note: string | null }> {
+  deps.setThreadsCount(threads);
+  if (threads <= 1) {
+    deps.setFlag(false);
+    return { value: await start(), note: null };
+  }
+  const script = workerScript();
+  if (script === null) {
+    deps.setFlag(false);
+    return { value: await start(), note: 'this @tensorflow/tfjs-backend-wasm build is not the one the threaded start was written for (4.22): one thread' };
+  }
+  deps.setFlag(true);
+  const createObjectURL = URL.createObjectURL;
+  const cpus = os.cpus;
+  URL.createObjectURL = (obj: Blob): string =>
+    obj instanceof Blob && obj.type === 'application/javascript' ? script : createObjectURL(obj);
+  const cores = cpus();
+  os.cpus = () => Array.from({ length: 2 * threads }, (_, i) => cores[i % Math.max(1, cores.length)]!);
+  try {
+    return { value: await start(), note: null };
+  } finally {
+    URL.createObjectURL = createObjectURL;
+    os.cpus = cpus;
+  }
+}
+
+/** The Emscripten pthread bookkeeping the backend's module exposes. */
+interface PThreads {
+  runningWorkers: { unref(): void }[];
+  unusedWorkers: { unref(): void }[];
+}
+
+/** Lets the process end while XNNPACK's pool threads wait for work (see the module comment, 4). */
+export function unrefPthreadWorkers(wasm: { PThread?: PThreads }): void {
+  const p = wasm.PThread;
+  if (p === undefined) return;
+  for (const w of [...p.runningWorkers, ...p.unusedWorkers]) w.unref();
+}
