@@ -1,0 +1,95 @@
+/**
+ * One process of the training bench: starts the wasm engine with `--threads N` (its thread count is
+ * fixed per process), times training steps of the paper's models and profiles one step per model by
+ * kernel. Prints one JSON line. Run by bench/training.ts; by hand:
+ *
+ *   node --import tsx bench/engine.ts --threads 2 [--models mlp-1x512,small-alexnet,small-inception]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { loadDataset } from '../src/data/dataset.js';
+import type { ImageSet } from '../src/data/images.js';
+import { startBackend } from '../src/engine/backend.js';
+import { buildModel, type ModelId } from '../src/models/zoo.js';
+import { MomentumSgd } from '../src/training/sgd.js';
+import { trainingStep } from '../src/training/trainer.js';
+import { epochOrder, gatherBatch, stepsPerEpoch } from '../src/training/batches.js';
+
+/** One model's timing and where one of its steps spends its time. */
+export interface EngineCase {
+  model: ModelId;
+  n: number;
+  shape: [number, number, number];
+  timedSteps: number;
+  msPerStep: number;
+  msPerEpoch: number;
+  gflops: number;
+  /** kernel name → share of the profiled step's kernel time, largest first (top 8, then 'other') */
+  kernelShares: [string, number][];
+}
+
+/** MNIST's gray images repeated into three channels: a 28×28×3 set with CIFAR-10's shape and cost (no CIFAR files here). */
+function threeChannels(set: ImageSet): ImageSet {
+  const px = 28 * 28;
+  const images = new Float32Array(set.n * px * 3);
+  for (let i = 0; i < set.n; i++) for (let p = 0; p < px; p++) for (let ch = 0; ch < 3; ch++) images[(i * px + p) * 3 + ch] = set.images[i * px + p]!;
+  return { ...set, images, shape: [28, 28, 3] };
+}
+
+async function timeModel(id: ModelId, set: ImageSet, timedSteps: number): Promise<EngineCase> {
+  const model = buildModel(id, set.shape, { seed: 1 });
+  const sgd = new MomentumSgd(model.store.params, 0.9, 0);
+  const B = 128;
+  const [h, w, c] = set.shape;
+  const x = new Float32Array(B * h * w * c);
+  const y = new Int32Array(B);
+  const order = epochOrder(set.n, 1, 0);
+  const perEpoch = stepsPerEpoch(set.n, B);
+  const step = async (s: number): Promise<void> => {
+    const from = (s % perEpoch) * B;
+    const to = Math.min(set.n, from + B);
+    gatherBatch(set, order, from, to, x, y);
+    await trainingStep(model, sgd, x, y, to - from, 0.01, { training: true });
+  };
+  await step(0); // warm-up: kernels set up, memory grown
+  const t = performance.now();
+  for (let s = 1; s <= timedSteps; s++) await step(s);
+  const msPerStep = (performance.now() - t) / timedSteps;
+  // One more step under the profiler (its timers slow it down: shares only, not time).
+  const profile = await tf.profile(() => step(timedSteps + 1));
+  const byKernel = new Map<string, number>();
+  for (const k of profile.kernels) {
+    // Wrappers whose time is the sum of kernels listed on their own: the forward pass of a
+    // hand-written-gradient op (tfjs names it 'forward') and tfjs's op-level wrappers ('…__op').
+    if (k.name === 'forward' || k.name.endsWith('__op')) continue;
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
+  }
+  const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+  const sorted = [...byKernel.entries()].sort((a, b) => b[1] - a[1]);
+  const kernelShares: [string, number][] = sorted.slice(0, 8).map(([k, ms]) => [k, Number((ms / total).toFixed(3))]);
+  const rest = sorted.slice(8).reduce((s, [, ms]) => s + ms, 0);
+  if (rest > 0) kernelShares.push(['other', Number((rest / total).toFixed(3))]);
+  sgd.dispose();
+  model.dispose();
+  const msPerEpoch = msPerStep * perEpoch;
+  // multiply-adds of the registry's count, ×2 FLOPs, ×3 for forward and backward
+  const gflops = (6 * model.spec.macsPerExample(set.shape, set.classes) * set.n) / (msPerEpoch * 1e6);
+  return { model: id, n: set.n, shape: set.shape, timedSteps, msPerStep, msPerEpoch, gflops, kernelShares };
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const threads = Number(flag('threads') ?? '1');
+const models = (flag('models') ?? 'mlp-1x512,small-alexnet,small-inception').split(',') as ModelId[];
+const info = await startBackend('wasm', { threads });
+const mnist10k = loadDataset({ source: 'mnist', n: 10_000, seed: 1, test: false }).images('train');
+const rgb2k = threeChannels(loadDataset({ source: 'mnist', n: 2_000, seed: 1, test: false }).images('train'));
+const cases: EngineCase[] = [];
+for (const id of models) {
+  if (id.startsWith('mlp')) cases.push(await timeModel(id, mnist10k, 78));
+  else cases.push(await timeModel(id, rgb2k, id === 'small-alexnet' ? 15 : 4));
+}
+console.log(JSON.stringify({ threads: info.threads, threadsNote: info.threadsNote ?? null, cases }));
+process.exit(0);
