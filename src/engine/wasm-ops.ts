@@ -300,7 +300,7 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const g = backend.typedArrayFromHeap(dy);
   const out = backend.typedArrayFromHeap(dx);
   out.fill(0);
-  const best = new Float32Array(C);
+  const best = new Float64Array(C);
   const at = new Int32Array(C);
   for (let n = 0; n < N; n++) {
     for (let i = 0; i < OH; i++) {
@@ -312,23 +312,20 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
         const qLo = Math.max(0, q0);
         const qHi = Math.min(Wd, q0 + FW);
         if (rLo >= rHi || qLo >= qHi) continue; // an empty window passes no gradient
-        let first = true;
+        // The window's first position starts the running max; the others replace it only when larger.
+        const f0 = ((n * H + rLo) * Wd + qLo) * C;
+        for (let c = 0; c < C; c++) {
+          best[c] = xs[f0 + c]!;
+          at[c] = f0 + c;
+        }
         for (let r = rLo; r < rHi; r++) {
-          for (let q = qLo; q < qHi; q++) {
+          for (let q = r === rLo ? qLo + 1 : qLo; q < qHi; q++) {
             const k0 = ((n * H + r) * Wd + q) * C;
-            if (first) {
-              for (let c = 0; c < C; c++) {
-                best[c] = xs[k0 + c]!;
+            for (let c = 0; c < C; c++) {
+              const v = xs[k0 + c]!;
+              if (v > best[c]!) {
+                best[c] = v;
                 at[c] = k0 + c;
-              }
-              first = false;
-            } else {
-              for (let c = 0; c < C; c++) {
-                const v = xs[k0 + c]!;
-                if (v > best[c]!) {
-                  best[c] = v;
-                  at[c] = k0 + c;
-                }
               }
             }
           }

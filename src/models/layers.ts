@@ -188,7 +188,9 @@ export function convUnit(store: ParamStore, name: string, k: number, cIn: number
   const b = store.constant(`${name}/b`, 'weight', [cOut], 0) as tf.Tensor1D; // (cOut)
   if (!options.batchNorm) {
     const forward = (x: tf.Tensor4D, w: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D =>
-      tf.fused.conv2d({ x, filter: w, bias, strides: stride, pad: 'same', activation: 'relu' }); // (B, H', W', cOut)
+      // The FusedConv2D kernel itself: tf.fused.conv2d falls back to conv2d + add + relu (three passes)
+      // while gradients are recorded, and this op's gradient is written by hand below.
+      tf.engine().runKernel('FusedConv2D', { x, filter: w, bias }, { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined, activation: 'relu' } as unknown as tf.NamedAttrMap) as tf.Tensor4D; // (B, H', W', cOut)
     return (x, options) => {
       if (!options.training) return forward(x, W, b);
       const unit = tf.customGrad((...args) => {
