@@ -138,7 +138,8 @@ export async function runKernel(flags: Flags<typeof kernelFlags>, out: Output): 
   out.info(`seed: ${seed}`);
   // Refuse a solve that cannot fit before loading anything.
   engine?.checkFastKernelPlan(n, 784, testN, memoryBudget, size);
-  const backend = cg ? (await (await import('../engine/backend.js')).startBackend(flags.backend ?? 'auto')).name : null;
+  // cg splits its tiles between this thread's engine and one worker's, one wasm thread each.
+  const backend = cg ? (await (await import('../engine/backend.js')).startBackend(flags.backend ?? 'auto', { threads: 1 })).name : null;
   const ds = loadDataset({ source: 'mnist', n, testN, seed }); // the same images as fit --n --test-n --seed
   const test = { labels: (ds.test as NonNullable<typeof ds.test>).labels };
   const Xtr = ds.matrix('train', { unit: true }); // (n, 784), pixels / 255

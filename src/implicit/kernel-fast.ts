@@ -358,7 +358,8 @@ export async function kernelInterpolateFastSets(X: Float32Array, labelSets: read
   const aborted = (): boolean => signal?.aborted === true; // a function: TypeScript would narrow a property read
 
   const shared = allocateKernelData(X, n, d, K_, kernel, options.test === undefined ? null : options.test);
-  const pool = options.pool ?? new WorkerPool({ threads: 1 }); // before any tensor: it throws when dist/ is not built
+  // Two engines of one thread each (this thread's and the worker's) share the tiles: before any tensor, as it throws when dist/ is not built.
+  const pool = options.pool ?? new WorkerPool({ threads: 1, wasmThreads: 1 });
   let engine: KernelEngine;
   try {
     engine = KernelEngine.start(shared);

@@ -52,8 +52,12 @@ export class WorkerPool {
   readonly threads: number;
   private readonly piscina: Piscina<JobMessage, JobOutcome>;
 
-  /** @param options threads (default: the machine's parallelism); idleTimeoutMs before an idle worker exits (default 30 s) */
-  constructor(options: { threads?: number; idleTimeoutMs?: number } = {}) {
+  /**
+   * @param options threads (default: the machine's parallelism); idleTimeoutMs before an idle worker
+   *   exits (default 30 s); wasmThreads: threads of each worker's wasm engine (default
+   *   `RETHINK_WASM_THREADS` when set, else the cores divided among the workers)
+   */
+  constructor(options: { threads?: number; idleTimeoutMs?: number; wasmThreads?: number } = {}) {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
     this.piscina = new Piscina<JobMessage, JobOutcome>({
       filename: compiledModule('workers/worker.js'),
@@ -62,7 +66,10 @@ export class WorkerPool {
       idleTimeout: options.idleTimeoutMs ?? 30_000,
       // Each worker's wasm engine gets its share of the cores (one thread each when there are as many
       // workers as cores), unless the user set the count for the whole run.
-      env: { ...process.env, [THREADS_ENV]: process.env[THREADS_ENV] || String(Math.max(1, Math.floor(availableParallelism() / this.threads))) },
+      env: {
+        ...process.env,
+        [THREADS_ENV]: String(options.wasmThreads ?? (process.env[THREADS_ENV] || Math.max(1, Math.floor(availableParallelism() / this.threads)))),
+      },
     });
   }
 
