@@ -89,7 +89,7 @@ const rgb2k = threeChannels(loadDataset({ source: 'mnist', n: 2_000, seed: 1, te
 const cases: EngineCase[] = [];
 for (const id of models) {
   if (id.startsWith('mlp')) cases.push(await timeModel(id, mnist10k, 78));
-  else cases.push(await timeModel(id, rgb2k, id === 'small-alexnet' ? 15 : 4));
+  else cases.push(await timeModel(id, rgb2k, id === 'small-alexnet' ? 15 : 3));
 }
 console.log(JSON.stringify({ threads: info.threads, threadsNote: info.threadsNote ?? null, cases }));
 process.exit(0);
