@@ -46,6 +46,14 @@ type Stock = (inputs: Record<string, TensorInfo>, attrs: Attrs) => TensorInfo;
 let installed = false;
 
 /**
+ * The conv unit's BatchNorm → ReLU in training mode as one kernel (wasm only; other backends compose
+ * tfjs ops): inputs z (…, C), gamma, beta (C); attr epsilon; outputs [y, x̂, mean, variance, invStd].
+ */
+export const BATCH_NORM_RELU = 'RethinkBatchNormRelu';
+/** Its gradient: inputs dy, xHat (…, C), gamma, beta, invStd (C); outputs [dz, dGamma, dBeta]. */
+export const BATCH_NORM_RELU_GRAD = 'RethinkBatchNormReluGrad';
+
+/**
  * Registers the project's wasm ops. Idempotent; call after the wasm backend is registered
  * (importing `@tensorflow/tfjs-backend-wasm` does that) and before training.
  *
@@ -75,6 +83,8 @@ export function registerWasmOps(): void {
     { kernelName: 'LRN', backendName: 'wasm', kernelFunc: lrn as unknown as KernelFunc, setupFunc: getKernel('LRN', 'wasm')?.setupFunc },
     { kernelName: 'LRNGrad', backendName: 'wasm', kernelFunc: lrnGrad as unknown as KernelFunc, setupFunc: getKernel('LRNGrad', 'wasm')?.setupFunc },
     { kernelName: 'Sum', backendName: 'wasm', kernelFunc: sumLeading(sum) as unknown as KernelFunc, setupFunc: getKernel('Sum', 'wasm')?.setupFunc },
+    { kernelName: BATCH_NORM_RELU, backendName: 'wasm', kernelFunc: batchNormRelu as unknown as KernelFunc },
+    { kernelName: BATCH_NORM_RELU_GRAD, backendName: 'wasm', kernelFunc: batchNormReluGrad as unknown as KernelFunc },
   ];
   for (const k of kernels) {
     if (getKernel(k.kernelName, 'wasm') !== undefined) unregisterKernel(k.kernelName, 'wasm');
@@ -445,4 +455,98 @@ function sumLeading(stock: KernelFunc) {
     dst.set(acc);
     return out;
   };
+}
+
+/**
+ * BatchNorm over all axes but the last, then ReLU (Ioffe & Szegedy 2015, Alg. 1), in three passes
+ * over z with per-channel float64 sums (mean, then the squared deviations: two passes, as
+ * tf.moments): μ = mean z, σ² = mean (z − μ)², invStd = 1/√(σ² + ε), x̂ = (z − μ)·invStd,
+ * y = max(γ·x̂ + β, 0). The composed tfjs ops take about nine passes.
+ */
+function batchNormRelu({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
+  const z = input(inputs, 'x');
+  const C = z.shape[z.shape.length - 1]!;
+  const eps = attrs.epsilon as number;
+  const y = backend.makeOutput(z.shape, 'float32');
+  const xHat = backend.makeOutput(z.shape, 'float32');
+  const outs = [backend.makeOutput([C], 'float32'), backend.makeOutput([C], 'float32'), backend.makeOutput([C], 'float32')] as const; // mean, variance, invStd
+  const zs = backend.typedArrayFromHeap(z);
+  const g = backend.typedArrayFromHeap(input(inputs, 'gamma'));
+  const b = backend.typedArrayFromHeap(input(inputs, 'beta'));
+  const ys = backend.typedArrayFromHeap(y);
+  const xs = backend.typedArrayFromHeap(xHat);
+  const m = zs.length / C;
+  const mean = new Float64Array(C);
+  const dev = new Float64Array(C);
+  for (let o = 0; o < zs.length; o += C) for (let c = 0; c < C; c++) mean[c] = mean[c]! + zs[o + c]!;
+  for (let c = 0; c < C; c++) mean[c] = mean[c]! / m;
+  for (let o = 0; o < zs.length; o += C) {
+    for (let c = 0; c < C; c++) {
+      const d = zs[o + c]! - mean[c]!;
+      dev[c] = dev[c]! + d * d;
+    }
+  }
+  const variance = dev.map((v) => v / m);
+  const invStd = variance.map((v) => 1 / Math.sqrt(v + eps));
+  for (let o = 0; o < zs.length; o += C) {
+    for (let c = 0; c < C; c++) {
+      const h = Math.fround((zs[o + c]! - mean[c]!) * invStd[c]!); // x̂ as stored: the gradient recomputes the ReLU's mask from it
+      xs[o + c] = h;
+      const v = g[c]! * h + b[c]!;
+      ys[o + c] = v > 0 ? v : 0;
+    }
+  }
+  backend.typedArrayFromHeap(outs[0]).set(mean);
+  backend.typedArrayFromHeap(outs[1]).set(variance);
+  backend.typedArrayFromHeap(outs[2]).set(invStd);
+  return [y, xHat, ...outs];
+}
+
+/**
+ * The gradient of {@link batchNormRelu} in two passes: with g = dy·[γ·x̂ + β > 0] and m values per
+ * channel, ∂β = Σ g, ∂γ = Σ g·x̂ (float64 sums), ∂z = γ·invStd·(g − ∂β/m − x̂·∂γ/m).
+ */
+function batchNormReluGrad({ inputs, backend }: KernelArgs): TensorInfo[] {
+  const dyT = input(inputs, 'dy');
+  const C = dyT.shape[dyT.shape.length - 1]!;
+  const dy = backend.typedArrayFromHeap(dyT);
+  const xs = backend.typedArrayFromHeap(input(inputs, 'xHat'));
+  const g = backend.typedArrayFromHeap(input(inputs, 'gamma'));
+  const b = backend.typedArrayFromHeap(input(inputs, 'beta'));
+  const inv = backend.typedArrayFromHeap(input(inputs, 'invStd'));
+  const dzT = backend.makeOutput(dyT.shape, 'float32');
+  const dGammaT = backend.makeOutput([C], 'float32');
+  const dBetaT = backend.makeOutput([C], 'float32');
+  const dz = backend.typedArrayFromHeap(dzT);
+  const m = dy.length / C;
+  const dBeta = new Float64Array(C);
+  const dGamma = new Float64Array(C);
+  for (let o = 0; o < dy.length; o += C) {
+    for (let c = 0; c < C; c++) {
+      const h = xs[o + c]!;
+      if (g[c]! * h + b[c]! > 0) {
+        const d = dy[o + c]!;
+        dBeta[c] = dBeta[c]! + d;
+        dGamma[c] = dGamma[c]! + d * h;
+      }
+    }
+  }
+  const scale = new Float64Array(C);
+  const meanBeta = new Float64Array(C);
+  const meanGamma = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    scale[c] = g[c]! * inv[c]!;
+    meanBeta[c] = dBeta[c]! / m;
+    meanGamma[c] = dGamma[c]! / m;
+  }
+  for (let o = 0; o < dy.length; o += C) {
+    for (let c = 0; c < C; c++) {
+      const h = xs[o + c]!;
+      const gr = g[c]! * h + b[c]! > 0 ? dy[o + c]! : 0;
+      dz[o + c] = scale[c]! * (gr - meanBeta[c]! - h * meanGamma[c]!);
+    }
+  }
+  backend.typedArrayFromHeap(dGammaT).set(dGamma);
+  backend.typedArrayFromHeap(dBetaT).set(dBeta);
+  return [dzT, dGammaT, dBetaT];
 }

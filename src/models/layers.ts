@@ -5,6 +5,8 @@
  * restoring are one loop.
  */
 import * as tf from '@tensorflow/tfjs';
+import { getKernel } from '@tensorflow/tfjs';
+import { BATCH_NORM_RELU, BATCH_NORM_RELU_GRAD } from '../engine/wasm-ops.js';
 import { InputError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 
@@ -222,13 +224,10 @@ export function convUnit(store: ParamStore, name: string, k: number, cIn: number
   const unitFor = (options: ApplyOptions, data: tf.Tensor4D | null) => tf.customGrad((...args) => {
     const [x, w, bias, g, bt, save] = (data !== null ? [data, ...args] : args) as unknown as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const z = tf.fused.conv2d({ x, filter: w, bias, strides: stride, pad: 'same' }); // (B, H', W', cOut)
-    const { mean, variance } = tf.moments(z, [0, 1, 2]); // (cOut), (cOut)
+    const { y, xHat, mean, variance, invStd } = batchNormRelu(z, g, bt);
     movingMean.assign(tf.add(tf.mul(movingMean, BN_MOMENTUM), tf.mul(mean, 1 - BN_MOMENTUM)));
     movingVar.assign(tf.add(tf.mul(movingVar, BN_MOMENTUM), tf.mul(variance, 1 - BN_MOMENTUM)));
-    const invStd = tf.rsqrt(tf.add(variance, BN_EPSILON)) as tf.Tensor1D; // (cOut)
-    const xHat = tf.mul(tf.sub(z, mean), invStd) as tf.Tensor4D; // (B, H', W', cOut)
-    const y = tf.relu(tf.add(tf.mul(xHat, g), bt)) as tf.Tensor4D;
-    // y is not saved: the ReLU's mask is recomputed from x̂, γ and β (the same ops, so bit for bit),
+    // y is not saved: the ReLU's mask is recomputed from x̂, γ and β (the same arithmetic, so bit for bit),
     // which keeps one tensor per unit fewer alive through the backward pass.
     save([x, w, g, bt, xHat, invStd]);
     return {
@@ -236,12 +235,7 @@ export function convUnit(store: ParamStore, name: string, k: number, cIn: number
       gradFunc: (dy, saved) => {
         const grads = tf.tidy(() => {
           const [xs, ws, gs, bts, xh, is] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D, tf.Tensor1D];
-          const [B, H, Wd] = xh.shape;
-          const m = B * H * Wd;
-          const gr = tf.mul(dy, tf.step(tf.add(tf.mul(xh, gs), bts))); // (B, H', W', cOut): ReLU passes where γ·x̂ + β > 0
-          const dBeta = tf.sum(gr, [0, 1, 2]) as tf.Tensor1D; // (cOut)
-          const dGamma = tf.sum(tf.mul(gr, xh), [0, 1, 2]) as tf.Tensor1D; // (cOut)
-          const dz = tf.mul(tf.mul(gs, is), tf.sub(tf.sub(gr, tf.div(dBeta, m)), tf.mul(xh, tf.div(dGamma, m)))) as tf.Tensor4D;
+          const { dz, dGamma, dBeta } = batchNormReluGrad(dy as tf.Tensor4D, xh, gs, bts, is);
           return [...convGrads(xs, ws, dz, stride, data === null), dGamma, dBeta];
         });
         options.onUnit?.('backward');
@@ -258,6 +252,41 @@ export function convUnit(store: ParamStore, name: string, k: number, cIn: number
     options.onUnit?.('forward');
     return y;
   };
+}
+
+/**
+ * Training-mode BatchNorm over (B, H, W) then ReLU: z (B, H, W, C), γ, β (C) → y, x̂ (B, H, W, C) and
+ * μ, σ², invStd (C). One kernel on wasm ({@link BATCH_NORM_RELU}: three passes over z), tfjs ops
+ * elsewhere — the same formulas (Ioffe & Szegedy 2015, Alg. 1).
+ */
+function batchNormRelu(z: tf.Tensor4D, g: tf.Tensor1D, bt: tf.Tensor1D): { y: tf.Tensor4D; xHat: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D; invStd: tf.Tensor1D } {
+  if (getKernel(BATCH_NORM_RELU, tf.getBackend()) !== undefined) {
+    const [y, xHat, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_RELU, { x: z, gamma: g, beta: bt }, { epsilon: BN_EPSILON }) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+    return { y, xHat, mean, variance, invStd };
+  }
+  const { mean, variance } = tf.moments(z, [0, 1, 2]) as { mean: tf.Tensor1D; variance: tf.Tensor1D }; // (C), (C)
+  const invStd = tf.rsqrt(tf.add(variance, BN_EPSILON)) as tf.Tensor1D; // (C)
+  const xHat = tf.mul(tf.sub(z, mean), invStd) as tf.Tensor4D; // (B, H, W, C)
+  const y = tf.relu(tf.add(tf.mul(xHat, g), bt)) as tf.Tensor4D;
+  return { y, xHat, mean, variance, invStd };
+}
+
+/**
+ * Its gradient given dy: with g = dy·[γ·x̂ + β > 0] and m = B·H·W values per channel,
+ * ∂β = Σ g, ∂γ = Σ g·x̂, ∂z = (γ·invStd)·(g − ∂β/m − x̂·∂γ/m). One kernel on wasm, tfjs ops elsewhere.
+ */
+function batchNormReluGrad(dy: tf.Tensor4D, xHat: tf.Tensor4D, g: tf.Tensor1D, bt: tf.Tensor1D, invStd: tf.Tensor1D): { dz: tf.Tensor4D; dGamma: tf.Tensor1D; dBeta: tf.Tensor1D } {
+  if (getKernel(BATCH_NORM_RELU_GRAD, tf.getBackend()) !== undefined) {
+    const [dz, dGamma, dBeta] = tf.engine().runKernel(BATCH_NORM_RELU_GRAD, { dy, xHat, gamma: g, beta: bt, invStd }, {}) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+    return { dz, dGamma, dBeta };
+  }
+  const [B, H, Wd] = xHat.shape;
+  const m = B * H * Wd;
+  const gr = tf.mul(dy, tf.step(tf.add(tf.mul(xHat, g), bt))); // (B, H, W, C): ReLU passes where γ·x̂ + β > 0
+  const dBeta = tf.sum(gr, [0, 1, 2]) as tf.Tensor1D; // (C)
+  const dGamma = tf.sum(tf.mul(gr, xHat), [0, 1, 2]) as tf.Tensor1D; // (C)
+  const dz = tf.mul(tf.mul(g, invStd), tf.sub(tf.sub(gr, tf.div(dBeta, m)), tf.mul(xHat, tf.div(dGamma, m)))) as tf.Tensor4D;
+  return { dz, dGamma, dBeta };
 }
 
 /** [∂x,] ∂W, ∂b of z = conv2d(x, W, stride, 'same') + b given ∂z (the kernels tfjs's own Conv2D gradient uses); ∂x only with `withInput`. */
