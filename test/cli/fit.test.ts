@@ -42,10 +42,10 @@ describe('rethink fit', () => {
     const out = join(tmp, 'run');
     const args = ['fit', '--data', 'mnist', '--n', '200', '--test-n', '500', '--model', 'mlp-1x512', '--randomization', 'corrupt-labels', '--p', '0.5', '--backend', 'wasm', '--seed', '4', '--out', out];
     const first = await runJson([...args, '--epochs', '2']);
-    for (const key of ['backend', 'model', 'parameterCount', 'randomization', 'p', 'labelsChanged', 'n', 'epochs', 'steps', 'stepsToFit', 'trainError', 'testError', 'history', 'seed', 'wallMs', 'provenance']) {
+    for (const key of ['backend', 'threads', 'model', 'parameterCount', 'randomization', 'p', 'labelsChanged', 'n', 'epochs', 'steps', 'stepsToFit', 'trainError', 'testError', 'history', 'seed', 'wallMs', 'provenance']) {
       expect(first).toHaveProperty(key);
     }
-    expect(first).toMatchObject({ backend: 'wasm', model: 'mlp-1x512', parameterCount: 407_050, randomization: 'corrupt-labels', p: 0.5, n: 200, epochs: 2, steps: 4, seed: 4 });
+    expect(first).toMatchObject({ backend: 'wasm', threads: Number(process.env.RETHINK_WASM_THREADS ?? 1), model: 'mlp-1x512', parameterCount: 407_050, randomization: 'corrupt-labels', p: 0.5, n: 200, epochs: 2, steps: 4, seed: 4 });
     expect(first.labelsChanged as number).toBeGreaterThan(0.3);
     expect(first.labelsChanged as number).toBeLessThan(0.6);
     const history = first.history as { epoch: number; steps: number; loss: number; trainError: number; ms: number }[];
@@ -75,6 +75,10 @@ describe('rethink fit', () => {
     expect(fails(['fit', '--data', 'cifar10', '--seed', '1'])).toMatch(/cifar10: no directory given; pass --data-dir DIR/);
     expect(fails(['fit', '--epochs', '0', '--seed', '1'])).toMatch(/--epochs 0: must be an integer in \[1, 1000000\]/);
     expect(fails(['fit', '--bogus'])).toMatch(/unknown flag --bogus/);
+    expect(fails(['fit', '--threads', '9'])).toMatch(/--threads 9: must be an integer in \[1, 8\]/);
+    const badEnv = spawnSync('node', [bin, 'fit', '--n', '10', '--epochs', '1', '--seed', '1'], { encoding: 'utf8', env: { ...process.env, RETHINK_WASM_THREADS: 'abc' } });
+    expect(badEnv.status).toBe(2);
+    expect(badEnv.stderr).toMatch(/RETHINK_WASM_THREADS must be a whole number from 1 to 8 \(threads of the wasm engine\), got 'abc'/);
   });
 
   test.runIf(native !== true)('where @tensorflow/tfjs-node does not load, --backend tensorflow is refused with the reason and the backends that work', () => {
