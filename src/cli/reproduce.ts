@@ -283,6 +283,8 @@ async function reproduceStudies(studies: LoadedStudy[], flags: ReproduceFlags, o
 export async function runReproduce(flags: ReproduceFlags, out: Output): Promise<number> {
   const only = flags.only !== undefined ? flags.only.split(',').map((s) => s.trim()).filter((s) => s !== '') : null;
   if (only !== null && only.length === 0) throw new InputError('--only needs study ids, comma-separated (e.g. --only fig1a,fig1c)');
+  const twice = only?.find((id, i) => only.indexOf(id) !== i);
+  if (twice !== undefined) throw new InputError(`--only names '${twice}' twice: list each study once (--only ${[...new Set(only)].join(',')})`);
   const { loadBuiltinStudies } = await import('../experiments/load.js');
   const studies = await loadBuiltinStudies(only);
   return reproduceStudies(studies, flags, defaultOut(`reproduce-${flags.profile ?? 'quick'}`), 'reproduce' + (only !== null ? ` --only ${only.join(',')}` : ''), out);

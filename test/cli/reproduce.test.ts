@@ -273,6 +273,7 @@ describe('plan, run --index, report, resume', () => {
     await refused(['reproduce', '--profile', 'full', '--out', join(tmp, 'c')], /the full profile trains on CIFAR-10 \(the paper's data\): --data cifar10 needs --data-dir DIR/);
     await refused(['reproduce', '--only', 'fig1c', '--set', 'nope=1', '--out', join(tmp, 'c')], /--set nope: no selected study has a field 'nope'; fields: epochs, model, n, ps, seeds, testN/);
     await refused(['reproduce', '--only', 'fig1c', '--set', 'n=many', '--out', join(tmp, 'c')], /--set n=many: n must be an integer/);
+    await refused(['reproduce', '--only', 'fig1c,fig1a,fig1c', '--out', join(tmp, 'c')], /--only names 'fig1c' twice: list each study once \(--only fig1c,fig1a\)/);
     await refused(['reproduce', '--only', 'fig1c', '--set', 'ps=0.5,0.5', '--out', join(tmp, 'c')], /--set ps=0\.5,0\.5: ps must be a list without repeats \(0\.5 is given twice\)/);
     await refused(['reproduce', '--only', 'fig1c', '--set', 'n=5', '--set', 'n=6', '--out', join(tmp, 'c')], /--set n is given twice \(n=5, n=6\); give it once/);
     await refused(['reproduce', '--only', 'fig1c', '--set', 'n=99999999', '--out', join(tmp, 'c')], /study fig1c, run '.*': n = 99999999, but the mnist train split has 60000 images; lower the field that sets it/);
