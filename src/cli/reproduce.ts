@@ -18,7 +18,7 @@ import type { RunLog } from '../experiments/report.js';
 import { formatValue, type Profile } from '../experiments/study.js';
 import { DirectoryRunStore, fileError, makeDirectory } from '../training/run-store.js';
 import type { FitResult } from '../training/fit.js';
-import { onlyWith, type Flags } from './args.js';
+import { onlyWith, wrap, type Flags } from './args.js';
 import { checkDataInside } from '../cluster/kubernetes.js';
 import { executorChoice, executorFlagsText, refuseWhileQueued, runOnCluster } from './cluster.js';
 import type { experimentFlags, reportFlags, reproduceFlags, runPlanFlags } from './commands.js';
@@ -114,13 +114,19 @@ export function verdictTable(results: PlanResults): string {
   ]);
   const head = ['study', 'claim', 'measured', 'paper', 'tolerance', 'verdict'];
   const widths = head.map((h, k) => Math.min(k === 1 ? 60 : 40, Math.max(h.length, ...rows.map((r) => (r[k] as string).length))));
-  const fit = (s: string, w: number): string => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
+  // A cell longer than its column wraps onto more lines of the row (a word longer than the column is cut).
+  const cellLines = (s: string, w: number): string[] => wrap(s, w).split('\n').map((l) => (l.length > w ? `${l.slice(0, w - 1)}…` : l.padEnd(w)));
+  const rowLines = (r: readonly string[]): string[] => {
+    const cells = r.map((v, k) => cellLines(v, widths[k] as number));
+    const height = Math.max(...cells.map((c) => c.length));
+    return Array.from({ length: height }, (_, i) => cells.map((c, k) => c[i] ?? ' '.repeat(widths[k] as number)).join('  ').trimEnd());
+  };
   const expected = results.claims.filter((c) => c.scale.expected);
   const confirmed = expected.filter((c) => c.verdict === 'confirmed').length;
   return [
-    head.map((h, k) => fit(h, widths[k] as number)).join('  '),
+    ...rowLines(head),
     widths.map((w) => '─'.repeat(w)).join('  '),
-    ...rows.map((r) => r.map((v, k) => fit(v, widths[k] as number)).join('  ')),
+    ...rows.flatMap(rowLines),
     '',
     `${confirmed} of ${expected.length} claims expected at the ${results.profile} profile confirmed${results.runs.failed + results.runs.missing > 0 ? `; ${results.runs.failed} runs failed, ${results.runs.missing} not run` : ''}.`,
   ].join('\n');
