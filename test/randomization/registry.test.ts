@@ -102,6 +102,7 @@ describe('randomizations', () => {
     expect(Math.abs(ones - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / r.train.n));
     expect(r.train.values).toBe(train.values);
     expect(r.p).toBe(1);
+    expect(r.labelsChanged).toBe(1); // every label replaced by a sign (another task), even where 0/1 matches the digit
   });
 
   it('unknown ids and a missing p are refused with the valid choices', () => {
