@@ -9,6 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
+import { acquireLock, type DirectoryLock } from '../cli/lock.js';
 import { InputError, InterruptedError } from '../errors.js';
 import type { BackendName } from '../engine/names.js';
 import type { FitConfig, FitResult } from '../training/fit.js';
@@ -110,7 +111,10 @@ export async function executePlan(plan: Plan, dir: string, options: ExecuteOptio
     await Promise.all(
       todo.map(async ({ run, config, from }) => {
         const t0 = { value: 0 };
+        let lock: DirectoryLock | null = null;
         try {
+          // One writer per run directory: a `rethink run --plan … --index i` on the same run holds it too.
+          lock = acquireLock(join(dir, run.dir), `rethink reproduce (run ${run.index} of ${dir})`, () => {}, 'the run directory');
           const args: FitJobArgs = { config, data, steps: true };
           let started = false;
           const start = (): void => {
@@ -141,7 +145,11 @@ export async function executePlan(plan: Plan, dir: string, options: ExecuteOptio
             return;
           }
           if (err instanceof InputError && /cannot start|is missing: worker threads run the compiled package/.test(err.message)) throw err; // the environment, not the run
-          record(run, err);
+          // A run another process is writing: said, but nothing is written into its directory.
+          if (lock === null) options.onEvent?.({ kind: 'failed', run, message: (err as Error).message ?? String(err) });
+          else record(run, err);
+        } finally {
+          lock?.release();
         }
       }),
     );

@@ -6,7 +6,7 @@
  * in-process reproduce; resume keeps finished runs and continues the others from their checkpoints;
  * bad input is one line and exit 2 with nothing trained lost; CIFAR-10 files in the binary format.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,6 +200,25 @@ describe('plan, run --index, report, resume', () => {
     } finally {
       rmSync(join(spread, '.lock'), { force: true });
       rmSync(join(spread, plan.runs[0]!.dir, '.lock'), { force: true });
+      sleeper.kill();
+    }
+  });
+
+  test('a local reproduce leaves alone a run that a run --index is writing, and trains the others', async () => {
+    const d = join(tmp, 'locked-run');
+    expect((await cli(['reproduce', ...flags, '--plan-only', '--out', d])).code).toBe(0);
+    const plan = readJson<{ runs: { dir: string }[] }>(join(d, 'plan.json'));
+    const held = join(d, plan.runs[0]!.dir);
+    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      mkdirSync(held, { recursive: true });
+      writeFileSync(join(held, '.lock'), JSON.stringify({ pid: sleeper.pid, host: hostname(), command: `rethink run --plan ${join(d, 'plan.json')} --index 0`, started: '2024-01-01T00:00:00.000Z' }));
+      const r = await cli(['reproduce', ...flags, '--out', d, '--resume']);
+      expect(r.code).not.toBe(0);
+      expect([...r.out.errors, ...r.out.infos, ...r.out.tables].join('\n')).toMatch(/is in use by another rethink \(pid \d+, started 2024-01-01T00:00:00\.000Z: rethink run --plan .*plan\.json --index 0\)/);
+      expect(readdirSync(held)).toEqual(['.lock']); // nothing written into it, not even failure.json
+      for (const run of plan.runs.slice(1)) expect(existsSync(join(d, run.dir, 'summary.json'))).toBe(true);
+    } finally {
       sleeper.kill();
     }
   });
