@@ -69,7 +69,7 @@ function setupLines(plan: Plan, results: PlanResults, studies: readonly StudyRes
   const seeds = [...new Set(studies.flatMap((s) => s.runs.map((r) => r.seed)))].sort((a, b) => a - b);
   return [
     `- **Data:** ${plan.data.source}${plan.data.dataDir !== null ? ` (${plan.data.dataDir})` : ''}; profile **${plan.profile}**`,
-    `- **Backend:** ${results.backends.join(', ') || '— (no run finished)'}; versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join(', ') || '—'}`,
+    `- **Backend:** ${results.backends.join(', ') || '— (no run finished)'}${results.threads.length > 0 ? ` (wasm engine: ${results.threads.join(' or ')} thread${results.threads.length === 1 && results.threads[0] === 1 ? '' : 's'} per run)` : ''}; versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join(', ') || '—'}`,
     `- **rethink:** ${plan.rethink}${prov.commit !== null ? ` (commit ${prov.commit})` : ''}; plan ${plan.id}`,
     `- **Seeds:** ${seeds.join(', ')} (each run's seed is in its config.json; every random choice comes from it)`,
     `- **Runs:** ${results.runs.finished} finished, ${results.runs.failed} failed, ${results.runs.missing} not run, of ${results.runs.planned}; training time ${(runMs / 1000).toFixed(0)} s summed over runs${log !== null ? `; wall time of the reproduce ${(log.wallMs / 1000).toFixed(0)} s with ${log.jobs} worker${log.jobs === 1 ? '' : 's'} (started ${log.startedAt}, load average ${log.loadAverage.map((l) => l.toFixed(2)).join(' ')})` : ''}`,

@@ -78,6 +78,8 @@ export interface PlanResults {
   /** backends the finished runs ran on, and the package versions behind them */
   readonly backends: readonly string[];
   readonly versions: Readonly<Record<string, string>>;
+  /** wasm engine thread counts of the finished runs (the same seed and thread count give the same numbers); empty on other backends */
+  readonly threads: readonly number[];
   readonly runs: { readonly planned: number; readonly finished: number; readonly failed: number; readonly missing: number };
   readonly claims: readonly ClaimResult[];
   readonly studies: readonly StudyResult[];
@@ -198,6 +200,7 @@ export async function evaluatePlan(plan: Plan, dir: string, studies: readonly Lo
   const studyResults: StudyResult[] = [];
   const outcomes = new Map<string, RunOutcome[]>();
   const backends = new Set<string>();
+  const threads = new Set<number>();
   const versions: Record<string, string> = {};
   const status = new Map<number, RunOutcome['status']>();
   for (const planned of plan.studies) {
@@ -212,6 +215,7 @@ export async function evaluatePlan(plan: Plan, dir: string, studies: readonly Lo
       status.set(run.index, o.status);
       if (o.result !== null) {
         backends.add(o.result.backend);
+        if (typeof o.result.threads === 'number') threads.add(o.result.threads); // summaries from before threads were recorded have none
         Object.assign(versions, o.result.versions);
       }
     });
@@ -263,6 +267,7 @@ export async function evaluatePlan(plan: Plan, dir: string, studies: readonly Lo
     data: plan.data,
     backends: [...backends].sort(),
     versions: Object.fromEntries(Object.entries(versions).sort()),
+    threads: [...threads].sort((a, b) => a - b),
     runs: counts,
     claims,
     studies: studyResults,

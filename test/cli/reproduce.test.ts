@@ -110,6 +110,9 @@ describe('verdicts can fail and pass', () => {
     expect(c).toMatchObject({ name: 'every randomization reaches 100% training accuracy', verdict: 'not confirmed', scale: { expected: true } });
     expect(c.missBy).toBeCloseTo(1 - c.measured.value!, 12);
     expect(readFileSync(join(tmp, 'small', 'report.md'), 'utf8')).toMatch(/not confirmed — measured \d+\.\d%, outside ≥ 100\.0% by \d+\.\d%/);
+    // The wasm engine's thread count is stored with the results (the tests run one thread per process).
+    expect((out.jsons[0] as PlanResults).threads).toEqual([Number(process.env.RETHINK_WASM_THREADS)]);
+    expect(readFileSync(join(tmp, 'small', 'report.md'), 'utf8')).toMatch(/\*\*Backend:\*\* wasm \(wasm engine: 1 thread per run\)/);
   });
 
   test('a claim about what regularizers change is not confirmed without a regularized run (no vacuous verdicts)', async () => {
