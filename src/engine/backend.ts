@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
 import { registerWasmOps } from './wasm-ops.js';
 import { defaultWasmThreads, unrefPthreadWorkers, withThreadedStart } from './wasm-threads.js';
+import { startParallelKernels, type SharedMemory } from './wasm-parallel.js';
 
 import { BACKENDS, type BackendName } from './names.js';
 
@@ -121,6 +122,9 @@ export async function startBackend(name: BackendName, options: StartOptions = {}
     unrefPthreadWorkers(module);
     guardWasmHeap({ wasm: module });
     const used = wasmPackage.getThreadsCount();
+    // The project's JavaScript kernels take a second thread when the engine has one (its memory is shared).
+    const memory: SharedMemory = (module as { wasmMemory?: SharedMemory }).wasmMemory ?? { get buffer() { return module.HEAPU8.buffer; } };
+    startParallelKernels(memory, used);
     wasmStarted = { threads: used, ...(note !== null ? { threadsNote: note } : used < threads ? { threadsNote: `asked for ${threads} threads, the engine started ${used}` } : {}) };
     return { name, versions, ...wasmStarted };
   }

@@ -31,10 +31,11 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs';
+import { runKernel } from './wasm-parallel.js';
 
 /** The part of the wasm backend these kernels use. */
 interface WasmBackend {
-  dataIdMap: { get(dataId: DataId): { id: number } | undefined };
+  dataIdMap: { get(dataId: DataId): { id: number; memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
   disposeData(dataId: DataId): boolean;
@@ -285,10 +286,17 @@ function conv2DBackpropInput(conv2d: KernelFunc) {
   };
 }
 
+/** A tensor's place in the heap, in float32 elements. */
+function at(backend: WasmBackend, t: TensorInfo): number {
+  const info = backend.dataIdMap.get(t.dataId);
+  if (info === undefined) throw new Error('wasm kernel: a tensor without data in the wasm backend');
+  return info.memoryOffset / 4;
+}
+
 /**
  * ∂L/∂x for y = maxPool(x): each window's gradient goes to its FIRST maximum (as the cpu and
- * native backends do; window order is row-major), with NaN kept where the window starts with it.
- * Channels are the innermost loop (NHWC is contiguous in c), with a running max per channel.
+ * native backends do; row-major window order), with channels innermost (js-kernels.ts); split on the
+ * batch between the engine's threads.
  */
 function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const dy = input(inputs, 'dy'); // (N, OH, OW, C)
@@ -302,137 +310,43 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
     attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
   );
   const [N, H, Wd, C] = x.shape as [number, number, number, number];
-  const { outHeight: OH, outWidth: OW, strideHeight: sH, strideWidth: sW, filterHeight: FH, filterWidth: FW } = info;
-  const pt = info.padInfo.top;
-  const pl = info.padInfo.left;
   const dx = backend.makeOutput(x.shape, 'float32');
-  const xs = backend.typedArrayFromHeap(x);
-  const g = backend.typedArrayFromHeap(dy);
-  const out = backend.typedArrayFromHeap(dx);
-  out.fill(0);
-  const best = new Float64Array(C);
-  const at = new Int32Array(C);
-  for (let n = 0; n < N; n++) {
-    for (let i = 0; i < OH; i++) {
-      const r0 = i * sH - pt;
-      const rLo = Math.max(0, r0);
-      const rHi = Math.min(H, r0 + FH);
-      for (let j = 0; j < OW; j++) {
-        const q0 = j * sW - pl;
-        const qLo = Math.max(0, q0);
-        const qHi = Math.min(Wd, q0 + FW);
-        if (rLo >= rHi || qLo >= qHi) continue; // an empty window passes no gradient
-        // The window's first position starts the running max; the others replace it only when larger.
-        const f0 = ((n * H + rLo) * Wd + qLo) * C;
-        for (let c = 0; c < C; c++) {
-          best[c] = xs[f0 + c]!;
-          at[c] = f0 + c;
-        }
-        for (let r = rLo; r < rHi; r++) {
-          for (let q = r === rLo ? qLo + 1 : qLo; q < qHi; q++) {
-            const k0 = ((n * H + r) * Wd + q) * C;
-            for (let c = 0; c < C; c++) {
-              const v = xs[k0 + c]!;
-              if (v > best[c]!) {
-                best[c] = v;
-                at[c] = k0 + c;
-              }
-            }
-          }
-        }
-        const gBase = ((n * OH + i) * OW + j) * C;
-        for (let c = 0; c < C; c++) {
-          const k = at[c]!;
-          out[k] = out[k]! + g[gBase + c]!;
-        }
-      }
-    }
-  }
+  const { outHeight: OH, outWidth: OW, strideHeight: sH, strideWidth: sW, filterHeight: FH, filterWidth: FW } = info;
+  runKernel('maxPoolGrad', [at(backend, x), at(backend, dy), at(backend, dx), N, H, Wd, C, OH, OW, sH, sW, FH, FW, info.padInfo.top, info.padInfo.left], [], N);
   return dx;
 }
 
 /** LRN attributes: window ±r over channels, n_i = bias + α·Σ_{|j−i|≤r} x_j², y_i = x_i · n_i^(−β). */
-function lrnAttrs(attrs: Attrs): { r: number; bias: number; alpha: number; beta: number } {
-  return { r: attrs.depthRadius as number, bias: attrs.bias as number, alpha: attrs.alpha as number, beta: attrs.beta as number };
+function lrnAttrs(attrs: Attrs): { r: number; floats: number[] } {
+  return { r: attrs.depthRadius as number, floats: [attrs.bias as number, attrs.alpha as number, attrs.beta as number] };
 }
 
-/**
- * n_i = bias + α·Σ_{j=max(0,i−r)}^{min(C−1,i+r)} x_j² for one pixel's C channels, from a prefix sum of
- * squares (float64), into `norm`.
- */
-function windowNorms(xs: Float32Array, base: number, C: number, r: number, bias: number, alpha: number, prefix: Float64Array, norm: Float64Array): void {
-  prefix[0] = 0;
-  for (let c = 0; c < C; c++) {
-    const v = xs[base + c]!;
-    prefix[c + 1] = prefix[c]! + v * v;
-  }
-  for (let c = 0; c < C; c++) norm[c] = bias + alpha * (prefix[Math.min(C, c + r + 1)]! - prefix[Math.max(0, c - r)]!);
-}
-
-/**
- * v^(−β) for v ≥ bias > 0. β = 3/4 (AlexNet's) as 1/(√v·⁴√v): 5× faster than Math.pow in V8
- * (≈ 10 vs 50 ns) and equal to it after rounding to float32 on 2·10⁶ tested values.
- */
-function negPow(v: number, beta: number): number {
-  if (beta === 0.75) {
-    const q = Math.sqrt(v);
-    return 1 / (q * Math.sqrt(q));
-  }
-  return beta === 0.5 ? 1 / Math.sqrt(v) : Math.pow(v, -beta);
-}
-
-/** Local response normalisation across channels (Krizhevsky et al. 2012, §3.3): O(C) per pixel. */
+/** Local response normalisation across channels (Krizhevsky et al. 2012, §3.3): O(C) per pixel, split on pixels. */
 function lrn({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const x = input(inputs, 'x'); // (…, C)
-  const { r, bias, alpha, beta } = lrnAttrs(attrs);
+  const { r, floats } = lrnAttrs(attrs);
   const C = x.shape[x.shape.length - 1]!;
   const y = backend.makeOutput(x.shape, 'float32');
-  const xs = backend.typedArrayFromHeap(x);
-  const ys = backend.typedArrayFromHeap(y);
-  const prefix = new Float64Array(C + 1);
-  const norm = new Float64Array(C);
-  for (let base = 0; base < xs.length; base += C) {
-    windowNorms(xs, base, C, r, bias, alpha, prefix, norm);
-    for (let c = 0; c < C; c++) ys[base + c] = xs[base + c]! * negPow(norm[c]!, beta);
-  }
+  runKernel('lrn', [at(backend, x), at(backend, y), C, r], floats, util.sizeFromShape(x.shape) / C);
   return y;
 }
 
-/**
- * ∂L/∂x of y = LRN(x) given dy: with t_o = dy_o·y_o / n_o,
- *   dx_i = dy_i · n_i^(−β) − 2αβ · x_i · Σ_{|o−i|≤r} t_o,
- * (the window is symmetric, so the sum over the outputs whose window holds i is a window sum of t):
- * O(C) per pixel instead of the stock kernel's O(C·r) with a `pow` per term.
- */
+/** ∂L/∂x of y = LRN(x) given dy, O(C) per pixel (js-kernels.ts), split on pixels. */
 function lrnGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const x = input(inputs, 'x'); // (…, C)
   const y = input(inputs, 'y');
   const dy = input(inputs, 'dy');
-  const { r, bias, alpha, beta } = lrnAttrs(attrs);
+  const { r, floats } = lrnAttrs(attrs);
   const C = x.shape[x.shape.length - 1]!;
   const dx = backend.makeOutput(x.shape, 'float32');
-  const xs = backend.typedArrayFromHeap(x);
-  const ys = backend.typedArrayFromHeap(y);
-  const gs = backend.typedArrayFromHeap(dy);
-  const out = backend.typedArrayFromHeap(dx);
-  const prefix = new Float64Array(C + 1);
-  const norm = new Float64Array(C);
-  const tPrefix = new Float64Array(C + 1);
-  for (let base = 0; base < xs.length; base += C) {
-    windowNorms(xs, base, C, r, bias, alpha, prefix, norm);
-    tPrefix[0] = 0;
-    for (let c = 0; c < C; c++) tPrefix[c + 1] = tPrefix[c]! + (gs[base + c]! * ys[base + c]!) / norm[c]!;
-    for (let c = 0; c < C; c++) {
-      const window = tPrefix[Math.min(C, c + r + 1)]! - tPrefix[Math.max(0, c - r)]!;
-      out[base + c] = gs[base + c]! * negPow(norm[c]!, beta) - 2 * alpha * beta * xs[base + c]! * window;
-    }
-  }
+  runKernel('lrnGrad', [at(backend, x), at(backend, y), at(backend, dy), at(backend, dx), C, r], floats, util.sizeFromShape(x.shape) / C);
   return dx;
 }
 
 /**
- * Sum: over leading axes (0 … k−1, the bias gradient's Σ over batch, height and width) as one pass of
- * row additions in float64 over the (rows, cols) view; any other reduction goes to the stock kernel.
+ * Sum: over leading axes (0 … k−1, the bias gradient's Σ over batch, height and width) as row
+ * additions in float64 over the (rows, cols) view, split on columns; any other reduction goes to the
+ * stock kernel.
  */
 function sumLeading(stock: KernelFunc) {
   return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
@@ -445,108 +359,43 @@ function sumLeading(stock: KernelFunc) {
     const outShape = x.shape.slice(axes.length);
     const cols = outShape.reduce((a, b) => a * b, 1);
     const out = backend.makeOutput(attrs.keepDims === true ? [...axes.map(() => 1), ...outShape] : outShape, 'float32');
-    const src = backend.typedArrayFromHeap(x);
-    const dst = backend.typedArrayFromHeap(out);
-    const acc = new Float64Array(cols);
-    for (let r = 0; r < rows; r++) {
-      const o = r * cols;
-      for (let c = 0; c < cols; c++) acc[c] = acc[c]! + src[o + c]!;
-    }
-    dst.set(acc);
+    runKernel('sumLeading', [at(backend, x), at(backend, out), rows, cols], [], cols);
     return out;
   };
 }
 
 /**
- * BatchNorm over all axes but the last, then ReLU (Ioffe & Szegedy 2015, Alg. 1), in three passes
- * over z with per-channel float64 sums (mean, then the squared deviations: two passes, as
- * tf.moments): μ = mean z, σ² = mean (z − μ)², invStd = 1/√(σ² + ε), x̂ = (z − μ)·invStd,
- * y = max(γ·x̂ + β, 0). The composed tfjs ops take about nine passes.
+ * BatchNorm over all axes but the last, then ReLU (Ioffe & Szegedy 2015, Alg. 1): per-channel
+ * statistics in float64, two passes per channel as tf.moments (split on channels), then x̂ and y in
+ * one pass (split on rows) — three passes over z where the composed tfjs ops take about nine.
+ * Inputs z (…, C), gamma, beta (C); attr epsilon; outputs [y, x̂, mean, variance, invStd].
  */
 function batchNormRelu({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const z = input(inputs, 'x');
   const C = z.shape[z.shape.length - 1]!;
-  const eps = attrs.epsilon as number;
+  const m = util.sizeFromShape(z.shape) / C;
   const y = backend.makeOutput(z.shape, 'float32');
   const xHat = backend.makeOutput(z.shape, 'float32');
-  const outs = [backend.makeOutput([C], 'float32'), backend.makeOutput([C], 'float32'), backend.makeOutput([C], 'float32')] as const; // mean, variance, invStd
-  const zs = backend.typedArrayFromHeap(z);
-  const g = backend.typedArrayFromHeap(input(inputs, 'gamma'));
-  const b = backend.typedArrayFromHeap(input(inputs, 'beta'));
-  const ys = backend.typedArrayFromHeap(y);
-  const xs = backend.typedArrayFromHeap(xHat);
-  const m = zs.length / C;
-  const mean = new Float64Array(C);
-  const dev = new Float64Array(C);
-  for (let o = 0; o < zs.length; o += C) for (let c = 0; c < C; c++) mean[c] = mean[c]! + zs[o + c]!;
-  for (let c = 0; c < C; c++) mean[c] = mean[c]! / m;
-  for (let o = 0; o < zs.length; o += C) {
-    for (let c = 0; c < C; c++) {
-      const d = zs[o + c]! - mean[c]!;
-      dev[c] = dev[c]! + d * d;
-    }
-  }
-  const variance = dev.map((v) => v / m);
-  const invStd = variance.map((v) => 1 / Math.sqrt(v + eps));
-  for (let o = 0; o < zs.length; o += C) {
-    for (let c = 0; c < C; c++) {
-      const h = Math.fround((zs[o + c]! - mean[c]!) * invStd[c]!); // x̂ as stored: the gradient recomputes the ReLU's mask from it
-      xs[o + c] = h;
-      const v = g[c]! * h + b[c]!;
-      ys[o + c] = v > 0 ? v : 0;
-    }
-  }
-  backend.typedArrayFromHeap(outs[0]).set(mean);
-  backend.typedArrayFromHeap(outs[1]).set(variance);
-  backend.typedArrayFromHeap(outs[2]).set(invStd);
-  return [y, xHat, ...outs];
+  const [mean, variance, invStd] = [backend.makeOutput([C], 'float32'), backend.makeOutput([C], 'float32'), backend.makeOutput([C], 'float32')];
+  runKernel('bnStats', [at(backend, z), at(backend, mean), at(backend, variance), at(backend, invStd), m, C], [attrs.epsilon as number], C);
+  runKernel('bnApply', [at(backend, z), at(backend, mean), at(backend, invStd), at(backend, input(inputs, 'gamma')), at(backend, input(inputs, 'beta')), at(backend, y), at(backend, xHat), C], [], m);
+  return [y, xHat, mean, variance, invStd];
 }
 
 /**
- * The gradient of {@link batchNormRelu} in two passes: with g = dy·[γ·x̂ + β > 0] and m values per
- * channel, ∂β = Σ g, ∂γ = Σ g·x̂ (float64 sums), ∂z = γ·invStd·(g − ∂β/m − x̂·∂γ/m).
+ * The gradient of {@link batchNormRelu}: with g = dy·[γ·x̂ + β > 0] and m values per channel,
+ * ∂β = Σ g, ∂γ = Σ g·x̂ (split on channels), ∂z = γ·invStd·(g − ∂β/m − x̂·∂γ/m) (split on rows).
+ * Inputs dy, xHat (…, C), gamma, beta, invStd (C); outputs [dz, dGamma, dBeta].
  */
 function batchNormReluGrad({ inputs, backend }: KernelArgs): TensorInfo[] {
-  const dyT = input(inputs, 'dy');
-  const C = dyT.shape[dyT.shape.length - 1]!;
-  const dy = backend.typedArrayFromHeap(dyT);
-  const xs = backend.typedArrayFromHeap(input(inputs, 'xHat'));
-  const g = backend.typedArrayFromHeap(input(inputs, 'gamma'));
-  const b = backend.typedArrayFromHeap(input(inputs, 'beta'));
-  const inv = backend.typedArrayFromHeap(input(inputs, 'invStd'));
-  const dzT = backend.makeOutput(dyT.shape, 'float32');
-  const dGammaT = backend.makeOutput([C], 'float32');
-  const dBetaT = backend.makeOutput([C], 'float32');
-  const dz = backend.typedArrayFromHeap(dzT);
-  const m = dy.length / C;
-  const dBeta = new Float64Array(C);
-  const dGamma = new Float64Array(C);
-  for (let o = 0; o < dy.length; o += C) {
-    for (let c = 0; c < C; c++) {
-      const h = xs[o + c]!;
-      if (g[c]! * h + b[c]! > 0) {
-        const d = dy[o + c]!;
-        dBeta[c] = dBeta[c]! + d;
-        dGamma[c] = dGamma[c]! + d * h;
-      }
-    }
-  }
-  const scale = new Float64Array(C);
-  const meanBeta = new Float64Array(C);
-  const meanGamma = new Float64Array(C);
-  for (let c = 0; c < C; c++) {
-    scale[c] = g[c]! * inv[c]!;
-    meanBeta[c] = dBeta[c]! / m;
-    meanGamma[c] = dGamma[c]! / m;
-  }
-  for (let o = 0; o < dy.length; o += C) {
-    for (let c = 0; c < C; c++) {
-      const h = xs[o + c]!;
-      const gr = g[c]! * h + b[c]! > 0 ? dy[o + c]! : 0;
-      dz[o + c] = scale[c]! * (gr - meanBeta[c]! - h * meanGamma[c]!);
-    }
-  }
-  backend.typedArrayFromHeap(dGammaT).set(dGamma);
-  backend.typedArrayFromHeap(dBetaT).set(dBeta);
-  return [dzT, dGammaT, dBetaT];
+  const dy = input(inputs, 'dy');
+  const C = dy.shape[dy.shape.length - 1]!;
+  const m = util.sizeFromShape(dy.shape) / C;
+  const [xHat, gamma, beta, invStd] = [input(inputs, 'xHat'), input(inputs, 'gamma'), input(inputs, 'beta'), input(inputs, 'invStd')];
+  const dz = backend.makeOutput(dy.shape, 'float32');
+  const dGamma = backend.makeOutput([C], 'float32');
+  const dBeta = backend.makeOutput([C], 'float32');
+  runKernel('bnGradSums', [at(backend, dy), at(backend, xHat), at(backend, gamma), at(backend, beta), at(backend, dGamma), at(backend, dBeta), m, C], [], C);
+  runKernel('bnGradApply', [at(backend, dy), at(backend, xHat), at(backend, gamma), at(backend, beta), at(backend, invStd), at(backend, dGamma), at(backend, dBeta), at(backend, dz), m, C], [], m);
+  return [dz, dGamma, dBeta];
 }
