@@ -312,7 +312,7 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const [N, H, Wd, C] = x.shape as [number, number, number, number];
   const dx = backend.makeOutput(x.shape, 'float32');
   const { outHeight: OH, outWidth: OW, strideHeight: sH, strideWidth: sW, filterHeight: FH, filterWidth: FW } = info;
-  runKernel('maxPoolGrad', [at(backend, x), at(backend, dy), at(backend, dx), N, H, Wd, C, OH, OW, sH, sW, FH, FW, info.padInfo.top, info.padInfo.left], [], N);
+  runKernel('maxPoolGrad', [at(backend, x), at(backend, dy), at(backend, dx), N, H, Wd, C, OH, OW, sH, sW, FH, FW, info.padInfo.top, info.padInfo.left], [], N, H * Wd * C);
   return dx;
 }
 
@@ -327,7 +327,7 @@ function lrn({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { r, floats } = lrnAttrs(attrs);
   const C = x.shape[x.shape.length - 1]!;
   const y = backend.makeOutput(x.shape, 'float32');
-  runKernel('lrn', [at(backend, x), at(backend, y), C, r], floats, util.sizeFromShape(x.shape) / C);
+  runKernel('lrn', [at(backend, x), at(backend, y), C, r], floats, util.sizeFromShape(x.shape) / C, C);
   return y;
 }
 
@@ -339,7 +339,7 @@ function lrnGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { r, floats } = lrnAttrs(attrs);
   const C = x.shape[x.shape.length - 1]!;
   const dx = backend.makeOutput(x.shape, 'float32');
-  runKernel('lrnGrad', [at(backend, x), at(backend, y), at(backend, dy), at(backend, dx), C, r], floats, util.sizeFromShape(x.shape) / C);
+  runKernel('lrnGrad', [at(backend, x), at(backend, y), at(backend, dy), at(backend, dx), C, r], floats, util.sizeFromShape(x.shape) / C, C);
   return dx;
 }
 
@@ -359,7 +359,7 @@ function sumLeading(stock: KernelFunc) {
     const outShape = x.shape.slice(axes.length);
     const cols = outShape.reduce((a, b) => a * b, 1);
     const out = backend.makeOutput(attrs.keepDims === true ? [...axes.map(() => 1), ...outShape] : outShape, 'float32');
-    runKernel('sumLeading', [at(backend, x), at(backend, out), rows, cols], [], cols);
+    runKernel('sumLeading', [at(backend, x), at(backend, out), rows, cols], [], cols, rows);
     return out;
   };
 }
@@ -377,8 +377,8 @@ function batchNormRelu({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const y = backend.makeOutput(z.shape, 'float32');
   const xHat = backend.makeOutput(z.shape, 'float32');
   const [mean, variance, invStd] = [backend.makeOutput([C], 'float32'), backend.makeOutput([C], 'float32'), backend.makeOutput([C], 'float32')];
-  runKernel('bnStats', [at(backend, z), at(backend, mean), at(backend, variance), at(backend, invStd), m, C], [attrs.epsilon as number], C);
-  runKernel('bnApply', [at(backend, z), at(backend, mean), at(backend, invStd), at(backend, input(inputs, 'gamma')), at(backend, input(inputs, 'beta')), at(backend, y), at(backend, xHat), C], [], m);
+  runKernel('bnStats', [at(backend, z), at(backend, mean), at(backend, variance), at(backend, invStd), m, C], [attrs.epsilon as number], C, m);
+  runKernel('bnApply', [at(backend, z), at(backend, mean), at(backend, invStd), at(backend, input(inputs, 'gamma')), at(backend, input(inputs, 'beta')), at(backend, y), at(backend, xHat), C], [], m, C);
   return [y, xHat, mean, variance, invStd];
 }
 
@@ -395,7 +395,7 @@ function batchNormReluGrad({ inputs, backend }: KernelArgs): TensorInfo[] {
   const dz = backend.makeOutput(dy.shape, 'float32');
   const dGamma = backend.makeOutput([C], 'float32');
   const dBeta = backend.makeOutput([C], 'float32');
-  runKernel('bnGradSums', [at(backend, dy), at(backend, xHat), at(backend, gamma), at(backend, beta), at(backend, dGamma), at(backend, dBeta), m, C], [], C);
-  runKernel('bnGradApply', [at(backend, dy), at(backend, xHat), at(backend, gamma), at(backend, beta), at(backend, invStd), at(backend, dGamma), at(backend, dBeta), at(backend, dz), m, C], [], m);
+  runKernel('bnGradSums', [at(backend, dy), at(backend, xHat), at(backend, gamma), at(backend, beta), at(backend, dGamma), at(backend, dBeta), m, C], [], C, m);
+  runKernel('bnGradApply', [at(backend, dy), at(backend, xHat), at(backend, gamma), at(backend, beta), at(backend, invStd), at(backend, dGamma), at(backend, dBeta), at(backend, dz), m, C], [], m, C);
   return [dz, dGamma, dBeta];
 }

@@ -25,8 +25,8 @@ const FIRST_ARG = 8;
 /** Float arguments, in their own block. */
 const CONTROL_FLOATS = 8;
 
-/** Below this many units of work, a kernel runs on the calling thread alone (a round trip costs more). */
-const MIN_SPLIT = 2;
+/** Below this many elements of work, a kernel runs on the calling thread alone (a round trip, tens of µs, costs more). */
+const MIN_SPLIT_WORK = 1 << 15;
 
 interface Helper {
   worker: Worker;
@@ -71,9 +71,11 @@ export function helperJobs(): number {
  *
  * @param ints integer arguments (offsets in float32 elements, dimensions); at most 56
  * @param floats float arguments; at most 8
+ * @param total units of the split dimension
+ * @param unitWork elements each unit touches (decides whether splitting pays)
  * @throws Error when the helper thread's part failed (its message)
  */
-export function runKernel(id: JsKernelId, ints: readonly number[], floats: readonly number[], total: number): void {
+export function runKernel(id: JsKernelId, ints: readonly number[], floats: readonly number[], total: number, unitWork: number): void {
   if (memory === null) {
     // The backend was set without startBackend (registerWasmOps and tf.setBackend('wasm') alone): one thread.
     const wasm = (findBackend('wasm') as unknown as { wasm?: { HEAPU8: Uint8Array } } | null)?.wasm;
@@ -85,7 +87,7 @@ export function runKernel(id: JsKernelId, ints: readonly number[], floats: reado
   const floatArgs = Float64Array.from(floats);
   const kernel = JS_KERNELS[id];
   // Until the helper has started its loop (its start may need this thread's event loop), all here.
-  if (helper === null || total < MIN_SPLIT || Atomics.load(helper.control, 7) !== 1) {
+  if (helper === null || total < 2 || total * unitWork < MIN_SPLIT_WORK || Atomics.load(helper.control, 7) !== 1) {
     kernel(heap, intArgs, floatArgs, 0, total);
     return;
   }
