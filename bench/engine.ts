@@ -22,6 +22,7 @@ export interface EngineCase {
   timedSteps: number;
   msPerStep: number;
   msPerEpoch: number;
+  /** effective GFLOP/s: 6 × the registry's multiply-adds per image (forward + the two backward products, the first layer's ∂x included though it is not computed) per second */
   gflops: number;
   /** kernel name → share of the profiled step's kernel time, largest first (top 8, then 'other') */
   kernelShares: [string, number][];
@@ -82,6 +83,10 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const threads = Number(flag('threads') ?? '1');
+if (!Number.isInteger(threads) || threads < 1 || threads > 8) {
+  console.error(`bench/engine.ts: --threads must be a whole number from 1 to 8, got '${flag('threads')}'`);
+  process.exit(2);
+}
 const models = (flag('models') ?? 'mlp-1x512,small-alexnet,small-inception').split(',') as ModelId[];
 const info = await startBackend('wasm', { threads });
 const mnist10k = loadDataset({ source: 'mnist', n: 10_000, seed: 1, test: false }).images('train');

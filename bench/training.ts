@@ -114,7 +114,7 @@ export const trainingBench: Bench = {
           n: c.n,
           msPerEpoch: Math.round(median(all)),
           runs: all.map((v) => Math.round(v)).join(' / '),
-          gflops: Number(median(engine.get(t)!.map((e) => e.cases.find((k) => k.model === c.model)!.gflops)).toFixed(1)),
+          gflops: Number(median(engine.get(t)!.map((e) => e.cases.find((k) => k.model === c.model)!.gflops)).toFixed(1)), // effective: 6 × multiply-adds / time
           numpyMs: isRef ? Math.round(numpyMedian) : null,
           ratio: isRef ? Number((median(all) / numpyMedian).toFixed(2)) : null,
         });
@@ -169,7 +169,7 @@ export const trainingBench: Bench = {
       const parallelMs = performance.now() - t;
       rows.push({ backend: 'wasm', model: '4 runs, sequential', n: 1000, msPerEpoch: Math.round(sequentialMs), runs: null, gflops: null, numpyMs: null, ratio: null });
       rows.push({ backend: 'wasm', model: '4 runs, 2 workers', n: 1000, msPerEpoch: Math.round(parallelMs), runs: null, gflops: null, numpyMs: null, ratio: null });
-      notes.push(`independent runs in 2 worker threads (one wasm thread each): ${(sequentialMs / parallelMs).toFixed(2)}× the throughput of running them one after another on all threads (total ms in the msPerEpoch column)`);
+      notes.push(`independent runs in 2 worker threads (the cores shared out: ${Math.max(1, Math.floor(availableParallelism() / 2))} wasm thread${Math.floor(availableParallelism() / 2) > 1 ? 's' : ''} each): ${(sequentialMs / parallelMs).toFixed(2)}× the throughput of running them one after another on all threads (total ms in the msPerEpoch column)`);
     }
     notes.push(`numpy epochs (ms): ${numpyMs.map((v) => Math.round(v)).join(' / ') || '—'}`);
     return { rows, notes, comparisons };

@@ -63,6 +63,38 @@ function createExclusive(path: string, text: string): boolean {
   }
 }
 
+/** The locks this process holds: released on exit and on a signal by one set of process handlers (not one per lock). */
+const heldLocks = new Set<() => void>();
+let hooked = false;
+
+function releaseAll(): void {
+  for (const release of [...heldLocks]) release();
+}
+
+// A signal outside an interruptible phase (loading data, writing reports) ends the process as Node
+// would, without leaving the locks; inside one, the phase's own handler stops the work first.
+function onSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  releaseAll();
+  process.exit(130);
+}
+
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', releaseAll);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+function unhookIfIdle(): void {
+  if (!hooked || heldLocks.size > 0) return;
+  hooked = false;
+  process.off('exit', releaseAll);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}
+
 /**
  * Takes `<dir>/.lock` for this process, creating `dir` when it does not exist.
  *
@@ -107,9 +139,8 @@ export function acquireLock(dir: string, command: string, note: (message: string
   const release = (): void => {
     if (released) return;
     released = true;
-    process.off('exit', release);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    heldLocks.delete(release);
+    unhookIfIdle();
     if (readLock(path)?.pid === process.pid) rmSync(path, { force: true });
     if (created) {
       try {
@@ -119,16 +150,8 @@ export function acquireLock(dir: string, command: string, note: (message: string
       }
     }
   };
-  // A signal outside an interruptible phase (loading data, writing reports) ends the process as
-  // Node would, without leaving the lock; inside one, the phase's own handler stops the work first.
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (process.listenerCount(signal) > 1) return;
-    release();
-    process.exit(130);
-  };
-  process.on('exit', release);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  heldLocks.add(release);
+  hook();
   return { dir, release };
 }
 

@@ -101,42 +101,51 @@ export async function startBackend(name: BackendName, options: StartOptions = {}
     const wasmPackage = await import('@tensorflow/tfjs-backend-wasm');
     registerWasmOps();
     const versions = { ...core, '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm') };
-    if (wasmStarted !== null) {
-      // The module (and its thread pool) is made once per process; switching back to it is cheap.
-      if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the WebAssembly module failed to initialise');
-      return { name, versions, ...wasmStarted };
-    }
-    const threads = options.threads ?? defaultWasmThreads();
-    const { value: ok, note } = await withThreadedStart(
-      threads,
-      {
-        setThreadsCount: (n) => wasmPackage.setThreadsCount(n),
-        setFlag: (threaded) => tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded),
-      },
-      () => tf.setBackend('wasm'),
-    );
-    if (!ok) {
-      throw new BackendUnavailableError(name, `the WebAssembly module failed to initialise${threads > 1 ? ` with ${threads} threads (try --threads 1)` : ''}`);
-    }
-    const module = (tf.backend() as unknown as { wasm: WasmModule & { PThread?: Parameters<typeof unrefPthreadWorkers>[0]['PThread'] } }).wasm;
-    unrefPthreadWorkers(module);
-    guardWasmHeap({ wasm: module });
-    const used = wasmPackage.getThreadsCount();
-    // The project's JavaScript kernels take a second thread when the engine has one (its memory is shared).
-    const memory: SharedMemory = (module as { wasmMemory?: SharedMemory }).wasmMemory ?? { get buffer() { return module.HEAPU8.buffer; } };
-    startParallelKernels(memory, used);
-    wasmStarted = { threads: used, ...(note !== null ? { threadsNote: note } : used < threads ? { threadsNote: `asked for ${threads} threads, the engine started ${used}` } : {}) };
-    return { name, versions, ...wasmStarted };
+    // The module (and its thread pool) is made once per process, by one start at a time (the start
+    // patches globals for its duration); later calls switch back to it and report its thread count.
+    wasmStarting ??= startWasm(wasmPackage, options.threads ?? defaultWasmThreads()).catch((err: unknown) => {
+      wasmStarting = null;
+      throw err;
+    });
+    const started = await wasmStarting;
+    if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the WebAssembly module failed to initialise');
+    const asked = options.threads;
+    const later = asked !== undefined && asked !== started.threads && started.threadsNote === undefined;
+    return { name, versions, ...started, ...(later ? { threadsNote: `the wasm engine already runs on ${started.threads} thread${started.threads === 1 ? '' : 's'} in this process (asked for ${asked}); the count is fixed when it starts` } : {}) };
   }
   if (name === 'cpu') {
     await tf.setBackend('cpu');
-    return { name, versions: core, threads: 1 }; // the cpu backend ships inside @tensorflow/tfjs
+    return { name, versions: core, threads: null }; // the cpu backend ships inside @tensorflow/tfjs
   }
   return startWebgpu(core);
 }
 
-/** The wasm engine's threads once it has started in this process. */
-let wasmStarted: { threads: number; threadsNote?: string } | null = null;
+/** The wasm engine's start in this process (its thread count, and why it has fewer than asked for). */
+let wasmStarting: Promise<{ threads: number; threadsNote?: string }> | null = null;
+
+/** Starts the wasm backend with `threads` threads (src/engine/wasm-threads.ts), guards its heap, and starts the JavaScript kernels' helper thread. */
+async function startWasm(wasmPackage: typeof import('@tensorflow/tfjs-backend-wasm'), threads: number): Promise<{ threads: number; threadsNote?: string }> {
+  const { value: ok, note } = await withThreadedStart(
+    threads,
+    {
+      setThreadsCount: (n) => wasmPackage.setThreadsCount(n),
+      setFlag: (threaded) => tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded),
+    },
+    () => tf.setBackend('wasm'),
+  );
+  if (!ok) {
+    throw new BackendUnavailableError('wasm', `the WebAssembly module failed to initialise${threads > 1 ? ` with ${threads} threads (try --threads 1)` : ''}`);
+  }
+  const module = (tf.backend() as unknown as { wasm: WasmModule & { PThread?: Parameters<typeof unrefPthreadWorkers>[0]['PThread'] } }).wasm;
+  unrefPthreadWorkers(module);
+  guardWasmHeap({ wasm: module });
+  const used = wasmPackage.getThreadsCount();
+  // The project's JavaScript kernels take a second thread when the engine has one (its memory is shared).
+  const memory: SharedMemory = (module as { wasmMemory?: SharedMemory }).wasmMemory ?? { get buffer() { return module.HEAPU8.buffer; } };
+  const helperNote = await startParallelKernels(memory, used);
+  const threadsNote = note ?? (used < threads ? `asked for ${threads} threads, the engine started ${used}` : helperNote ?? undefined);
+  return { threads: used, ...(threadsNote !== undefined ? { threadsNote } : {}) };
+}
 
 /** The part of the wasm backend's Emscripten module the heap guard touches. */
 interface WasmModule {

@@ -37,8 +37,9 @@ function windowNorms(heap: Float32Array, base: number, C: number, r: number, bia
 /**
  * The kernels by id. Argument layouts (ints | floats), and the split dimension:
  * - maxPoolGrad: x, dy, dx offsets, N, H, W, C, OH, OW, sH, sW, FH, FW, pt, pl | — ; split on n.
- *   Each window's gradient goes to its FIRST maximum (row-major window order), as the cpu and native
- *   backends do; channels innermost with a float64 running max per channel.
+ *   Each window's gradient goes to its FIRST maximum (row-major window order), as the cpu backend
+ *   does (also for NaN and −∞: a running max from −∞, strictly greater replaces it); channels
+ *   innermost with a float64 running max per channel.
  * - lrn: x, y offsets, C, r | bias, α, β ; split on pixels. y_i = x_i·n_i^(−β).
  * - lrnGrad: x, y, dy, dx offsets, C, r | bias, α, β ; split on pixels. With t_o = dy_o·y_o/n_o,
  *   dx_i = dy_i·n_i^(−β) − 2αβ·x_i·Σ_{|o−i|≤r} t_o (the window is symmetric: a window sum of t).
@@ -68,13 +69,12 @@ export const JS_KERNELS = {
           const qLo = Math.max(0, q0);
           const qHi = Math.min(Wd, q0 + FW);
           if (rLo >= rHi || qLo >= qHi) continue; // an empty window passes no gradient
-          const f0 = ((n * H + rLo) * Wd + qLo) * C;
-          for (let c = 0; c < C; c++) {
-            best[c] = heap[xO + f0 + c]!;
-            at[c] = f0 + c;
-          }
+          // As the cpu backend: the running max starts at −∞ with no position, so a NaN is never the
+          // max and a window of −∞ (or NaN) alone passes no gradient.
+          best.fill(-Infinity);
+          at.fill(-1);
           for (let r = rLo; r < rHi; r++) {
-            for (let q = r === rLo ? qLo + 1 : qLo; q < qHi; q++) {
+            for (let q = qLo; q < qHi; q++) {
               const k0 = ((n * H + r) * Wd + q) * C;
               for (let c = 0; c < C; c++) {
                 const v = heap[xO + k0 + c]!;
@@ -87,6 +87,7 @@ export const JS_KERNELS = {
           }
           const gBase = gO + ((n * OH + i) * OW + j) * C;
           for (let c = 0; c < C; c++) {
+            if (at[c]! < 0) continue;
             const k = dO + at[c]!;
             heap[k] = heap[k]! + heap[gBase + c]!;
           }

@@ -6,8 +6,9 @@
  * `IS_NODE`, tensorflow/tfjs#3830). The Emscripten module itself supports Node (its pthreads are
  * `worker_threads`); what stops it is how tfjs hands it its files, and one cap:
  * 1. The pthread worker script is given as a `blob:` URL, which `worker_threads.Worker` cannot load.
- *    We write the script (the package's own `wasmWorkerContents`) to a file once, named by its
- *    SHA-256, and answer `URL.createObjectURL` with that file's path while the backend starts.
+ *    We write the script (the package's own `wasmWorkerContents`) to a file in this user's private
+ *    temporary directory (0700, checked), named by its SHA-256 and checked byte for byte when reused,
+ *    and answer `URL.createObjectURL` with that file's path while the backend starts.
  * 2. Each worker receives the main script as a Blob and loads it through another `blob:` URL, which
  *    its `importScripts` (a `readFileSync`) cannot read. In the written script that one branch is
  *    replaced by loading the package's `wasm-out/tfjs-backend-wasm-threaded-simd.js` from disk (the
@@ -18,15 +19,18 @@
  *    requested count.
  * 4. Emscripten `ref()`s a Node worker while it runs a pthread, and XNNPACK's pool threads never
  *    exit, so the process would not end by itself: the workers are `unref()`ed after start.
+ * The build pre-creates 8 pthread workers (its PTHREAD_POOL_SIZE) whatever the thread count, so a
+ * threaded engine costs 8 small Node isolates (about 10 MB each) per process or pool worker.
+ * `src/engine/wasm-parallel.ts` adds one more thread for the project's JavaScript kernels.
  *
  * Determinism: XNNPACK splits an operator's *output* into tiles and each tile is computed by one
  * thread with the same reduction order, so results do not depend on the thread count (tested: the
  * same seed gives the same losses bit for bit with 1 and 2 threads).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os, { availableParallelism, tmpdir } from 'node:os';
+import os, { availableParallelism, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { InputError } from '../errors.js';
@@ -67,23 +71,63 @@ export function defaultWasmThreads(): number {
   return isMainThread ? Math.min(MAX_WASM_THREADS, Math.max(1, availableParallelism())) : 1;
 }
 
-/** Writes the pthread worker script (once per content) and returns its path; null when this tfjs build is not the one patched. */
-function workerScript(): string | null {
+/**
+ * This user's private directory for the worker script: `<tmp>/rethink-wasm-<uid>`, mode 0700,
+ * owned by this user and not a link — anything else is refused (on a shared machine another user
+ * could otherwise plant the script this process runs).
+ */
+function privateDirectory(): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  const dir = join(tmpdir(), `rethink-wasm-${uid ?? userInfo().username}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  const posix = process.platform !== 'win32';
+  if (!st.isDirectory() || (uid !== null && st.uid !== uid) || (posix && (st.mode & 0o077) !== 0)) {
+    throw new Error(`${dir} is not a private directory of this user (owner, mode 0700, not a link)`);
+  }
+  return dir;
+}
+
+/**
+ * Writes the pthread worker script and returns its path, or why it could not (then the engine runs
+ * on one thread). The file is named by its SHA-256; an existing file is used only when its bytes are
+ * the expected ones, else it is written again (atomically: a concurrent process sees all or none).
+ */
+function workerScript(): { path: string } | { note: string } {
   const { wasmWorkerContents } = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as { wasmWorkerContents: string };
   const mainScript = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
-  if (!wasmWorkerContents.includes(BLOB_BRANCH)) return null;
+  if (!wasmWorkerContents.includes(BLOB_BRANCH)) {
+    return { note: 'this @tensorflow/tfjs-backend-wasm build is not the one the threaded start was written for (4.22): one thread' };
+  }
   // tfjs escapes newlines the same way before it makes its Blob (a literal "\n" inside a string).
   const text = wasmWorkerContents.replace(/\n/g, '\\n').replace(BLOB_BRANCH, `importScripts(${JSON.stringify(mainScript)});`);
   const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), 'rethink-wasm');
-  const file = join(dir, `pthread-worker-${digest}.cjs`);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;
-    writeFileSync(partial, text);
-    renameSync(partial, file); // atomic: a concurrent process sees the whole file or none
+  let partial: string | null = null;
+  try {
+    const file = join(privateDirectory(), `pthread-worker-${digest}.cjs`);
+    let current = false;
+    try {
+      current = readFileSync(file, 'utf8') === text;
+    } catch {
+      // not there yet
+    }
+    if (!current) {
+      partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;
+      writeFileSync(partial, text, { mode: 0o600 });
+      try {
+        renameSync(partial, file);
+      } catch (err) {
+        // Windows refuses to replace a file another process has open: fine if that one is right.
+        if (readFileSync(file, 'utf8') !== text) throw err;
+      }
+      partial = null;
+    }
+    return { path: file };
+  } catch (err) {
+    return { note: `the wasm engine's worker script could not be written (${(err as Error).message}): one thread` };
+  } finally {
+    if (partial !== null) rmSync(partial, { force: true });
   }
-  return file;
 }
 
 /** What {@link withThreadedStart} needs of the wasm package and tfjs. */
@@ -102,11 +146,13 @@ export async function withThreadedStart<T>(threads: number, deps: ThreadedStartD
     deps.setFlag(false);
     return { value: await start(), note: null };
   }
-  const script = workerScript();
-  if (script === null) {
+  const written = workerScript();
+  if ('note' in written) {
+    deps.setThreadsCount(1);
     deps.setFlag(false);
-    return { value: await start(), note: 'this @tensorflow/tfjs-backend-wasm build is not the one the threaded start was written for (4.22): one thread' };
+    return { value: await start(), note: written.note };
   }
+  const script = written.path;
   deps.setFlag(true);
   const createObjectURL = URL.createObjectURL;
   const cpus = os.cpus;

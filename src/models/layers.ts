@@ -106,7 +106,13 @@ export function dense(store: ParamStore, name: string, fanIn: number, fanOut: nu
   const activation = options.activation ?? 'linear';
   const W = store.glorot(`${name}/W`, [fanIn, fanOut], fanIn, fanOut) as tf.Tensor2D; // (fanIn, fanOut)
   const b = store.constant(`${name}/b`, 'weight', [fanOut], 0) as tf.Tensor1D; // (fanOut)
-  const forward = (x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D => tf.fused.matMul({ a: x, b: w, bias, activation }) as tf.Tensor2D; // (B, fanOut)
+  // The _FusedMatMul kernel itself: tf.fused.matMul falls back to matMul + add + relu while gradients
+  // are recorded (tfjs cannot differentiate the fused kernel), and this op's gradient is written below.
+  // The kernel takes batched (1, ·, ·) operands, as tf.fused.matMul hands them to it.
+  const forward = (x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D => {
+    const y = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, ...x.shape]), b: tf.reshape(w, [1, ...w.shape]), bias }, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 } as unknown as tf.NamedAttrMap) as tf.Tensor3D; // (1, B, fanOut)
+    return tf.reshape(y, [x.shape[0], fanOut]); // (B, fanOut)
+  };
   /** g = ∂L/∂(x·W + b), (B, fanOut); ∂W (fanIn, fanOut); ∂b (fanOut) */
   const paramGrads = (x: tf.Tensor2D, y: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D] => {
     const g = activation === 'relu' ? (tf.mul(dy, tf.step(y)) as tf.Tensor2D) : dy;
@@ -191,7 +197,9 @@ export function convUnit(store: ParamStore, name: string, k: number, cIn: number
   if (!options.batchNorm) {
     const forward = (x: tf.Tensor4D, w: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D =>
       // The FusedConv2D kernel itself: tf.fused.conv2d falls back to conv2d + add + relu (three passes)
-      // while gradients are recorded, and this op's gradient is written by hand below.
+      // while gradients are recorded, and this op's gradient is written by hand below. (In evaluation
+      // mode the kernel is called outside any custom op: tfjs has no gradient for it, so an
+      // evaluation-mode pass cannot be differentiated — nothing here does.)
       tf.engine().runKernel('FusedConv2D', { x, filter: w, bias }, { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined, activation: 'relu' } as unknown as tf.NamedAttrMap) as tf.Tensor4D; // (B, H', W', cOut)
     return (x, options) => {
       if (!options.training) return forward(x, W, b);

@@ -49,7 +49,9 @@ export class MomentumSgd {
     tf.tidy(() => {
       this.trainable.forEach((p, i) => {
         let g = grads[p.variable.name];
-        if (g === undefined) throw new Error(`no gradient for parameter '${p.name}'`);
+        if (g === undefined) {
+          throw new Error(`no gradient for parameter '${p.name}': nothing in the loss depends on it (a layer built with input: 'data' whose input is another layer's output cuts the gradient there)`);
+        }
         if (this.weightDecay > 0 && this.decays(p.name)) g = tf.add(g, tf.mul(p.variable, this.weightDecay));
         const v = this.velocities[i]!;
         const vNext = tf.add(tf.mul(v, this.momentum), g);

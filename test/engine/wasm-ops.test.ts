@@ -72,6 +72,20 @@ describe('the project\'s wasm ops match the cpu backend', () => {
     expect(err).toBeLessThan(1e-6);
   });
 
+  it('max-pool gradient with NaN and −∞ in the windows: routed as on the cpu backend (never to a NaN; nowhere from a window of −∞)', async () => {
+    const shape = [1, 4, 4, 2];
+    const values = Float32Array.from({ length: 32 }, (_, i) => (i % 7) - 3);
+    values[0] = NaN; // first position of the first window, channel 0
+    values[1] = -Infinity;
+    values[3] = -Infinity;
+    for (const i of [9, 11, 17, 19, 25, 27, 1, 3, 5, 7]) values[i] = -Infinity; // channel 1 of the top-left 2×2 window and more
+    const gradOn = async (backend: 'cpu' | 'wasm'): Promise<number[]> => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => Array.from(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), tf.tensor([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]))))(tf.tensor(values, shape)).dataSync()));
+    };
+    expect(await gradOn('wasm')).toEqual(await gradOn('cpu'));
+  });
+
   const lrnCases: [string, number[], number, number, number, number][] = [
     ['AlexNet\'s (radius 4, bias 1, α = 0.001/9, β = 0.75)', [2, 5, 5, 16], 4, 1, 0.001 / 9, 0.75],
     ['a strong one (α = 0.5, β = 0.75)', [2, 3, 3, 12], 4, 1, 0.5, 0.75],

@@ -51,6 +51,71 @@ describe('the wasm engine on several threads (Node worker_threads)', () => {
   });
 });
 
+/**
+ * Every JavaScript kernel on 2 threads (the helper thread takes half of the range) against the same
+ * kernel on one, on the same random inputs with odd sizes, in a process of its own: bit for bit.
+ */
+async function splitAgainstWhole(): Promise<{ kernel: string; same: boolean; elements: number }[] & { helperJobs?: number }> {
+  const script = `
+    const tf = await import('@tensorflow/tfjs');
+    const { startBackend } = await import('./dist/engine/backend.js');
+    const { runKernel, helperJobs } = await import('./dist/engine/wasm-parallel.js');
+    const { JS_KERNELS } = await import('./dist/engine/js-kernels.js');
+    const info = await startBackend('wasm');
+    if (info.threads !== 2) throw new Error('expected 2 threads, got ' + info.threads);
+    await new Promise((r) => setTimeout(r, 300)); // the helper thread signs in
+    const be = tf.backend();
+    const at = (t) => be.dataIdMap.get(t.dataId).memoryOffset / 4;
+    const heap = () => new Float32Array(be.wasm.wasmMemory.buffer);
+    const rnd = (shape, seed, shift = 0) => tf.add(tf.randomNormal(shape, 0, 1, 'float32', seed), shift);
+    const zeros = (shape) => tf.add(tf.zeros(shape), 0);
+    const out = [];
+    const check = (kernel, ints, floats, total, work, outputs) => {
+      const split = outputs.map(([a]) => a), whole = outputs.map(([, b]) => b);
+      runKernel(kernel, ints(split), floats, total, work);
+      JS_KERNELS[kernel](heap(), Int32Array.from(ints(whole)), Float64Array.from(floats), 0, total);
+      const a = split.flatMap((t) => Array.from(t.dataSync())), b = whole.flatMap((t) => Array.from(t.dataSync()));
+      out.push({ kernel, same: a.length === b.length && a.every((v, i) => Object.is(v, b[i])), elements: a.length });
+    };
+    const two = (shape) => [zeros(shape), zeros(shape)];
+    { // max-pool gradient: 7 images of 13×13×64, 3×3 windows, stride 2
+      const x = rnd([7, 13, 13, 64], 1), dy = rnd([7, 6, 6, 64], 2);
+      check('maxPoolGrad', ([dx]) => [at(x), at(dy), at(dx), 7, 13, 13, 64, 6, 6, 2, 2, 3, 3, 0, 0], [], 7, 13 * 13 * 64, [two([7, 13, 13, 64])]);
+    }
+    const x = rnd([7, 13, 13, 32], 3), y = rnd([7, 13, 13, 32], 4), dy = rnd([7, 13, 13, 32], 5);
+    check('lrn', ([o]) => [at(x), at(o), 32, 4], [1, 0.3, 0.75], 7 * 169, 32, [two([7, 13, 13, 32])]);
+    check('lrnGrad', ([o]) => [at(x), at(y), at(dy), at(o), 32, 3], [2, 0.2, 0.6], 7 * 169, 32, [two([7, 13, 13, 32])]);
+    const src = rnd([333, 101], 6);
+    check('sumLeading', ([o]) => [at(src), at(o), 333, 101], [], 101, 333, [two([101])]);
+    const z = rnd([999, 37], 7, 0.5), g = rnd([37], 8, 1), b = rnd([37], 9), d = rnd([999, 37], 10);
+    check('bnStats', ([m, v, i]) => [at(z), at(m), at(v), at(i), 999, 37], [1e-3], 37, 999, [two([37]), two([37]), two([37])]);
+    const mean = zeros([37]), variance = zeros([37]), inv = zeros([37]);
+    JS_KERNELS.bnStats(heap(), Int32Array.from([at(z), at(mean), at(variance), at(inv), 999, 37]), Float64Array.from([1e-3]), 0, 37);
+    check('bnApply', ([yy, h]) => [at(z), at(mean), at(inv), at(g), at(b), at(yy), at(h), 37], [], 999, 37, [two([999, 37]), two([999, 37])]);
+    const h = zeros([999, 37]), yy = zeros([999, 37]);
+    JS_KERNELS.bnApply(heap(), Int32Array.from([at(z), at(mean), at(inv), at(g), at(b), at(yy), at(h), 37]), new Float64Array(0), 0, 999);
+    check('bnGradSums', ([dg, db]) => [at(d), at(h), at(g), at(b), at(dg), at(db), 999, 37], [], 37, 999, [two([37]), two([37])]);
+    const dg = zeros([37]), db = zeros([37]);
+    JS_KERNELS.bnGradSums(heap(), Int32Array.from([at(d), at(h), at(g), at(b), at(dg), at(db), 999, 37]), new Float64Array(0), 0, 37);
+    check('bnGradApply', ([dz]) => [at(d), at(h), at(g), at(b), at(inv), at(dg), at(db), at(dz), 999, 37], [], 999, 37, [two([999, 37])]);
+    console.log(JSON.stringify({ out, helperJobs: helperJobs() }));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, [THREADS_ENV]: '2' }, timeout: 120_000 });
+  const r = JSON.parse(stdout.trim().split('\n').pop()!) as { out: { kernel: string; same: boolean; elements: number }[]; helperJobs: number };
+  return Object.assign(r.out, { helperJobs: r.helperJobs });
+}
+
+describe('each JavaScript kernel split between two threads = the kernel on one', () => {
+  it('max-pool gradient, LRN and its gradient, leading-axes sum, and the four BatchNorm passes, bit for bit, with the helper thread doing half', async () => {
+    const results = await splitAgainstWhole();
+    expect(results.map((r) => r.kernel)).toEqual(['maxPoolGrad', 'lrn', 'lrnGrad', 'sumLeading', 'bnStats', 'bnApply', 'bnGradSums', 'bnGradApply']);
+    for (const r of results) {
+      expect(r.same, r.kernel).toBe(true);
+      expect(r.elements, r.kernel).toBeGreaterThan(30);
+    }
+    expect(results.helperJobs).toBe(results.length); // every one of them was split
+  });
+});
+
 describe('thread counts', () => {
   const before = process.env[THREADS_ENV];
   afterEach(() => {

@@ -135,8 +135,9 @@ describe('layers on data: the parameters\' gradients without an input gradient',
     let inputGradient = true;
     try {
       tf.tidy(() => tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(layer(xi), r)))(x));
-    } catch {
-      inputGradient = false; // tfjs: y does not depend on x through any recorded op
+    } catch (err) {
+      expect((err as Error).message).toMatch(/Cannot compute gradient of y=f\(x\) with respect to x/); // y does not depend on x through any recorded op
+      inputGradient = false;
     }
     store.dispose();
     x.dispose();
@@ -200,5 +201,34 @@ describe('dense: one fused op with a hand-written gradient = matMul, add and ReL
         store.dispose();
       });
     }
+  }
+});
+
+describe('the fused forward passes run fused while gradients are recorded', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`${backend}: a ReLU dense layer's forward pass is one _FusedMatMul (no separate Add or Relu), and a conv unit's one FusedConv2D`, async () => {
+      tf.setBackend(backend);
+      const store = new ParamStore(new Rng(6));
+      const layer = dense(store, 'd', 8, 5, { activation: 'relu' });
+      const unit = convUnit(store, 'u', 3, 2, 4, { batchNorm: false });
+      const x2 = tf.randomNormal([4, 8], 0, 1, 'float32', 1) as tf.Tensor2D;
+      const x4 = tf.randomNormal([2, 5, 5, 2], 0, 1, 'float32', 2) as tf.Tensor4D;
+      const kernels = async (f: () => tf.Tensor): Promise<string[]> => {
+        const p = await tf.profile(() => {
+          const { value, grads } = tf.variableGrads(() => tf.sum(f()) as tf.Scalar, store.trainable());
+          tf.dispose([value, ...Object.values(grads)]);
+        });
+        return p.kernels.map((k) => k.name);
+      };
+      const dk = await kernels(() => layer(x2));
+      expect(dk).toContain('_FusedMatMul');
+      expect(dk).not.toContain('Relu');
+      expect(dk).not.toContain('Add');
+      const ck = await kernels(() => unit(x4, { training: true }));
+      expect(ck).toContain('FusedConv2D');
+      expect(ck).not.toContain('Relu');
+      tf.dispose([x2, x4]);
+      store.dispose();
+    });
   }
 });
