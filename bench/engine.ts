@@ -9,10 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../src/data/dataset.js';
 import type { ImageSet } from '../src/data/images.js';
 import { startBackend } from '../src/engine/backend.js';
-import { buildModel, type ModelId } from '../src/models/zoo.js';
-import { MomentumSgd } from '../src/training/sgd.js';
-import { trainingStep } from '../src/training/trainer.js';
-import { epochOrder, gatherBatch, stepsPerEpoch } from '../src/training/batches.js';
+import type { ModelId } from '../src/models/zoo.js';
+import { effectiveGflops, stepper } from './steps.js';
 
 /** One model's timing and where one of its steps spends its time. */
 export interface EngineCase {
@@ -37,26 +35,13 @@ function threeChannels(set: ImageSet): ImageSet {
 }
 
 async function timeModel(id: ModelId, set: ImageSet, timedSteps: number): Promise<EngineCase> {
-  const model = buildModel(id, set.shape, { seed: 1 });
-  const sgd = new MomentumSgd(model.store.params, 0.9, 0);
-  const B = 128;
-  const [h, w, c] = set.shape;
-  const x = new Float32Array(B * h * w * c);
-  const y = new Int32Array(B);
-  const order = epochOrder(set.n, 1, 0);
-  const perEpoch = stepsPerEpoch(set.n, B);
-  const step = async (s: number): Promise<void> => {
-    const from = (s % perEpoch) * B;
-    const to = Math.min(set.n, from + B);
-    gatherBatch(set, order, from, to, x, y);
-    await trainingStep(model, sgd, x, y, to - from, 0.01, { training: true });
-  };
-  await step(0); // warm-up: kernels set up, memory grown
+  const run = stepper(id, set);
+  await run.step(0); // warm-up: kernels set up, memory grown
   const t = performance.now();
-  for (let s = 1; s <= timedSteps; s++) await step(s);
+  for (let s = 1; s <= timedSteps; s++) await run.step(s);
   const msPerStep = (performance.now() - t) / timedSteps;
   // One more step under the profiler (its timers slow it down: shares only, not time).
-  const profile = await tf.profile(() => step(timedSteps + 1));
+  const profile = await tf.profile(() => run.step(timedSteps + 1));
   const byKernel = new Map<string, number>();
   for (const k of profile.kernels) {
     // Wrappers whose time is the sum of kernels listed on their own: the forward pass of a
@@ -69,11 +54,9 @@ async function timeModel(id: ModelId, set: ImageSet, timedSteps: number): Promis
   const kernelShares: [string, number][] = sorted.slice(0, 8).map(([k, ms]) => [k, Number((ms / total).toFixed(3))]);
   const rest = sorted.slice(8).reduce((s, [, ms]) => s + ms, 0);
   if (rest > 0) kernelShares.push(['other', Number((rest / total).toFixed(3))]);
-  sgd.dispose();
-  model.dispose();
-  const msPerEpoch = msPerStep * perEpoch;
-  // multiply-adds of the registry's count, ×2 FLOPs, ×3 for forward and backward
-  const gflops = (6 * model.spec.macsPerExample(set.shape, set.classes) * set.n) / (msPerEpoch * 1e6);
+  run.dispose();
+  const msPerEpoch = msPerStep * run.perEpoch;
+  const gflops = effectiveGflops(run.model, set, msPerEpoch);
   return { model: id, n: set.n, shape: set.shape, timedSteps, msPerStep, msPerEpoch, gflops, kernelShares };
 }
 

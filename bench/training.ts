@@ -4,10 +4,8 @@ import { loadDataset } from '../src/data/dataset.js';
 import type { ImageSet } from '../src/data/images.js';
 import { mnistDirectory } from '../src/data/mnist.js';
 import { startBackend, type BackendName } from '../src/engine/backend.js';
-import { buildModel, type ModelId } from '../src/models/zoo.js';
-import { MomentumSgd } from '../src/training/sgd.js';
-import { trainingStep } from '../src/training/trainer.js';
-import { epochOrder, gatherBatch, stepsPerEpoch } from '../src/training/batches.js';
+import type { ModelId } from '../src/models/zoo.js';
+import { effectiveGflops, stepper } from './steps.js';
 import { FIT_DEFAULTS, fit, type FitConfig } from '../src/training/fit.js';
 import { fitParallel } from '../src/training/parallel.js';
 import { compare, type Bench, type Comparison } from './harness.js';
@@ -16,30 +14,14 @@ import { availableParallelism } from 'node:os';
 
 /** Times `steps` training steps (after 2 warm-up steps) and scales to one epoch of n images. */
 async function timeEpoch(id: ModelId, set: ImageSet, steps: number): Promise<{ msPerEpoch: number; gflops: number }> {
-  const model = buildModel(id, set.shape, { seed: 1 });
-  const sgd = new MomentumSgd(model.store.params, 0.9, 0);
-  const B = 128;
-  const [h, w, c] = set.shape;
-  const x = new Float32Array(B * h * w * c);
-  const y = new Int32Array(B);
-  const order = epochOrder(set.n, 1, 0);
-  const perEpoch = stepsPerEpoch(set.n, B);
-  const step = async (s: number): Promise<void> => {
-    const from = (s % perEpoch) * B;
-    const to = Math.min(set.n, from + B);
-    gatherBatch(set, order, from, to, x, y);
-    await trainingStep(model, sgd, x, y, to - from, 0.01, { training: true });
-  };
-  await step(0);
-  await step(1);
+  const run = stepper(id, set);
+  await run.step(0);
+  await run.step(1);
   const t = performance.now();
-  for (let s = 0; s < steps; s++) await step(s);
-  const msPerStep = (performance.now() - t) / steps;
-  sgd.dispose();
-  const msPerEpoch = msPerStep * perEpoch;
-  model.dispose();
-  // multiply-adds of the registry's count, ×2 FLOPs, ×3 for forward and backward
-  return { msPerEpoch, gflops: (6 * model.spec.macsPerExample(set.shape, set.classes) * set.n) / (msPerEpoch * 1e6) };
+  for (let s = 0; s < steps; s++) await run.step(s);
+  const msPerEpoch = ((performance.now() - t) / steps) * run.perEpoch;
+  run.dispose();
+  return { msPerEpoch, gflops: effectiveGflops(run.model, set, msPerEpoch) };
 }
 
 /** What one bench/engine.ts process reports. */
