@@ -59,6 +59,12 @@ describe('bound formulas', () => {
       expect(vcRademacherBound(n, v)).toBeCloseTo(Math.sqrt((2 * Math.log(sum)) / n), 12);
     }
     expect(sauerShelah(2000, 3).lnSum).toBeCloseTo(Math.log(1 + 2000 + binomial(2000, 2) + binomial(2000, 3)), 9);
+    // large n and v: the terms C(n, i) overflow float64 (ln C(10⁶, 200) ≈ 1,900), the log-sum-exp must not
+    let lnTop = 0;
+    for (let i = 1; i <= 200; i++) lnTop += Math.log(1e6 - i + 1) - Math.log(i);
+    const big = sauerShelah(1e6, 200).lnSum; // the largest term is the last; the others add less than ln 201
+    expect(big).toBeGreaterThanOrEqual(lnTop - 1e-6);
+    expect(big).toBeLessThanOrEqual(lnTop + Math.log(201));
     expect(() => sauerShelah(5, -1)).toThrow(new InputError('VC dimension must be a non-negative integer, got -1'));
     expect(() => sauerShelah(5, 1.5)).toThrow(InputError);
     expect(() => sauerShelah(0, 1)).toThrow(new InputError('n must be a positive integer, got 0'));

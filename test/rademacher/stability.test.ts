@@ -25,6 +25,9 @@ describe('ridge regression and its empirical stability', () => {
     expect(est.betaBound).toBe((3 ** 2 * 1 ** 2) / (lambda * 1));
     expect([est.replacements, est.seed]).toEqual([20, 1]);
     expect(ridgeStability([[1]], [1], { X: [[1]], y: [-1] }, { X: [[1]], y: [0] }, { lambda, kappa: 1, sigmaLipschitz: 3, replacements: 3, seed: 4 })).toMatchObject({ replacements: 3, seed: 4 });
+    // the loss is (⟨w, z⟩ − y)²: w = ½ replaced by w = 0 (fresh label 0) changes it at (1, 1) from ¼ to 1
+    expect(ridgeStability([[1]], [1], { X: [[1]], y: [0] }, { X: [[1]], y: [1] }, { lambda, kappa: 1, sigmaLipschitz: 3 }).betaHat).toBeCloseTo(0.75, 14);
+    expect(ridgeStability([[1]], [1], { X: [[1]], y: [0] }, { X: [[1]], y: [1] }, { lambda, kappa: 1, sigmaLipschitz: 3, replacements: 0 }).betaHat).toBe(0);
     expect(() => ridgeStability([[1]], [1], { X: [[1, 2]], y: [1] }, { X: [[1]], y: [0] }, { lambda, kappa: 1, sigmaLipschitz: 1 })).toThrow(
       new InputError('ridgeStability: fresh.X has 2 features but X has 1; the points must live in the same space'),
     );
