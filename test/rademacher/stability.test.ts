@@ -28,6 +28,10 @@ describe('ridge regression and its empirical stability', () => {
     // the loss is (⟨w, z⟩ − y)²: w = ½ replaced by w = 0 (fresh label 0) changes it at (1, 1) from ¼ to 1
     expect(ridgeStability([[1]], [1], { X: [[1]], y: [0] }, { X: [[1]], y: [1] }, { lambda, kappa: 1, sigmaLipschitz: 3 }).betaHat).toBeCloseTo(0.75, 14);
     expect(ridgeStability([[1]], [1], { X: [[1]], y: [0] }, { X: [[1]], y: [1] }, { lambda, kappa: 1, sigmaLipschitz: 3, replacements: 0 }).betaHat).toBe(0);
+    // 2-D, two points: replacing point i by the fresh (0, 0) with label 5 removes coordinate i from w = (½, ½) (λ = ½);
+    // at z = (0, 1) with label 0 the loss goes from ¼ to ¼ (i = 0) or to 0 (i = 1): β̂ = ¼ — the fresh point lands in row i, where its label goes
+    const twoD = ridgeStability([[1, 0], [0, 1]], [1, 1], { X: [[0, 0]], y: [5] }, { X: [[0, 1]], y: [0] }, { lambda: 0.5, kappa: 1, sigmaLipschitz: 1 });
+    expect(twoD.betaHat).toBeCloseTo(0.25, 14);
     expect(() => ridgeStability([[1]], [1], { X: [[1, 2]], y: [1] }, { X: [[1]], y: [0] }, { lambda, kappa: 1, sigmaLipschitz: 1 })).toThrow(
       new InputError('ridgeStability: fresh.X has 2 features but X has 1; the points must live in the same space'),
     );
