@@ -35,6 +35,7 @@ describe('bound formulas', () => {
     const far = Math.sqrt((2 / 3) ** 2 + 2 * (1 / 3) ** 2);
     expect(massartBound(P)).toBeCloseTo((far * Math.sqrt(2 * Math.log(3))) / 3, 14);
     expect(massartBound([[5, -5, 5]])).toBe(0);
+    expect(() => massartBound([[1, NaN]])).toThrow(/^predictions\[0\]\[1\] is NaN/); // refused under its own name
   });
 
   test('linear and kernel balls: (B/n)√tr K and (B/n)√(tr K/2); B·max‖x‖/√n; ℓ1: B·max|x|·√(2 ln 2d/n)', () => {

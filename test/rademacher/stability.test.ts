@@ -36,5 +36,12 @@ describe('ridge regression and its empirical stability', () => {
       new InputError('ridgeStability: fresh.X has 2 features but X has 1; the points must live in the same space'),
     );
     expect(() => ridgeStability([[1]], [1], { X: [[1]], y: [1] }, { X: [[1, 0]], y: [0] }, { lambda, kappa: 1, sigmaLipschitz: 1 })).toThrow(/test.X has 2 features/);
+    // bad fresh or test data are refused under their own names
+    const ok = { X: [[1]], y: [0] };
+    const opts = { lambda, kappa: 1, sigmaLipschitz: 1 };
+    expect(() => ridgeStability([[1]], [1], { X: [[NaN]], y: [0] }, ok, opts)).toThrow(/^fresh\.X\[0\]\[0\] is NaN/);
+    expect(() => ridgeStability([[1]], [1], { X: [[1]], y: [0, 1] }, ok, opts)).toThrow(/^fresh\.y: 2 labels for 1 points/);
+    expect(() => ridgeStability([[1]], [1], ok, { X: [[NaN]], y: [0] }, opts)).toThrow(/^test\.X\[0\]\[0\] is NaN/);
+    expect(() => ridgeStability([[1]], [1], ok, { X: [[1]], y: [NaN] }, opts)).toThrow(/^test\.y\[0\] is NaN/);
   });
 });
