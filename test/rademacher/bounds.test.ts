@@ -85,6 +85,13 @@ describe('bound formulas', () => {
     expect(ssbdBound(0.5, 0.25, 10 ** 12, 0.5, 1).vacuous).toBe(true); // 1 + tiny ≥ 1: the boundary counts
     expect(mohriBound(0, 0.5, 10 ** 12, 0.5).vacuous).toBe(true);
     expect(mohriBound(0, 0.49, 10 ** 12, 0.5).vacuous).toBe(false);
+    // a bound exactly at the maximum (training loss chosen so that it lands there) rules nothing out
+    const gS = ssbdBound(0, 0.01, 10000, 0.05).gap;
+    const atS = ssbdBound(1 - gS, 0.01, 10000, 0.05);
+    expect([atS.value, atS.vacuous]).toEqual([1, true]);
+    const gM = mohriBound(0, 0.1, 100, 0.05).gap;
+    const atM = mohriBound(1 - gM, 0.1, 100, 0.05);
+    expect([atM.value, atM.vacuous]).toEqual([1, true]);
     expect(() => ssbdBound(0, 0, 0, 0.1)).toThrow(InputError);
     expect(() => mohriBound(0, 0, 10, 1)).toThrow(new InputError('delta must lie strictly between 0 and 1, got 1'));
     expect(() => checkDelta(0)).toThrow(InputError);
