@@ -8,6 +8,7 @@ import base from './vitest.config.js';
 // pool runs the compiled dist/, which mutants do not reach; and minutes when instrumented) and the
 // engine, data and training tests (no mutated code); test/rademacher/classes.test.ts reads dist/ too
 // (the registry's law properties run from proofs/rademacher/registry.proof.ts, which is included).
+// The pool's job and threshold are called in-process by test/rademacher/jobs.test.ts, which is.
 export default defineConfig({
   ...base,
   test: {
@@ -18,6 +19,8 @@ export default defineConfig({
       'test/numeric/**/*.test.ts',
       'test/exact/**/*.test.ts',
       'test/rademacher/signs.test.ts',
+      'test/rademacher/jobs.test.ts',
+      'test/rademacher/compare.test.ts',
       'test/rademacher/oracles.test.ts',
       'test/rademacher/estimate.test.ts',
       'test/rademacher/bounds.test.ts',

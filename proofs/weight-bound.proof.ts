@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { weightBound } from '../src/conjectures/builtins/expressivity.js';
 import { search } from '../src/conjectures/search.js';
 import { weightBoundHolds, weightBoundRatio } from '../src/expressivity/conjectures.js';
+import { interpolateExact } from '../src/expressivity/exact.js';
+import { ZERO } from '../src/exact/fraction.js';
 
 /**
  * Known-false conjecture: ‖w‖ ≤ ‖y‖ / min_i (z_(i) − b_i) (the remark after Lemma 1 in Zhang et al.
@@ -31,5 +33,15 @@ describe('the weight bound ‖w‖ ≤ ‖y‖ / min(z_i − b_i) is false', () 
     // and a case where it holds, so the check can say both
     expect(weightBoundHolds([[0], [1]], [0, 1])).toBe(true);
     expect(weightBoundRatio([[0], [1]], [0, 0])).toEqualFraction(0);
+  });
+
+  test('the ratio takes the smallest diagonal entry z_(i) − b_i, wherever it sits (here the middle one)', () => {
+    const X = [[0], [1], [5]];
+    const y = [1, 0, 1];
+    const net = interpolateExact(X, y);
+    // b_0 = z_(0) − 1, then b_i = z_(i−1) + ¼(z_(i) − z_(i−1)): the diagonal is 1, then ¾ of each gap
+    expect(net.zSorted.map((z, i) => z.sub(net.b[i]!).toFraction())).toEqual(['1', '3/4', '3']);
+    const w2 = net.w.reduce((s, wi) => s.add(wi.mul(wi)), ZERO);
+    expect(weightBoundRatio(X, y)).toEqualFraction(w2.mul('3/4').mul('3/4').div(2)); // ‖y‖² = 2
   });
 });

@@ -92,27 +92,44 @@ export class Dyadic {
   /** A float64 u with u ≥ |this| (a rigorous upper bound, at most a few ulps above). */
   absUpperBound(): number {
     if (this.m === 0n) return 0;
-    const { mag, e } = this.shortMagnitude(true);
+    const { mag, e } = this.shortMagnitude();
     // Number(mag) ≤ mag·(1 + u) < nextUp(Number(mag)) when rounding went down.
     return nextUp(scaleByPowerOfTwo(nextUp(Number(mag)), e));
   }
 
-  /** The float64 nearest to this value (ties and overflow as JavaScript's Number does). */
+  /**
+   * The float64 nearest to this value, ties to the even one, and ±∞ from |x| ≥ 2^1024 − 2^970 on —
+   * as JavaScript's Number(bigint) converts. One rounding, in BigInt: converting a long mantissa
+   * first and scaling afterwards would round twice (at 53 bits, then again in the subnormal range).
+   */
   toNumber(): number {
     if (this.m === 0n) return 0;
-    const { mag, e } = this.shortMagnitude(false);
-    const v = scaleByPowerOfTwo(Number(mag), e);
+    const mag = this.m < 0n ? -this.m : this.m;
+    // q: the exponent of the last bit float64 keeps — 53 significant bits, none below 2^−1074.
+    const q = Math.max(mag.toString(2).length - 1 + this.e - 52, -1074);
+    let kept: bigint;
+    if (this.e >= q) {
+      kept = mag << BigInt(this.e - q);
+    } else {
+      const drop = BigInt(q - this.e);
+      kept = mag >> drop;
+      const rest = mag - (kept << drop);
+      const half = 1n << (drop - 1n);
+      if (rest > half || (rest === half && (kept & 1n) === 1n)) kept += 1n;
+    }
+    // kept ≤ 2^53, so Number(kept) is exact, and kept·2^q is a float64 (or past the range: ∞)
+    const v = scaleByPowerOfTwo(Number(kept), q);
     return this.m < 0n ? -v : v;
   }
 
-  /** |m|·2^e with |m| cut to ≤ 960 bits (rounded up when `roundUp`), so Number(|m|) is finite. */
-  private shortMagnitude(roundUp: boolean): { mag: bigint; e: number } {
+  /** |m|·2^e with |m| cut to ≤ 960 bits and rounded up, so Number(|m|) is finite. */
+  private shortMagnitude(): { mag: bigint; e: number } {
     let mag = this.m < 0n ? -this.m : this.m;
     let e = this.e;
     const bits = mag.toString(16).length * 4;
     if (bits > 960) {
       const shift = bits - 960;
-      mag = (mag >> BigInt(shift)) + (roundUp ? 1n : 0n);
+      mag = (mag >> BigInt(shift)) + 1n;
       e += shift;
     }
     return { mag, e };

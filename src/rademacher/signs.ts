@@ -26,14 +26,18 @@ const MAX_ENUMERATED_N = 30;
  * signVectors(2, 0, 4); // Int8Array [-1, -1,  1, -1,  -1, 1,  1, 1]: all four σ of length 2
  * signVectors(3, 5, 1); // Int8Array [1, -1, 1]: index 5 = 0b101
  */
-export function signVectors(n: number, first: number, count: number, out: Int8Array = new Int8Array(count * n)): Int8Array {
+export function signVectors(n: number, first: number, count: number, out?: Int8Array): Int8Array {
   if (!Number.isInteger(n) || n < 0 || n > MAX_ENUMERATED_N) {
     throw new InputError(`signVectors: n must be an integer in [0, ${MAX_ENUMERATED_N}], got ${n}; enumerate fewer points`);
   }
   if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > 2 ** n) {
     throw new InputError(`signVectors: indices ${first} … ${first + count - 1} are not within 0 … 2^${n} − 1; pass 0 ≤ first and first + count ≤ 2^n`);
   }
-  if (out.length < count * n) throw new InputError(`signVectors: out has ${out.length} entries, needs (count, n) = (${count}, ${n}); pass a larger array`);
+  if (out === undefined) {
+    out = new Int8Array(count * n); // allocated after the checks: a negative size would throw a RangeError
+  } else if (out.length < count * n) {
+    throw new InputError(`signVectors: out has ${out.length} entries, needs (count, n) = (${count}, ${n}); pass a larger array`);
+  }
   for (let t = 0; t < count; t++) {
     const k = first + t;
     const row = t * n;

@@ -50,5 +50,18 @@ describe('network files', () => {
     expect(() => loadNetwork({ ...good, b: [0, null, 1] })).toThrow(/b\[1\] = null is not a finite number/);
     expect(() => loadNetwork({ ...good, n: 0 })).toThrow(/'n' must be a positive integer/);
     expect(() => loadNetwork([1, 2])).toThrow(/not a JSON object/);
+    expect(() => loadNetwork(null)).toThrow(/not a JSON object/);
+    expect(() => loadNetwork('{}')).toThrow(/not a JSON object/);
+    for (const bad of [-1, 1.5, '0']) {
+      expect(() => loadNetwork({ ...good, order: [0, bad, 2] })).toThrow("network file: 'order' must hold row indices (integers ≥ 0)");
+    }
+    expect(() => loadNetwork({ ...good, a: ['1'] })).toThrow(/a\[0\] = "1" is not a finite number/); // the first entry, too
+    const exact = saveExactNetwork(interpolateExact([[0], [1]], [1, 0]));
+    expect(loadNetwork(exact).kind).toBe('exact');
+    expect(() => loadNetwork({ ...exact, k: 2 })).toThrow('network file: an exact network has one output (k = 1), got k = 2');
+    for (const bad of ['1.5', 'x1/2', '1/2x', 2]) {
+      expect(() => loadNetwork({ ...exact, w: [bad, '1'] })).toThrow(`network file: w[0] = ${JSON.stringify(bad)} is not a fraction p/q`);
+    }
+    expect(() => loadNetwork({ ...exact, w: ['1', '-8/3x'] })).toThrow(/w\[1\] = "-8\/3x" is not a fraction p\/q/);
   });
 });

@@ -53,6 +53,22 @@ describe('least squares by SGD and GD', () => {
     expect(gdEarly.w[0]).toBeCloseTo(1 - 0.95 ** 4, 12); // w ← w − (η/n)(w − 1) with η/n = 0.05
   });
 
+  test('the stopping rule is relative and inclusive: stop once ‖Xw − y‖ ≤ tol·‖y‖', () => {
+    // w ← w − ½(w − 4) from 0: the residual is 4·2^−t exactly, and tol·‖y‖ = 2^−3·4 = ½ is reached at t = 3
+    for (const r of [sgdLeastSquares([[1]], [4], { lr: 0.5, tol: 2 ** -3 }), gdLeastSquares([[1]], [4], { lr: 0.5, tol: 2 ** -3 })]) {
+      expect([r.steps, r.residual, r.w[0]]).toEqual([3, 0.5, 3.5]);
+    }
+    // y = 0 from w₀ ≠ 0: the tolerance is then absolute (‖y‖ taken as 1)
+    const zero = sgdLeastSquares([[1]], [0], { w0: [4], lr: 0.5, tol: 2 ** -3 });
+    expect([zero.steps, zero.residual]).toEqual([5, 0.125]);
+  });
+
+  test('n ≤ d but rank-deficient (a repeated row): XXᵀ is singular, so the pseudo-inverse gives the least-squares solution', () => {
+    const w = minNormSolution([[1, 0], [1, 0]], [1, 3]); // the two equations w₁ = 1, w₁ = 3: least squares w₁ = 2, and w₂ = 0 for the minimum norm
+    expect(w[0]).toBeCloseTo(2, 12);
+    expect(w[1]).toBeCloseTo(0, 12);
+  });
+
   test('refusals: zero data, step sizes that do not contract, a w₀ of the wrong size, divergence', () => {
     expect(() => sgdLeastSquares([[0, 0]], [1])).toThrow(new InputError('sgd: every row of X is zero'));
     expect(() => sgdLeastSquares([[1, 1]], [1], { lr: 1 })).toThrow('sgd: step size 1 must lie in (0, 2/max‖x‖²) = (0, 1) for the steps to contract');
@@ -60,6 +76,9 @@ describe('least squares by SGD and GD', () => {
     expect(() => sgdLeastSquares([[1, 1]], [1], { w0: [1] })).toThrow('sgd: w0 has 1 entries but the data have d = 2 features');
     expect(() => gdLeastSquares([[0]], [1])).toThrow(new InputError('gd: X is zero'));
     expect(() => gdLeastSquares([[1]], [1], { lr: -1 })).toThrow('gd: step size -1 must be positive');
+    expect(() => gdLeastSquares([[1]], [1], { lr: 0 })).toThrow('gd: step size 0 must be positive');
+    expect(() => gdLeastSquares([[1, 1]], [1], { w0: [1, 2, 3] })).toThrow('gd: w0 has 3 entries but the data have d = 2 features');
+    expect(() => gdLeastSquares([[2]], [1], { lr: 1000, epochs: 2000 })).toThrow(/\(the default n\/‖X‖_F² = 0\.25 is safe\)/);
     expect(() => gdLeastSquares([[1]], [1], { lr: 1000, epochs: 2000 })).toThrow(/gd: diverged at step \d+ with step size 1000; use η < 2\/λ_max\(XᵀX\/n\) \(the default n\/‖X‖_F² = 1 is safe\)/);
   });
 });

@@ -93,6 +93,109 @@ describe('Dyadic — beyond float64: long mantissas, huge and tiny exponents', (
   });
 });
 
+/** 1·2^j with mantissa exactly 1: (2^(j+52) + 2^j) − 2^(j+52) cancels to the last bit, j ∈ [−1022, 971]. */
+const unit = (j: number): Dyadic => Dyadic.fromNumber(2 ** (j + 52) + 2 ** j).sub(Dyadic.fromNumber(2 ** (j + 52)));
+
+/** The dyadic m·2^e with mantissa exactly m and exponent exactly e, for any integer e. */
+function dyadic(m: bigint, e: number): Dyadic {
+  let d = Dyadic.fromBigInt(m);
+  for (let k = e; k !== 0; ) {
+    const j = Math.max(-1022, Math.min(971, k));
+    d = d.mul(unit(j));
+    k -= j;
+  }
+  return d;
+}
+
+const bitLength = (m: bigint): number => (m < 0n ? -m : m).toString(2).length;
+
+/** The last bit of a float64's significand (0: even), read from its IEEE bits. */
+function lastBit(x: number): bigint {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  return view.getBigUint64(0) & 1n;
+}
+
+/** m·2^e with its leading bit at 2^top. */
+const atTop = (m: bigint, top: number, negative: boolean): Dyadic => dyadic(negative ? -m : m, top - (bitLength(m) - 1));
+
+/**
+ * Dyadics across float64's whole range and beyond: mantissas of 1 to 1,100 bits with the leading bit
+ * anywhere in 2^−1200 … 2^1100; and values on or next to a rounding tie — an odd (p+1)-bit head
+ * (halfway between two floats of p bits: p = 53 for normal numbers, fewer for subnormals), shifted
+ * left, then plus or minus one in the last place.
+ */
+const anyDyadic = fc.oneof(
+  fc
+    .record({ bits: fc.integer({ min: 1, max: 1100 }), top: fc.integer({ min: -1200, max: 1100 }), negative: fc.boolean(), seed: fc.bigInt({ min: 0n, max: (1n << 1100n) - 1n }) })
+    .map(({ bits, top, negative, seed }) => atTop((1n << BigInt(bits - 1)) | (seed & ((1n << BigInt(bits - 1)) - 1n)), top, negative)),
+  fc
+    .record({ p: fc.integer({ min: 1, max: 53 }), head: fc.bigInt({ min: 0n, max: (1n << 53n) - 1n }), shift: fc.integer({ min: 0, max: 1000 }), last: fc.constantFrom(-1n, 0n, 1n), top: fc.integer({ min: -1022, max: 1023 }), negative: fc.boolean() })
+    .map(({ p, head, shift, last, top, negative }) => {
+      const h = (1n << BigInt(p)) | ((head << 1n) & ((1n << BigInt(p)) - 1n)) | 1n; // p+1 bits, odd: a tie at precision p
+      const m = (h << BigInt(shift)) + last;
+      return atTop(m, p === 53 ? top : p - 1075, negative); // p < 53: the subnormal range keeps top + 1075 bits
+    }),
+);
+
+describe('Dyadic — toNumber is the nearest float64, ties to even; absUpperBound is a bound within 3 ulps', () => {
+  const LIMIT = toFraction(2 ** 1023).mul(toFraction(2 - 2 ** -53)); // 2^1024 − 2^970: from here on, ±∞
+
+  test.prop({ d: anyDyadic })('no float64 is nearer than toNumber, and on a tie its last bit is even', ({ d }) => {
+    const exact = dyadicToFraction(d);
+    const v = d.toNumber();
+    if (!Number.isFinite(v)) {
+      expect(exact.abs().compare(LIMIT)).toBeGreaterThanOrEqual(0);
+      expect(Math.sign(v)).toBe(d.sign());
+      return;
+    }
+    const dist = exact.sub(toFraction(v)).abs();
+    for (const w of [nextUp(v), nextDown(v)]) {
+      if (!Number.isFinite(w)) {
+        expect(exact.abs().compare(LIMIT)).toBeLessThan(0);
+        continue;
+      }
+      const c = dist.compare(exact.sub(toFraction(w)).abs());
+      expect(c).toBeLessThanOrEqual(0);
+      if (c === 0) expect(lastBit(v)).toBe(0n);
+    }
+  });
+
+  test.prop({ n: fc.oneof(fc.bigInt({ min: -(1n << 1100n), max: 1n << 1100n }), anyDyadic.filter((d) => d.e >= 0).map((d) => d.m << BigInt(d.e))) })(
+    'an integer converts as JavaScript converts it: fromBigInt(n).toNumber() = Number(n)',
+    ({ n }) => {
+      expect(Dyadic.fromBigInt(n).toNumber()).toBe(Number(n));
+    },
+  );
+
+  test('ties and near-ties past the 960-bit shortening, and exponents past ±1000 with short mantissas', () => {
+    const tie = (2n ** 53n + 1n) << 950n; // halfway between 2^1003 and (2^53 + 2)·2^950: to the even one, 2^1003
+    expect(Dyadic.fromBigInt(tie).toNumber()).toBe(2 ** 1003);
+    expect(Dyadic.fromBigInt(tie + 1n).toNumber()).toBe(Number(tie + 1n)); // above the tie: up, although the bit is beyond 960
+    expect(Dyadic.fromBigInt(tie + 1n).toNumber()).toBeGreaterThan(2 ** 1003);
+    expect(Dyadic.fromBigInt(-tie - 1n).toNumber()).toBe(-Number(tie + 1n));
+    expect(Dyadic.fromBigInt(tie - 1n).toNumber()).toBe(2 ** 1003);
+    // m·2^e with e > 1000 and a short m (as cancellation leaves it): the scaling runs in steps of 2^1000
+    expect(dyadic(1n, 1001).toNumber()).toBe(2 ** 1001);
+    expect(dyadic(-5n, 1020).toNumber()).toBe(-5 * 2 ** 1020);
+    expect(dyadic(1n, 2100).toNumber()).toBe(Infinity);
+    expect(dyadic(1n, -2100).toNumber()).toBe(0);
+    expect(dyadic(3n, -1075).toNumber()).toBe(2 * Number.MIN_VALUE); // 1.5 ulps: the tie goes to the even 2
+    const u = dyadic(1n, 1001).absUpperBound();
+    expect(u).toBeGreaterThanOrEqual(2 ** 1001);
+    expect(u).toBeLessThanOrEqual(nextUp(nextUp(nextUp(2 ** 1001))));
+    expect(dyadic(7n, 1017).absUpperBound()).toBeLessThanOrEqual(nextUp(nextUp(nextUp(7 * 2 ** 1017))));
+    expect(dyadic(7n, 1017).absUpperBound()).toBeGreaterThanOrEqual(7 * 2 ** 1017);
+    expect(dyadic(1n, 2100).absUpperBound()).toBe(Infinity);
+  });
+
+  test.prop({ d: anyDyadic })('absUpperBound ≥ |value|, and at most 3 ulps above the nearest float64', ({ d }) => {
+    const u = d.absUpperBound();
+    if (Number.isFinite(u)) expect(dyadicToFraction(d).abs().compare(toFraction(u))).toBeLessThanOrEqual(0);
+    expect(u).toBeLessThanOrEqual(nextUp(nextUp(nextUp(Math.abs(d.toNumber())))));
+  });
+});
+
 describe('error-free transformations', () => {
   test.prop({ a: moderate, b: moderate })('TwoSum: s + e = a + b exactly', ({ a, b }) => {
     const [s, e] = twoSum(a, b);

@@ -35,6 +35,7 @@ describe('bound formulas', () => {
     const far = Math.sqrt((2 / 3) ** 2 + 2 * (1 / 3) ** 2);
     expect(massartBound(P)).toBeCloseTo((far * Math.sqrt(2 * Math.log(3))) / 3, 14);
     expect(massartBound([[5, -5, 5]])).toBe(0);
+    expect(() => massartBound([[1, NaN]])).toThrow(/^predictions\[0\]\[1\] is NaN/); // refused under its own name
   });
 
   test('linear and kernel balls: (B/n)√tr K and (B/n)√(tr K/2); B·max‖x‖/√n; ℓ1: B·max|x|·√(2 ln 2d/n)', () => {
@@ -59,6 +60,12 @@ describe('bound formulas', () => {
       expect(vcRademacherBound(n, v)).toBeCloseTo(Math.sqrt((2 * Math.log(sum)) / n), 12);
     }
     expect(sauerShelah(2000, 3).lnSum).toBeCloseTo(Math.log(1 + 2000 + binomial(2000, 2) + binomial(2000, 3)), 9);
+    // large n and v: the terms C(n, i) overflow float64 (ln C(10⁶, 200) ≈ 1,900), the log-sum-exp must not
+    let lnTop = 0;
+    for (let i = 1; i <= 200; i++) lnTop += Math.log(1e6 - i + 1) - Math.log(i);
+    const big = sauerShelah(1e6, 200).lnSum; // the largest term is the last; the others add less than ln 201
+    expect(big).toBeGreaterThanOrEqual(lnTop - 1e-6);
+    expect(big).toBeLessThanOrEqual(lnTop + Math.log(201));
     expect(() => sauerShelah(5, -1)).toThrow(new InputError('VC dimension must be a non-negative integer, got -1'));
     expect(() => sauerShelah(5, 1.5)).toThrow(InputError);
     expect(() => sauerShelah(0, 1)).toThrow(new InputError('n must be a positive integer, got 0'));
@@ -78,6 +85,13 @@ describe('bound formulas', () => {
     expect(ssbdBound(0.5, 0.25, 10 ** 12, 0.5, 1).vacuous).toBe(true); // 1 + tiny ≥ 1: the boundary counts
     expect(mohriBound(0, 0.5, 10 ** 12, 0.5).vacuous).toBe(true);
     expect(mohriBound(0, 0.49, 10 ** 12, 0.5).vacuous).toBe(false);
+    // a bound exactly at the maximum (training loss chosen so that it lands there) rules nothing out
+    const gS = ssbdBound(0, 0.01, 10000, 0.05).gap;
+    const atS = ssbdBound(1 - gS, 0.01, 10000, 0.05);
+    expect([atS.value, atS.vacuous]).toEqual([1, true]);
+    const gM = mohriBound(0, 0.1, 100, 0.05).gap;
+    const atM = mohriBound(1 - gM, 0.1, 100, 0.05);
+    expect([atM.value, atM.vacuous]).toEqual([1, true]);
     expect(() => ssbdBound(0, 0, 0, 0.1)).toThrow(InputError);
     expect(() => mohriBound(0, 0, 10, 1)).toThrow(new InputError('delta must lie strictly between 0 and 1, got 1'));
     expect(() => checkDelta(0)).toThrow(InputError);

@@ -36,6 +36,7 @@ describe('sign draws, estimates and exact enumeration', () => {
   test('bad draws and δ are refused', () => {
     const oracle = thresholds([1, 2]);
     for (const draws of [0, -3, 2.5]) expect(() => estimateRademacher(oracle, { draws })).toThrow(new InputError(`draws must be a positive integer, got ${draws}`));
+    expect(estimateRademacher(oracle, { draws: 1 }).values).toHaveLength(1); // one draw is enough to run
     expect(() => estimateRademacher(oracle, { delta: 1 })).toThrow(InputError);
     expect(() => mcdiarmidHalfWidth(1, 2, 3, 0)).toThrow(InputError);
   });

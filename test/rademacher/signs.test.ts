@@ -10,6 +10,8 @@ describe('the one sign-vector enumeration', () => {
     expect(Array.from(signVectors(2, 0, 4))).toEqual([-1, -1, 1, -1, -1, 1, 1, 1]);
     expect(Array.from(signVectors(3, 5, 2))).toEqual([1, -1, 1, -1, 1, 1]); // 5 = 0b101, 6 = 0b110
     expect(signVectors(0, 0, 1)).toHaveLength(0); // the empty vector, once
+    expect(signVectors(3, 4, 0)).toHaveLength(0); // no vectors
+    expect(Array.from(signVectors(30, 2 ** 30 - 1, 1))).toEqual(Array(30).fill(1)); // n = 30, the largest, and its last index
   });
 
   test('all 2^n vectors are distinct, windows tile the whole, and out is written in place', () => {
@@ -22,6 +24,7 @@ describe('the one sign-vector enumeration', () => {
       const count = Math.min(100, 2 ** n - first);
       const out = new Int8Array(150 * n);
       expect(signVectors(n, first, count, out)).toBe(out);
+      expect(out.subarray(count * n).every((v) => v === 0)).toBe(true); // only its (count, n) entries are written
       tiled.set(out.subarray(0, count * n), first * n);
     }
     expect(Array.from(tiled)).toEqual(Array.from(all));
@@ -40,6 +43,12 @@ describe('the one sign-vector enumeration', () => {
     expect(() => signVectors(2.5, 0, 1)).toThrow(InputError);
     expect(() => signVectors(3, 6, 3)).toThrow(new InputError('signVectors: indices 6 … 8 are not within 0 … 2^3 − 1; pass 0 ≤ first and first + count ≤ 2^n'));
     expect(() => signVectors(3, -1, 1)).toThrow(InputError);
+    // each condition on its own, with the message that names it (a later check would throw something else)
+    expect(() => signVectors(2.5, 0, 1)).toThrow(new InputError('signVectors: n must be an integer in [0, 30], got 2.5; enumerate fewer points'));
+    expect(() => signVectors(-1, 0, 1)).toThrow(new InputError('signVectors: n must be an integer in [0, 30], got -1; enumerate fewer points'));
+    expect(() => signVectors(3, 0.5, 1)).toThrow(new InputError('signVectors: indices 0.5 … 0.5 are not within 0 … 2^3 − 1; pass 0 ≤ first and first + count ≤ 2^n'));
+    expect(() => signVectors(3, 0, 1.5)).toThrow(new InputError('signVectors: indices 0 … 0.5 are not within 0 … 2^3 − 1; pass 0 ≤ first and first + count ≤ 2^n'));
+    expect(() => signVectors(3, 2, -1, new Int8Array(3))).toThrow(new InputError('signVectors: indices 2 … 0 are not within 0 … 2^3 − 1; pass 0 ≤ first and first + count ≤ 2^n'));
     expect(() => signVectors(3, 0, 2, new Int8Array(5))).toThrow(new InputError('signVectors: out has 5 entries, needs (count, n) = (2, 3); pass a larger array'));
   });
 });

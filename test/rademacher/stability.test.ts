@@ -25,9 +25,23 @@ describe('ridge regression and its empirical stability', () => {
     expect(est.betaBound).toBe((3 ** 2 * 1 ** 2) / (lambda * 1));
     expect([est.replacements, est.seed]).toEqual([20, 1]);
     expect(ridgeStability([[1]], [1], { X: [[1]], y: [-1] }, { X: [[1]], y: [0] }, { lambda, kappa: 1, sigmaLipschitz: 3, replacements: 3, seed: 4 })).toMatchObject({ replacements: 3, seed: 4 });
+    // the loss is (⟨w, z⟩ − y)²: w = ½ replaced by w = 0 (fresh label 0) changes it at (1, 1) from ¼ to 1
+    expect(ridgeStability([[1]], [1], { X: [[1]], y: [0] }, { X: [[1]], y: [1] }, { lambda, kappa: 1, sigmaLipschitz: 3 }).betaHat).toBeCloseTo(0.75, 14);
+    expect(ridgeStability([[1]], [1], { X: [[1]], y: [0] }, { X: [[1]], y: [1] }, { lambda, kappa: 1, sigmaLipschitz: 3, replacements: 0 }).betaHat).toBe(0);
+    // 2-D, two points: replacing point i by the fresh (0, 0) with label 5 removes coordinate i from w = (½, ½) (λ = ½);
+    // at z = (0, 1) with label 0 the loss goes from ¼ to ¼ (i = 0) or to 0 (i = 1): β̂ = ¼ — the fresh point lands in row i, where its label goes
+    const twoD = ridgeStability([[1, 0], [0, 1]], [1, 1], { X: [[0, 0]], y: [5] }, { X: [[0, 1]], y: [0] }, { lambda: 0.5, kappa: 1, sigmaLipschitz: 1 });
+    expect(twoD.betaHat).toBeCloseTo(0.25, 14);
     expect(() => ridgeStability([[1]], [1], { X: [[1, 2]], y: [1] }, { X: [[1]], y: [0] }, { lambda, kappa: 1, sigmaLipschitz: 1 })).toThrow(
       new InputError('ridgeStability: fresh.X has 2 features but X has 1; the points must live in the same space'),
     );
     expect(() => ridgeStability([[1]], [1], { X: [[1]], y: [1] }, { X: [[1, 0]], y: [0] }, { lambda, kappa: 1, sigmaLipschitz: 1 })).toThrow(/test.X has 2 features/);
+    // bad fresh or test data are refused under their own names
+    const ok = { X: [[1]], y: [0] };
+    const opts = { lambda, kappa: 1, sigmaLipschitz: 1 };
+    expect(() => ridgeStability([[1]], [1], { X: [[NaN]], y: [0] }, ok, opts)).toThrow(/^fresh\.X\[0\]\[0\] is NaN/);
+    expect(() => ridgeStability([[1]], [1], { X: [[1]], y: [0, 1] }, ok, opts)).toThrow(/^fresh\.y: 2 labels for 1 points/);
+    expect(() => ridgeStability([[1]], [1], ok, { X: [[NaN]], y: [0] }, opts)).toThrow(/^test\.X\[0\]\[0\] is NaN/);
+    expect(() => ridgeStability([[1]], [1], ok, { X: [[1]], y: [NaN] }, opts)).toThrow(/^test\.y\[0\] is NaN/);
   });
 });
