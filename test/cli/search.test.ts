@@ -65,7 +65,7 @@ describe('rethink search', () => {
     expect(info).toBe(`seed: ${seed}`);
     expect(text).toMatch(/^duplicates-fittable: every labelled sample on a line/);
     expect(text).toMatch(/REFUTED after \d+ runs? \(random phase/);
-    expect(text).toMatch(/ i {2}x {2,}y/); // the table header
+    expect(text).toMatch(/ i {2,}x {2,}y/); // the table header (columns as wide as their widest value)
     expect(text).toMatch(/certificate: rows 0 and 1 are the same point/);
     expect(text).toMatch(new RegExp(`replay: rethink search duplicates-fittable --seed ${seed} --path \\d+(:\\d+)*$`, 'm'));
   });
