@@ -32,7 +32,7 @@ import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync }
 import { createRequire } from 'node:module';
 import os, { availableParallelism, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
@@ -112,7 +112,7 @@ function workerScript(): { path: string } | { note: string } {
       // not there yet
     }
     if (!current) {
-      partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;
+      partial = `${file}.${process.pid}.${threadId}.partial`; // one start at a time per thread (backend.ts): unique
       writeFileSync(partial, text, { mode: 0o600 });
       try {
         renameSync(partial, file);

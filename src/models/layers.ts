@@ -97,13 +97,15 @@ export interface DenseOptions {
 /**
  * Dense layer y = x·W + b, or y = max(x·W + b, 0) with `activation` 'relu'.  x: (B, fanIn) → (B, fanOut).
  *
- * One op with a hand-written gradient: the forward pass is tfjs's `fused.matMul` (bias and ReLU
- * applied as the product is written, instead of two more passes over (B, fanOut)); the backward pass,
- * with g = dy·[y > 0] (ReLU) or dy, is ∂W = xᵀg, ∂b = Σ_rows g and, unless the input is data,
- * ∂x = g·Wᵀ. (tfjs's own fused op computes ∂x always; the unfused ops skip it for data by pruning the tape.)
+ * One op with a hand-written gradient: the forward pass is tfjs's `_FusedMatMul` kernel (bias and
+ * ReLU applied as the product is written, instead of two more passes over (B, fanOut)); the backward
+ * pass, with g = dy·[y > 0] (ReLU) or dy, is ∂W = xᵀg, ∂b = Σ_rows g and, unless the input is data,
+ * ∂x = g·Wᵀ. With data as input, x is closed over rather than an input of the op, so no ∂x is
+ * computed (tfjs's own fused op computes it always).
  */
 export function dense(store: ParamStore, name: string, fanIn: number, fanOut: number, options: DenseOptions = {}): (x: tf.Tensor2D) => tf.Tensor2D {
   const activation = options.activation ?? 'linear';
+  const dataInput = options.input === 'data';
   const W = store.glorot(`${name}/W`, [fanIn, fanOut], fanIn, fanOut) as tf.Tensor2D; // (fanIn, fanOut)
   const b = store.constant(`${name}/b`, 'weight', [fanOut], 0) as tf.Tensor1D; // (fanOut)
   // The _FusedMatMul kernel itself: tf.fused.matMul falls back to matMul + add + relu while gradients
@@ -113,26 +115,9 @@ export function dense(store: ParamStore, name: string, fanIn: number, fanOut: nu
     const y = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, ...x.shape]), b: tf.reshape(w, [1, ...w.shape]), bias }, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 } as unknown as tf.NamedAttrMap) as tf.Tensor3D; // (1, B, fanOut)
     return tf.reshape(y, [x.shape[0], fanOut]); // (B, fanOut)
   };
-  /** g = ∂L/∂(x·W + b), (B, fanOut); ∂W (fanIn, fanOut); ∂b (fanOut) */
-  const paramGrads = (x: tf.Tensor2D, y: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D] => {
-    const g = activation === 'relu' ? (tf.mul(dy, tf.step(y)) as tf.Tensor2D) : dy;
-    return [g, tf.matMul(x, g, true, false), tf.sum(g, 0) as tf.Tensor1D];
-  };
-  if (options.input === 'data') {
-    return (x) =>
-      tf.customGrad((...args) => {
-        const [w, bias, save] = args as unknown as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-        const y = forward(x, w, bias);
-        save([y]);
-        return {
-          value: y,
-          gradFunc: (dy, saved) => tf.tidy(() => paramGrads(x, saved[0] as tf.Tensor2D, dy as tf.Tensor2D).slice(1) as tf.Tensor[]),
-        };
-      })(W, b) as tf.Tensor2D;
-  }
-  return (x) =>
-    tf.customGrad((...args) => {
-      const [xs, w, bias, save] = args as unknown as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+  return (x) => {
+    const op = tf.customGrad((...args) => {
+      const [xs, w, bias, save] = (dataInput ? [x, ...args] : args) as unknown as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
       const y = forward(xs, w, bias);
       save([xs, w, y]);
       return {
@@ -140,11 +125,15 @@ export function dense(store: ParamStore, name: string, fanIn: number, fanOut: nu
         gradFunc: (dy, saved) =>
           tf.tidy(() => {
             const [xt, wt, yt] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-            const [g, dW, db] = paramGrads(xt, yt, dy as tf.Tensor2D);
-            return [tf.matMul(g, wt, false, true), dW, db]; // ∂x (B, fanIn), ∂W, ∂b
+            const g = activation === 'relu' ? (tf.mul(dy, tf.step(yt)) as tf.Tensor2D) : (dy as tf.Tensor2D); // ∂L/∂(x·W + b), (B, fanOut)
+            const dW = tf.matMul(xt, g, true, false); // (fanIn, fanOut)
+            const db = tf.sum(g, 0) as tf.Tensor1D; // (fanOut)
+            return dataInput ? [dW, db] : [tf.matMul(g, wt, false, true), dW, db]; // [∂x (B, fanIn),] ∂W, ∂b
           }),
       };
-    })(x, W, b) as tf.Tensor2D;
+    });
+    return (dataInput ? op(W, b) : op(x, W, b)) as tf.Tensor2D;
+  };
 }
 
 /** BatchNorm settings (Keras defaults). */
