@@ -8,7 +8,8 @@
  * - `MaxPoolGrad` starts its running max at the smallest *positive* float and sends ties to the last
  *   element: wrong gradients whenever a window holds non-positive or tied values.
  * - `BatchMatMul` takes XNNPACK's fast path only when neither operand is transposed; every Dense
- *   gradient (xᵀ·dy, dy·Wᵀ) falls back to a scalar loop.
+ *   gradient (xᵀ·dy, dy·Wᵀ) falls back to a scalar loop. `_FusedMatMul` on that loop adds the wrong
+ *   bias element to every row after the first.
  * - `Conv2DBackpropInput` is correct but a naive loop.
  * - `LRN` and `LRNGrad` recompute each element's window sum and call `pow` for every window element
  *   (LRNGrad: O(depth radius) `pow` calls per element) — 11% of a small-AlexNet step on two threads.
@@ -78,6 +79,7 @@ export function registerWasmOps(): void {
   const kernels: KernelConfig[] = [
     // Keeps the stock setupFunc: it binds the wasm function the stock kernel calls.
     { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMulFast(batchMatMul, transpose) as unknown as KernelFunc, setupFunc: getKernel('BatchMatMul', 'wasm')?.setupFunc },
+    { kernelName: '_FusedMatMul', backendName: 'wasm', kernelFunc: fusedMatMulFast(stock('_FusedMatMul'), batchMatMul, transpose, stock) as unknown as KernelFunc, setupFunc: getKernel('_FusedMatMul', 'wasm')?.setupFunc },
     { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter(conv2d, transpose) as unknown as KernelFunc },
     { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput(conv2d) as unknown as KernelFunc, setupFunc: getKernel('Conv2DBackpropInput', 'wasm')?.setupFunc },
     { kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad as unknown as KernelFunc, setupFunc: getKernel('MaxPoolGrad', 'wasm')?.setupFunc },
@@ -132,6 +134,57 @@ function batchMatMulFast(batchMatMul: KernelFunc, transpose: KernelFunc) {
     const out = call(batchMatMul, backend, { a: a2, b: b2 }, { ...attrs, transposeA: false, transposeB: false });
     if (tA) backend.disposeData(a2.dataId);
     if (tB) backend.disposeData(b2.dataId);
+    return out;
+  };
+}
+
+/**
+ * _FusedMatMul (y = act(a·b + bias)). One matrix each, neither transposed: the stock kernel (XNNPACK's
+ * fully-connected operator, bias and clamp fused). Anything else: the product ({@link batchMatMulFast}),
+ * then the bias and the activation as their own kernels — the stock kernel's other path adds
+ * bias[min(i·N + j, N − 1)] to out[i, j] instead of bias[j], wrong for every row after the first.
+ */
+function fusedMatMulFast(fusedMatMul: KernelFunc, batchMatMul: KernelFunc, transpose: KernelFunc, stockOf: (name: string) => KernelFunc) {
+  const product = batchMatMulFast(batchMatMul, transpose);
+  return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const a = input(inputs, 'a');
+    const b = input(inputs, 'b');
+    const bias = inputs.bias ?? undefined;
+    const activation = (attrs.activation as string | undefined) ?? 'linear';
+    const tA = attrs.transposeA === true;
+    const tB = attrs.transposeB === true;
+    const single = a.shape.length === 3 && b.shape.length === 3 && a.shape[0] === 1 && b.shape[0] === 1;
+    if (single && !tA && !tB) return call(fusedMatMul, backend, inputs, attrs);
+    let out = product({ inputs: { a, b }, backend, attrs: { transposeA: tA, transposeB: tB } });
+    const then = (next: TensorInfo): void => {
+      backend.disposeData(out.dataId);
+      out = next;
+    };
+    if (bias !== undefined) then(call(stockOf('Add'), backend, { a: out, b: bias }, {}));
+    switch (activation) {
+      case 'linear':
+        break;
+      case 'relu':
+        then(call(stockOf('Relu'), backend, { x: out }, {}));
+        break;
+      case 'relu6':
+        then(call(stockOf('Relu6'), backend, { x: out }, {}));
+        break;
+      case 'elu':
+        then(call(stockOf('Elu'), backend, { x: out }, {}));
+        break;
+      case 'sigmoid':
+        then(call(stockOf('Sigmoid'), backend, { x: out }, {}));
+        break;
+      case 'leakyrelu':
+        then(call(stockOf('LeakyRelu'), backend, { x: out }, { alpha: (attrs.leakyreluAlpha as number | undefined) ?? 0.2 }));
+        break;
+      case 'prelu':
+        then(call(stockOf('Prelu'), backend, { x: out, alpha: input(inputs, 'preluActivationWeights') }, {}));
+        break;
+      default:
+        throw new Error(`_FusedMatMul on wasm: activation '${activation}' is not supported (linear, relu, relu6, elu, sigmoid, leakyrelu, prelu)`);
+    }
     return out;
   };
 }

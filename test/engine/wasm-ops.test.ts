@@ -137,6 +137,46 @@ describe('the project\'s wasm ops match the cpu backend', () => {
       expect(err).toBeLessThan(1e-5);
     }
   });
+
+  // Plain and fused products (bias, ReLU): transposed or batched fused products are the product, then
+  // the bias and the activation (the stock fused kernel's loop adds the wrong bias element to every row
+  // after the first). Against the cpu backend; and no tensor is left behind.
+  const productCases: [string, number[], number[], boolean, boolean][] = [
+    ['dense layer 128×784 · 784×64', [128, 784], [784, 64], false, false],
+    ['xᵀ·g (a weight gradient)', [33, 17], [33, 9], true, false],
+    ['g·Wᵀ (an input gradient)', [6, 9], [17, 9], false, true],
+    ['both transposed', [7, 4], [5, 7], true, true],
+    ['1×1 · 1×1', [1, 1], [1, 1], false, false],
+    ['batched (2, 5, 7) · (2, 7, 3)', [2, 5, 7], [2, 7, 3], false, false],
+    ['batched, transposed (2, 7, 5)ᵀ · (2, 3, 7)ᵀ', [2, 7, 5], [2, 3, 7], true, true],
+  ];
+  it.each(productCases)('products and fused products (bias, ReLU) equal the cpu backend\'s: %s', async (_name, aShape, bShape, tA, tB) => {
+    const rng = new Rng(47);
+    const size = (s: number[]) => s.reduce((p, q) => p * q, 1);
+    const aV = randomValues(rng, size(aShape));
+    const bV = randomValues(rng, size(bShape));
+    const n = tB ? bShape[bShape.length - 2]! : bShape[bShape.length - 1]!;
+    const biasV = randomValues(rng, n);
+    const run = async (backend: 'cpu' | 'wasm') => {
+      await tf.setBackend(backend);
+      const before = tf.memory().numTensors;
+      const out = tf.tidy(() => {
+        const a = tf.tensor(aV, aShape);
+        const b = tf.tensor(bV, bShape);
+        const plain = tf.matMul(a, b, tA, tB);
+        const fused = tf.fused.matMul({ a, b, transposeA: tA, transposeB: tB, bias: tf.tensor1d(biasV), activation: 'relu' });
+        return [plain.dataSync() as Float32Array, fused.dataSync() as Float32Array, plain.shape] as const;
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      return out;
+    };
+    const [p, f, shape] = await run('wasm');
+    const [pRef, fRef, shapeRef] = await run('cpu');
+    expect(shape).toEqual(shapeRef);
+    expect(maxRelErr(p, pRef)).toBeLessThan(1e-5);
+    expect(maxRelErr(f, fRef)).toBeLessThan(1e-5);
+    if (fRef.length > 8) expect(fRef.some((v) => v === 0) && fRef.some((v) => v > 0)).toBe(true); // the ReLU cuts somewhere and passes somewhere
+  });
 });
 
 describe('the wasm heap guard', () => {
