@@ -12,14 +12,14 @@ import { compare, type Bench, type Comparison } from './harness.js';
 import type { EngineCase } from './engine.js';
 import { availableParallelism } from 'node:os';
 
-/** Times `steps` training steps (after 2 warm-up steps) and scales to one epoch of n images. */
+/** Times `steps` full training steps (after 2 warm-up steps) and scales to one epoch of n images (n / 128 batches' worth). */
 async function timeEpoch(id: ModelId, set: ImageSet, steps: number): Promise<{ msPerEpoch: number; gflops: number }> {
   const run = stepper(id, set);
   await run.step(0);
   await run.step(1);
   const t = performance.now();
-  for (let s = 0; s < steps; s++) await run.step(s);
-  const msPerEpoch = ((performance.now() - t) / steps) * run.perEpoch;
+  for (let s = 0; s < steps; s++) await run.step(s % Math.max(1, run.perEpoch - 1)); // full batches only (where there are any)
+  const msPerEpoch = ((performance.now() - t) / steps) * (set.n / 128);
   run.dispose();
   return { msPerEpoch, gflops: effectiveGflops(run.model, set, msPerEpoch) };
 }
