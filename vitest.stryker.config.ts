@@ -20,6 +20,7 @@ export default defineConfig({
       'test/exact/**/*.test.ts',
       'test/rademacher/signs.test.ts',
       'test/rademacher/jobs.test.ts',
+      'test/rademacher/row-sums.test.ts',
       'test/rademacher/compare.test.ts',
       'test/rademacher/oracles.test.ts',
       'test/rademacher/estimate.test.ts',
