@@ -161,20 +161,40 @@ function restore(checkpoint: Checkpoint, model: Model, sgd: MomentumSgd, where: 
 }
 
 /**
- * One SGD step on the first `count` images of a gathered batch; returns the batch's mean loss.
- * (Read with `await data()`: dataSync throws on webgpu in Node.)
+ * One SGD step on the first `count` images of a gathered batch; returns the batch's mean loss as a
+ * scalar tensor that the caller reads (or not) and disposes — nothing waits for the device here.
+ *
+ * @example
+ * const loss = trainingStepLoss(model, sgd, x, labels, 128, 0.01, { training: true });
+ * const value = (await loss.data())[0]; loss.dispose();
  */
-export async function trainingStep(model: Model, sgd: MomentumSgd, x: Float32Array, labels: Int32Array, count: number, lr: number, apply: ApplyOptions): Promise<number> {
+export function trainingStepLoss(model: Model, sgd: MomentumSgd, x: Float32Array, labels: Int32Array, count: number, lr: number, apply: ApplyOptions): tf.Scalar {
   const [h, w, c] = model.inputShape;
-  const loss = tf.tidy(() => {
+  return tf.tidy(() => {
     const xs = tf.tensor4d(x.subarray(0, count * h * w * c), [count, h, w, c]); // (B, h, w, c)
     const ys = tf.oneHot(tf.tensor1d(labels.subarray(0, count), 'int32'), model.classes) as tf.Tensor2D; // (B, k)
     return sgd.step(() => crossEntropy(model.apply(xs, apply), ys), lr);
   });
+}
+
+/**
+ * {@link trainingStepLoss}, read: returns the batch's mean loss as a number (one wait for the device).
+ * (Read with `await data()`: dataSync throws on webgpu in Node.)
+ */
+export async function trainingStep(model: Model, sgd: MomentumSgd, x: Float32Array, labels: Int32Array, count: number, lr: number, apply: ApplyOptions): Promise<number> {
+  const loss = trainingStepLoss(model, sgd, x, labels, count, lr, apply);
   const value = (await loss.data())[0] as number;
   loss.dispose();
   return value;
 }
+
+/**
+ * Steps between two reads of the step losses in {@link train}: a read waits for the device (on a GPU,
+ * a pipeline drain), so the losses stay on it and are read LOSS_READS_EVERY at a time, and at the end of
+ * each epoch. A non-finite loss is still reported with its own step; the steps taken after it and
+ * before the read are lost with the rest of the epoch (its checkpoint is never written).
+ */
+export const LOSS_READS_EVERY = 16;
 
 /**
  * Trains `model` on `train`.
@@ -232,32 +252,56 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
       let lossSum = 0;
       let taken = 0;
       let lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
-      for (let s = 0; s < perEpoch && (options.maxSteps === null || steps < options.maxSteps); s++) {
-        // A turn of the event loop, so that a signal (delivered as an event) can abort between steps:
-        // the step itself only awaits already-resolved promises on the CPU backends.
-        if (hooks.signal !== undefined) await new Promise((resolve) => setImmediate(resolve));
-        if (hooks.signal?.aborted === true) throw new InterruptedError(epoch);
-        const from = s * B;
-        const to = Math.min(trainSet.n, from + B);
-        gatherBatch(trainSet, order, from, to, xBuf, yBuf, shift);
-        lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
-        const stepSeed = dropoutStream.fork(String(steps)).nextUint32(); // a function of (seed, step): resumes exactly
-        let unitsDone = 0;
-        const onUnit =
-          hooks.onProgress !== undefined && units > 0
-            ? () => hooks.onProgress?.({ epoch: epoch + 1, step: s, stepsInEpoch: perEpoch, stepFraction: Math.min(++unitsDone / units, 0.999) })
-            : undefined;
-        const loss = await trainingStep(model, sgd, xBuf, yBuf, to - from, lr, { training: true, dropout: options.dropout, seed: stepSeed, ...(onUnit ? { onUnit } : {}) });
-        if (!Number.isFinite(loss)) {
-          throw new InputError(
-            `the training loss became ${loss} at step ${steps + 1} (epoch ${epoch + 1}, learning rate ${lr}): the learning rate is too large for this model; lower --lr ` +
-              `(the paper's: 0.1 for Inception, 0.01 otherwise)${store !== null ? `: start the run in ${store.location} over with a lower --lr and --force (a run keeps its learning rate, so ${epoch > 0 ? `its checkpoint of epoch ${epoch}` : 'it'} cannot continue with another)` : ''}`,
-          );
+      // Losses of steps not read yet (see LOSS_READS_EVERY), each with its step number and rate.
+      let pending: { loss: tf.Scalar; step: number; lr: number }[] = [];
+      const readLosses = async (): Promise<void> => {
+        if (pending.length === 0) return;
+        const batch = pending;
+        pending = [];
+        let values: Float32Array;
+        try {
+          const stacked = tf.stack(batch.map((p) => p.loss)); // (pending)
+          values = (await stacked.data()) as Float32Array;
+          stacked.dispose();
+        } finally {
+          for (const p of batch) p.loss.dispose();
         }
-        lossSum += loss;
-        taken++;
-        steps++;
-        hooks.onProgress?.({ epoch: epoch + 1, step: s + 1, stepsInEpoch: perEpoch, stepFraction: 0 });
+        batch.forEach(({ step, lr: rate }, i) => {
+          const loss = values[i]!;
+          if (!Number.isFinite(loss)) {
+            throw new InputError(
+              `the training loss became ${loss} at step ${step} (epoch ${epoch + 1}, learning rate ${rate}): the learning rate is too large for this model; lower --lr ` +
+                `(the paper's: 0.1 for Inception, 0.01 otherwise)${store !== null ? `: start the run in ${store.location} over with a lower --lr and --force (a run keeps its learning rate, so ${epoch > 0 ? `its checkpoint of epoch ${epoch}` : 'it'} cannot continue with another)` : ''}`,
+            );
+          }
+          lossSum += loss; // in step order, as each was read
+        });
+      };
+      try {
+        for (let s = 0; s < perEpoch && (options.maxSteps === null || steps < options.maxSteps); s++) {
+          // A turn of the event loop, so that a signal (delivered as an event) can abort between steps:
+          // the step itself only awaits already-resolved promises on the CPU backends.
+          if (hooks.signal !== undefined) await new Promise((resolve) => setImmediate(resolve));
+          if (hooks.signal?.aborted === true) throw new InterruptedError(epoch);
+          const from = s * B;
+          const to = Math.min(trainSet.n, from + B);
+          gatherBatch(trainSet, order, from, to, xBuf, yBuf, shift);
+          lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
+          const stepSeed = dropoutStream.fork(String(steps)).nextUint32(); // a function of (seed, step): resumes exactly
+          let unitsDone = 0;
+          const onUnit =
+            hooks.onProgress !== undefined && units > 0
+              ? () => hooks.onProgress?.({ epoch: epoch + 1, step: s, stepsInEpoch: perEpoch, stepFraction: Math.min(++unitsDone / units, 0.999) })
+              : undefined;
+          pending.push({ loss: trainingStepLoss(model, sgd, xBuf, yBuf, to - from, lr, { training: true, dropout: options.dropout, seed: stepSeed, ...(onUnit ? { onUnit } : {}) }), step: steps + 1, lr });
+          if (pending.length >= LOSS_READS_EVERY) await readLosses();
+          taken++;
+          steps++;
+          hooks.onProgress?.({ epoch: epoch + 1, step: s + 1, stepsInEpoch: perEpoch, stepFraction: 0 });
+        }
+        await readLosses();
+      } finally {
+        for (const p of pending) p.loss.dispose();
       }
       const trainError = await evaluate(model, trainSet);
       if (trainError === 0 && stepsToFit === null) stepsToFit = steps;

@@ -13,7 +13,9 @@ import { loadDataset } from '../../src/data/dataset.js';
 import type { ImageSet } from '../../src/data/images.js';
 import { MODEL_IDS, buildModel, type ModelId } from '../../src/models/zoo.js';
 import { Rng } from '../../src/random/rng.js';
-import { train } from '../../src/training/trainer.js';
+import { LOSS_READS_EVERY, train, trainingStep } from '../../src/training/trainer.js';
+import { MomentumSgd, learningRate } from '../../src/training/sgd.js';
+import { epochOrder, gatherBatch } from '../../src/training/batches.js';
 import { DirectoryRunStore } from '../../src/training/run-store.js';
 import { FIT_DEFAULTS, fit } from '../../src/training/fit.js';
 import { lossesOn, options, tiny } from '../helpers/training.js';
@@ -105,6 +107,51 @@ describe('trainer', () => {
     expect(counts.length).toBe(3);
     expect(new Set(counts).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before); // the velocities are freed at the end
+    m.dispose();
+  });
+
+  /** The steps of train()'s first epoch one by one, each loss read as it is taken: [loss of each step]. */
+  async function stepByStep(set: ImageSet, o: ReturnType<typeof options>, steps: number): Promise<number[]> {
+    const m = buildModel('mlp-1x512', [28, 28, 1], { seed: o.seed });
+    const sgd = new MomentumSgd(m.store.params, o.momentum, o.weightDecay, (name) => m.spec.decays(name));
+    const order = epochOrder(set.n, o.seed, 0);
+    const x = new Float32Array(o.batchSize * 784);
+    const y = new Int32Array(o.batchSize);
+    const losses: number[] = [];
+    for (let s = 0; s < steps; s++) {
+      const to = Math.min(set.n, (s + 1) * o.batchSize);
+      gatherBatch(set, order, s * o.batchSize, to, x, y);
+      losses.push(await trainingStep(m, sgd, x, y, to - s * o.batchSize, learningRate(s, o.lr, o.decay, o.decaySteps), { training: true, dropout: 0 }));
+    }
+    sgd.dispose();
+    m.dispose();
+    return losses;
+  }
+
+  it('the step losses, read LOSS_READS_EVERY at a time, average to the same epoch loss as reading each step', async () => {
+    const o = options({ epochs: 1, batchSize: 4 }); // 24 steps: one full read window and a partial one
+    expect(small.n / o.batchSize).toBeGreaterThan(LOSS_READS_EVERY);
+    const m = buildModel('mlp-1x512', [28, 28, 1], { seed: o.seed });
+    const before = tf.memory().numTensors;
+    const r = await train(m, small, o, null, false);
+    expect(tf.memory().numTensors).toBe(before); // every step's loss tensor was disposed
+    m.dispose();
+    const losses = await stepByStep(small, o, small.n / o.batchSize);
+    expect(r.history[0]!.loss).toBe(losses.reduce((a, b) => a + b, 0) / losses.length);
+  });
+
+  it('a loss that turns non-finite inside a read window is reported at its own step, and no tensor is left', async () => {
+    const o = options({ epochs: 1, batchSize: 4, lr: 0.05, decay: 1e6, decaySteps: 1 }); // η grows ×10⁶ a step
+    const losses = await stepByStep(small, o, small.n / o.batchSize);
+    const first = losses.findIndex((l) => !Number.isFinite(l)) + 1;
+    expect(first).toBeGreaterThan(1); // finite at first: the bad step is inside the window, not its first
+    expect(first).toBeLessThan(LOSS_READS_EVERY);
+    const m = buildModel('mlp-1x512', [28, 28, 1], { seed: o.seed });
+    const before = tf.memory().numTensors;
+    const error = await train(m, small, o, null, false).then(() => null, (e: Error) => e);
+    expect(error?.message).toMatch(/^the training loss became (NaN|-?Infinity) at step \d+ /);
+    expect(error?.message).toContain(` at step ${first} (epoch 1, learning rate ${learningRate(first - 1, o.lr, o.decay, o.decaySteps)}): `);
+    expect(tf.memory().numTensors).toBe(before);
     m.dispose();
   });
 
