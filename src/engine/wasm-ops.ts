@@ -80,7 +80,7 @@ export function registerWasmOps(): void {
     // Keeps the stock setupFunc: it binds the wasm function the stock kernel calls.
     { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMulFast(batchMatMul, transpose) as unknown as KernelFunc, setupFunc: getKernel('BatchMatMul', 'wasm')?.setupFunc },
     { kernelName: '_FusedMatMul', backendName: 'wasm', kernelFunc: fusedMatMulFast(stock('_FusedMatMul'), batchMatMul, transpose, stock) as unknown as KernelFunc, setupFunc: getKernel('_FusedMatMul', 'wasm')?.setupFunc },
-    { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter(conv2d, transpose) as unknown as KernelFunc },
+    { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter(conv2d, transpose, stock('DepthwiseConv2dNative')) as unknown as KernelFunc },
     { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput(conv2d) as unknown as KernelFunc, setupFunc: getKernel('Conv2DBackpropInput', 'wasm')?.setupFunc },
     { kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad as unknown as KernelFunc, setupFunc: getKernel('MaxPoolGrad', 'wasm')?.setupFunc },
     { kernelName: 'LRN', backendName: 'wasm', kernelFunc: lrn as unknown as KernelFunc, setupFunc: getKernel('LRN', 'wasm')?.setupFunc },
@@ -205,12 +205,25 @@ function convInfoOf(xShape: number[], filterShape: number[], attrs: Attrs): back
 }
 
 /**
+ * Below this many input channels ∂W is computed per image by a depthwise convolution (a network's
+ * first layer: 1 or 3 channels). There the convolution below has only C·KH·KW output pixels to share
+ * out its (OH·OW·N)-long sums, and tfjs transposes and XNNPACK packs its 6.4-M-float filter dy on
+ * every call (55 of 79 ms for small AlexNet's first layer, measured); the depthwise form packs dy as it
+ * lies, in N groups. Measured on 2 threads, batch 128, 28×28: 5×5, 3 → 64 channels 83 → 52 ms; 3×3,
+ * 3 → 96 125 → 48 ms; and slower at 64 input channels (107 → 210 ms), hence the threshold.
+ */
+const DEPTHWISE_FILTER_GRAD_MAX_CHANNELS = 4;
+
+/**
  * ∂L/∂W for y = conv2d(x, W): dW[kh,kw,c,o] = Σ_{n,i,j} x[n, i·s+kh−pt, j·s+kw−pl, c] · dy[n,i,j,o].
  * That is a forward convolution of x viewed as [C, H, W, N] (batch C, channels N) with dy viewed as a
  * filter [OH, OW, N, O], dilated by the forward stride; its output [C, KH', KW', O] (KH' ≥ KH when
  * the stride does not divide evenly) is cropped to KH×KW and transposed to [KH, KW, C, O].
+ * With few input channels ({@link DEPTHWISE_FILTER_GRAD_MAX_CHANNELS}) the same product is a depthwise
+ * convolution over the N images — channel n of x with its own filter dy[·,·,n,·] — giving
+ * g[c, kh, kw, n·O + o], summed over n here in float64 (in n order: the same on any thread count).
  */
-function conv2DBackpropFilter(conv2d: KernelFunc, transpose: KernelFunc) {
+function conv2DBackpropFilter(conv2d: KernelFunc, transpose: KernelFunc, depthwise: KernelFunc) {
   return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
     const x = input(inputs, 'x'); // (N, H, W, C)
     const dy = input(inputs, 'dy'); // (N, OH, OW, O)
@@ -222,6 +235,36 @@ function conv2DBackpropFilter(conv2d: KernelFunc, transpose: KernelFunc) {
     const xT = call(transpose, backend, { x }, { perm: [3, 1, 2, 0] }); // (C, H, W, N)
     const dyT = call(transpose, backend, { x: dy }, { perm: [1, 2, 0, 3] }); // (OH, OW, N, O)
     const { top, bottom, left, right } = info.padInfo;
+    const KH = info.filterHeight;
+    const KW = info.filterWidth;
+    if (info.inChannels <= DEPTHWISE_FILTER_GRAD_MAX_CHANNELS) {
+      const g = call(depthwise, backend, { x: xT, filter: dyT }, {
+        strides: [1, 1],
+        dilations: [info.strideHeight, info.strideWidth],
+        pad: [[0, 0], [top, bottom], [left, right], [0, 0]] as unknown as number,
+        dimRoundingMode: undefined as unknown as string,
+      }); // (C, KH', KW', N·O)
+      backend.disposeData(xT.dataId);
+      backend.disposeData(dyT.dataId);
+      const [C, KHp, KWp] = g.shape as [number, number, number, number];
+      const [N, , , O] = dy.shape as [number, number, number, number];
+      const out = backend.makeOutput([KH, KW, C, O], 'float32');
+      const src = backend.typedArrayFromHeap(g);
+      const dst = backend.typedArrayFromHeap(out);
+      const acc = new Float64Array(O);
+      for (let kh = 0; kh < KH; kh++) {
+        for (let kw = 0; kw < KW; kw++) {
+          for (let c = 0; c < C; c++) {
+            acc.fill(0);
+            const s0 = ((c * KHp + kh) * KWp + kw) * N * O;
+            for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) acc[o] = acc[o]! + src[s0 + n * O + o]!;
+            dst.set(acc, ((kh * KW + kw) * C + c) * O);
+          }
+        }
+      }
+      backend.disposeData(g.dataId);
+      return out;
+    }
     const g = call(conv2d, backend, { x: xT, filter: dyT }, {
       strides: [1, 1],
       dilations: [info.strideHeight, info.strideWidth],
@@ -232,8 +275,6 @@ function conv2DBackpropFilter(conv2d: KernelFunc, transpose: KernelFunc) {
     backend.disposeData(xT.dataId);
     backend.disposeData(dyT.dataId);
     const [C, KHp, KWp, O] = g.shape as [number, number, number, number];
-    const KH = info.filterHeight;
-    const KW = info.filterWidth;
     // Crop and transpose in one pass: out[kh,kw,c,o] = g[c,kh,kw,o].
     const out = backend.makeOutput([KH, KW, C, O], 'float32');
     const src = backend.typedArrayFromHeap(g);

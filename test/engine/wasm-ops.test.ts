@@ -55,6 +55,10 @@ describe('the project\'s wasm ops match the cpu backend', () => {
     ['3×3 same stride 1 on 1×1', [3, 1, 1, 5], [3, 3, 5, 4], 1, 'same'],
     ['2×2 same stride 1 (even kernel: padding 0 above, 1 below)', [2, 6, 5, 2], [2, 2, 2, 3], 1, 'same'],
     ['4×3 same stride 1 (even and odd)', [1, 7, 6, 3], [4, 3, 3, 2], 1, 'same'],
+    // ∂W takes the depthwise form up to 4 input channels (all the cases above but three), the
+    // convolution form above that:
+    ['3×3 valid stride 2, 6 channels (stride does not divide)', [2, 8, 8, 6], [3, 3, 6, 4], 2, 'valid'],
+    ['5×5 same stride 1, 5 channels', [2, 9, 9, 5], [5, 5, 5, 3], 1, 'same'],
   ];
   it.each(convCases)('conv2d gradients (input and filter): %s', async (_name, xShape, wShape, s, pad) => {
     const err = await compare((x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad), [xShape, wShape], 11);
