@@ -18,6 +18,7 @@ export interface EngineCase {
   n: number;
   shape: [number, number, number];
   timedSteps: number;
+  /** mean time of the timed steps: over a whole epoch (the partial last batch included) for the MLP and small AlexNet, over full batches for small Inception */
   msPerStep: number;
   msPerEpoch: number;
   /** effective GFLOP/s: 6 × the registry's multiply-adds per image (forward + the two backward products, the first layer's ∂x included though it is not computed) per second */

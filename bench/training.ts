@@ -14,11 +14,12 @@ import { availableParallelism } from 'node:os';
 
 /** Times `steps` full training steps (after 2 warm-up steps) and scales to one epoch of n images (n / 128 batches' worth). */
 async function timeEpoch(id: ModelId, set: ImageSet, steps: number): Promise<{ msPerEpoch: number; gflops: number }> {
+  if (set.n < 128) throw new Error(`bench/training.ts timeEpoch: ${set.n} images are fewer than one batch of 128; it times full batches`);
   const run = stepper(id, set);
   await run.step(0);
   await run.step(1);
   const t = performance.now();
-  for (let s = 0; s < steps; s++) await run.step(s % Math.max(1, run.perEpoch - 1)); // full batches only (where there are any)
+  for (let s = 0; s < steps; s++) await run.step(s % Math.max(1, Math.floor(set.n / 128))); // full batches only
   const msPerEpoch = ((performance.now() - t) / steps) * (set.n / 128);
   run.dispose();
   return { msPerEpoch, gflops: effectiveGflops(run.model, set, msPerEpoch) };

@@ -9,15 +9,16 @@
  *   element: wrong gradients whenever a window holds non-positive or tied values.
  * - `BatchMatMul` takes XNNPACK's fast path only when neither operand is transposed; every Dense
  *   gradient (xᵀ·dy, dy·Wᵀ) falls back to a scalar loop. `_FusedMatMul` on that loop adds the wrong
- *   bias element to every row after the first.
+ *   bias element to every row after the first, once per 48-wide block of the shared dimension, and
+ *   clamps (ReLU) the partial sums.
  * - `Conv2DBackpropInput` is correct but a naive loop.
  * - `LRN` and `LRNGrad` recompute each element's window sum and call `pow` for every window element
  *   (LRNGrad: O(depth radius) `pow` calls per element) — 11% of a small-AlexNet step on two threads.
  * - `Sum` over leading axes (a bias gradient: Σ over batch, height, width) first transposes its whole
  *   input so that the reduced axes come last.
  *
- * Each replacement composes the backend's own fast ops (Conv2D, Transpose, BatchMatMul) or is a
- * plain loop over the wasm heap; every one is checked against the `cpu` backend in
+ * Each replacement composes the backend's own kernels (Conv2D, DepthwiseConv2dNative, Transpose,
+ * BatchMatMul, Add and the activations) or is a plain loop over the wasm heap; every one is checked against the `cpu` backend in
  * test/engine/wasm-ops.test.ts.
  */
 import {
@@ -142,7 +143,9 @@ function batchMatMulFast(batchMatMul: KernelFunc, transpose: KernelFunc) {
  * _FusedMatMul (y = act(a·b + bias)). One matrix each, neither transposed: the stock kernel (XNNPACK's
  * fully-connected operator, bias and clamp fused). Anything else: the product ({@link batchMatMulFast}),
  * then the bias and the activation as their own kernels — the stock kernel's other path adds
- * bias[min(i·N + j, N − 1)] to out[i, j] instead of bias[j], wrong for every row after the first.
+ * bias[min(i·N + j, N − 1)] to out[i, j] instead of bias[j] (wrong for every row after the first),
+ * once per 48-wide block of the shared dimension, clamping the partial sums. The project's dense
+ * layers take the first path; the second serves other callers of `tf.fused.matMul` on wasm.
  */
 function fusedMatMulFast(fusedMatMul: KernelFunc, batchMatMul: KernelFunc, transpose: KernelFunc, stockOf: (name: string) => KernelFunc) {
   const product = batchMatMulFast(batchMatMul, transpose);
@@ -155,6 +158,10 @@ function fusedMatMulFast(fusedMatMul: KernelFunc, batchMatMul: KernelFunc, trans
     const tB = attrs.transposeB === true;
     const single = a.shape.length === 3 && b.shape.length === 3 && a.shape[0] === 1 && b.shape[0] === 1;
     if (single && !tA && !tB) return call(fusedMatMul, backend, inputs, attrs);
+    if (!['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'].includes(activation)) {
+      throw new Error(`_FusedMatMul on wasm: activation '${activation}' is not supported (linear, relu, relu6, elu, sigmoid, leakyrelu, prelu)`);
+    }
+    if (activation === 'prelu') input(inputs, 'preluActivationWeights'); // before anything is allocated
     let out = product({ inputs: { a, b }, backend, attrs: { transposeA: tA, transposeB: tB } });
     const then = (next: TensorInfo): void => {
       backend.disposeData(out.dataId);
@@ -183,7 +190,7 @@ function fusedMatMulFast(fusedMatMul: KernelFunc, batchMatMul: KernelFunc, trans
         then(call(stockOf('Prelu'), backend, { x: out, alpha: input(inputs, 'preluActivationWeights') }, {}));
         break;
       default:
-        throw new Error(`_FusedMatMul on wasm: activation '${activation}' is not supported (linear, relu, relu6, elu, sigmoid, leakyrelu, prelu)`);
+        throw new Error(`_FusedMatMul on wasm: activation '${activation}' slipped past the check`);
     }
     return out;
   };
@@ -205,14 +212,15 @@ function convInfoOf(xShape: number[], filterShape: number[], attrs: Attrs): back
 }
 
 /**
- * Below this many input channels ∂W is computed per image by a depthwise convolution (a network's
+ * Up to this many input channels ∂W is computed per image by a depthwise convolution (a network's
  * first layer: 1 or 3 channels). There the convolution below has only C·KH·KW output pixels to share
  * out its (OH·OW·N)-long sums, and tfjs transposes and XNNPACK packs its 6.4-M-float filter dy on
  * every call (55 of 79 ms for small AlexNet's first layer, measured); the depthwise form packs dy as it
  * lies, in N groups. Measured on 2 threads, batch 128, 28×28: 5×5, 3 → 64 channels 83 → 52 ms; 3×3,
- * 3 → 96 125 → 48 ms; and slower at 64 input channels (107 → 210 ms), hence the threshold.
+ * 3 → 96 125 → 48 ms; and slower at 64 input channels (107 → 210 ms). Only 3 and 64 channels were
+ * measured (`node --import tsx bench/filter-grad.ts`): where between them the forms cross is not known.
  */
-const DEPTHWISE_FILTER_GRAD_MAX_CHANNELS = 4;
+export const DEPTHWISE_FILTER_GRAD_MAX_CHANNELS = 4;
 
 /**
  * ∂L/∂W for y = conv2d(x, W): dW[kh,kw,c,o] = Σ_{n,i,j} x[n, i·s+kh−pt, j·s+kw−pl, c] · dy[n,i,j,o].
@@ -247,6 +255,7 @@ function conv2DBackpropFilter(conv2d: KernelFunc, transpose: KernelFunc, depthwi
       backend.disposeData(xT.dataId);
       backend.disposeData(dyT.dataId);
       const [C, KHp, KWp] = g.shape as [number, number, number, number];
+      fitsFilter(KHp, KWp, KH, KW, x, dy, attrs, () => backend.disposeData(g.dataId));
       const [N, , , O] = dy.shape as [number, number, number, number];
       const out = backend.makeOutput([KH, KW, C, O], 'float32');
       const src = backend.typedArrayFromHeap(g);
@@ -275,6 +284,7 @@ function conv2DBackpropFilter(conv2d: KernelFunc, transpose: KernelFunc, depthwi
     backend.disposeData(xT.dataId);
     backend.disposeData(dyT.dataId);
     const [C, KHp, KWp, O] = g.shape as [number, number, number, number];
+    fitsFilter(KHp, KWp, KH, KW, x, dy, attrs, () => backend.disposeData(g.dataId));
     // Crop and transpose in one pass: out[kh,kw,c,o] = g[c,kh,kw,o].
     const out = backend.makeOutput([KH, KW, C, O], 'float32');
     const src = backend.typedArrayFromHeap(g);
@@ -291,6 +301,16 @@ function conv2DBackpropFilter(conv2d: KernelFunc, transpose: KernelFunc, depthwi
     backend.disposeData(g.dataId);
     return out;
   };
+}
+
+/** The product's KH′ × KW′ must cover the filter (it does not with a numeric pad rounded by 'ceil'): else an error, after `release`. */
+function fitsFilter(KHp: number, KWp: number, KH: number, KW: number, x: TensorInfo, dy: TensorInfo, attrs: Attrs, release: () => void): void {
+  if (KHp >= KH && KWp >= KW) return;
+  release();
+  throw new Error(
+    `Conv2DBackpropFilter on wasm: the gradient's window ${KHp}×${KWp} is smaller than the filter ${KH}×${KW} ` +
+      `(x (${x.shape.join(', ')}), dy (${dy.shape.join(', ')}), pad ${JSON.stringify(attrs.pad)}, dimRoundingMode ${String(attrs.dimRoundingMode)}): use pad 'same' or 'valid', or dimRoundingMode 'floor'`,
+  );
 }
 
 /**

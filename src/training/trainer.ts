@@ -189,10 +189,11 @@ export async function trainingStep(model: Model, sgd: MomentumSgd, x: Float32Arr
 }
 
 /**
- * Steps between two reads of the step losses in {@link train}: a read waits for the device (on a GPU,
- * a pipeline drain), so the losses stay on it and are read LOSS_READS_EVERY at a time, and at the end of
- * each epoch. A non-finite loss is still reported with its own step; the steps taken after it and
- * before the read are lost with the rest of the epoch (its checkpoint is never written).
+ * Steps between two reads of the step losses in {@link train}: a read waits for the device to finish
+ * the queued work (on webgpu, a stall of its command queue; not measured here, where no GPU is lent),
+ * so the losses stay on it and are read LOSS_READS_EVERY at a time, at the end of each epoch, and
+ * before an interruption. A non-finite loss is still reported with its own step; the steps taken after
+ * it and before the read are lost with the rest of the epoch (its checkpoint is never written).
  */
 export const LOSS_READS_EVERY = 16;
 
@@ -259,11 +260,12 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
         const batch = pending;
         pending = [];
         let values: Float32Array;
+        let stacked: tf.Tensor | null = null;
         try {
-          const stacked = tf.stack(batch.map((p) => p.loss)); // (pending)
+          stacked = tf.stack(batch.map((p) => p.loss)); // (pending)
           values = (await stacked.data()) as Float32Array;
-          stacked.dispose();
         } finally {
+          stacked?.dispose();
           for (const p of batch) p.loss.dispose();
         }
         batch.forEach(({ step, lr: rate }, i) => {
@@ -282,7 +284,10 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
           // A turn of the event loop, so that a signal (delivered as an event) can abort between steps:
           // the step itself only awaits already-resolved promises on the CPU backends.
           if (hooks.signal !== undefined) await new Promise((resolve) => setImmediate(resolve));
-          if (hooks.signal?.aborted === true) throw new InterruptedError(epoch);
+          if (hooks.signal?.aborted === true) {
+            await readLosses(); // a non-finite loss already taken is the error to report, not the interruption
+            throw new InterruptedError(epoch);
+          }
           const from = s * B;
           const to = Math.min(trainSet.n, from + B);
           gatherBatch(trainSet, order, from, to, xBuf, yBuf, shift);

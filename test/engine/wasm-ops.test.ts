@@ -5,7 +5,9 @@
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { backend_util } from '@tensorflow/tfjs';
 import { startBackend } from '../../src/engine/backend.js';
+import { DEPTHWISE_FILTER_GRAD_MAX_CHANNELS } from '../../src/engine/wasm-ops.js';
 import { Rng } from '../../src/random/rng.js';
 import { maxRelErr } from '../helpers/numbers.js';
 
@@ -55,8 +57,8 @@ describe('the project\'s wasm ops match the cpu backend', () => {
     ['3×3 same stride 1 on 1×1', [3, 1, 1, 5], [3, 3, 5, 4], 1, 'same'],
     ['2×2 same stride 1 (even kernel: padding 0 above, 1 below)', [2, 6, 5, 2], [2, 2, 2, 3], 1, 'same'],
     ['4×3 same stride 1 (even and odd)', [1, 7, 6, 3], [4, 3, 3, 2], 1, 'same'],
-    // ∂W takes the depthwise form up to 4 input channels (all the cases above but three), the
-    // convolution form above that:
+    // ∂W takes the depthwise form up to DEPTHWISE_FILTER_GRAD_MAX_CHANNELS input channels, the
+    // convolution form above that (tested below: both are reached):
     ['3×3 valid stride 2, 6 channels (stride does not divide)', [2, 8, 8, 6], [3, 3, 6, 4], 2, 'valid'],
     ['5×5 same stride 1, 5 channels', [2, 9, 9, 5], [5, 5, 5, 3], 1, 'same'],
   ];
@@ -142,44 +144,93 @@ describe('the project\'s wasm ops match the cpu backend', () => {
     }
   });
 
-  // Plain and fused products (bias, ReLU): transposed or batched fused products are the product, then
-  // the bias and the activation (the stock fused kernel's loop adds the wrong bias element to every row
-  // after the first). Against the cpu backend; and no tensor is left behind.
+  // Plain and fused products: transposed or batched fused products are the product, then the bias and
+  // the activation as kernels of their own (the stock fused kernel's loop adds the wrong bias element,
+  // once per 48-wide block of the shared dimension, and clamps partial sums). Against the cpu backend,
+  // every activation; no tensor and no wasm buffer is left behind.
   const productCases: [string, number[], number[], boolean, boolean][] = [
-    ['dense layer 128×784 · 784×64', [128, 784], [784, 64], false, false],
+    ['dense layer 128×784 · 784×64 (the stock fused kernel)', [128, 784], [784, 64], false, false],
     ['xᵀ·g (a weight gradient)', [33, 17], [33, 9], true, false],
     ['g·Wᵀ (an input gradient)', [6, 9], [17, 9], false, true],
     ['both transposed', [7, 4], [5, 7], true, true],
-    ['1×1 · 1×1', [1, 1], [1, 1], false, false],
+    ['transposed, shared dimension 100 > 48', [5, 100], [3, 100], false, true],
+    ['1×1 · 1×1 (the stock fused kernel)', [1, 1], [1, 1], false, false],
     ['batched (2, 5, 7) · (2, 7, 3)', [2, 5, 7], [2, 7, 3], false, false],
     ['batched, transposed (2, 7, 5)ᵀ · (2, 3, 7)ᵀ', [2, 7, 5], [2, 3, 7], true, true],
   ];
-  it.each(productCases)('products and fused products (bias, ReLU) equal the cpu backend\'s: %s', async (_name, aShape, bShape, tA, tB) => {
+  const activations = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const;
+  /** The wasm backend's count of live buffers (tf.memory() does not see one a kernel leaks). */
+  const wasmBuffers = (): number => (tf.findBackend('wasm') as unknown as { numDataIds(): number }).numDataIds();
+  it.each(productCases)('products and fused products (each activation, with and without bias) equal the cpu backend\'s: %s', async (_name, aShape, bShape, tA, tB) => {
     const rng = new Rng(47);
     const size = (s: number[]) => s.reduce((p, q) => p * q, 1);
     const aV = randomValues(rng, size(aShape));
     const bV = randomValues(rng, size(bShape));
     const n = tB ? bShape[bShape.length - 2]! : bShape[bShape.length - 1]!;
     const biasV = randomValues(rng, n);
+    const alphaV = Float32Array.from(randomValues(rng, n), (v) => Math.abs(v) / 2);
     const run = async (backend: 'cpu' | 'wasm') => {
       await tf.setBackend(backend);
       const before = tf.memory().numTensors;
+      const buffers = backend === 'wasm' ? wasmBuffers() : 0;
       const out = tf.tidy(() => {
         const a = tf.tensor(aV, aShape);
         const b = tf.tensor(bV, bShape);
-        const plain = tf.matMul(a, b, tA, tB);
-        const fused = tf.fused.matMul({ a, b, transposeA: tA, transposeB: tB, bias: tf.tensor1d(biasV), activation: 'relu' });
-        return [plain.dataSync() as Float32Array, fused.dataSync() as Float32Array, plain.shape] as const;
+        const results: Float32Array[] = [tf.matMul(a, b, tA, tB).dataSync() as Float32Array];
+        for (const activation of activations) {
+          for (const withBias of [true, false]) {
+            const fused = tf.fused.matMul({
+              a, b, transposeA: tA, transposeB: tB, activation,
+              ...(withBias ? { bias: tf.tensor1d(biasV) } : {}),
+              ...(activation === 'leakyrelu' ? { leakyreluAlpha: 0.3 } : {}),
+              ...(activation === 'prelu' ? { preluActivationWeights: tf.tensor1d(alphaV) } : {}),
+            });
+            results.push(fused.dataSync() as Float32Array);
+          }
+        }
+        return [results, tf.matMul(a, b, tA, tB).shape] as const;
       });
       expect(tf.memory().numTensors).toBe(before);
+      if (backend === 'wasm') expect(wasmBuffers()).toBe(buffers);
       return out;
     };
-    const [p, f, shape] = await run('wasm');
-    const [pRef, fRef, shapeRef] = await run('cpu');
+    const [ours, shape] = await run('wasm');
+    const [ref, shapeRef] = await run('cpu');
     expect(shape).toEqual(shapeRef);
-    expect(maxRelErr(p, pRef)).toBeLessThan(1e-5);
-    expect(maxRelErr(f, fRef)).toBeLessThan(1e-5);
-    if (fRef.length > 8) expect(fRef.some((v) => v === 0) && fRef.some((v) => v > 0)).toBe(true); // the ReLU cuts somewhere and passes somewhere
+    ours.forEach((o, i) => expect(maxRelErr(o, ref[i]!), `result #${i}`).toBeLessThan(1e-5));
+    const relu = ref[3]!; // relu with bias
+    if (relu.length > 8) expect(relu.some((v) => v === 0) && relu.some((v) => v > 0)).toBe(true); // the ReLU cuts somewhere and passes somewhere
+  });
+
+  it('an unsupported activation on the composed path is refused before anything is allocated', async () => {
+    await tf.setBackend('wasm');
+    const buffers = wasmBuffers();
+    const a = tf.ones([1, 2, 3]);
+    const b = tf.ones([1, 4, 3]);
+    expect(() => tf.engine().runKernel('_FusedMatMul', { a, b }, { transposeA: false, transposeB: true, activation: 'swish' } as unknown as tf.NamedAttrMap)).toThrow(
+      "_FusedMatMul on wasm: activation 'swish' is not supported (linear, relu, relu6, elu, sigmoid, leakyrelu, prelu)",
+    );
+    tf.dispose([a, b]);
+    expect(wasmBuffers()).toBe(buffers);
+  });
+
+  it('the gradient cases reach both forms of ∂W, and a window smaller than the filter is refused', async () => {
+    const inChannels = convCases.map(([, xShape]) => xShape[3]!);
+    expect(inChannels.filter((c) => c <= DEPTHWISE_FILTER_GRAD_MAX_CHANNELS).length).toBeGreaterThanOrEqual(3);
+    expect(inChannels.filter((c) => c > DEPTHWISE_FILTER_GRAD_MAX_CHANNELS).length).toBeGreaterThanOrEqual(3);
+    await tf.setBackend('wasm');
+    for (const c of [3, 5]) {
+      const buffers = wasmBuffers();
+      const out = backend_util.computeConv2DInfo([2, 8, 8, c], [3, 3, c, 2], 3, 1, 1, 'ceil'); // 8 + 2 − 3 = 7 → ⌈7/3⌉ + 1 = 4 rows of output
+      expect(out.outHeight).toBe(4);
+      const x = tf.ones([2, 8, 8, c]);
+      const dy = tf.ones([2, out.outHeight, out.outWidth, 2]);
+      expect(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 3, pad: 1, dataFormat: 'NHWC', dimRoundingMode: 'ceil', filterShape: [3, 3, c, 2] } as unknown as tf.NamedAttrMap)).toThrow(
+        /Conv2DBackpropFilter on wasm: the gradient's window [12]×[12] is smaller than the filter 3×3 \(x \(2, 8, 8, \d\), dy \(2, 4, 4, 2\), pad 1, dimRoundingMode ceil\): use pad 'same' or 'valid', or dimRoundingMode 'floor'/,
+      );
+      tf.dispose([x, dy]);
+      expect(wasmBuffers()).toBe(buffers);
+    }
   });
 });
 

@@ -17,7 +17,7 @@ import type { Job } from '../../src/workers/pool.js';
 /** X (n, d) with small integer entries, each non-zero with probability `density`. */
 function integerMatrix(rng: Rng, n: number, d: number, density: number): Matrix {
   const data = new Float64Array(n * d);
-  for (let k = 0; k < data.length; k++) if (rng.uniform() < density) data[k] = 1 + Math.floor(rng.uniform() * 9) * (rng.uniform() < 0.5 ? -1 : 1);
+  for (let k = 0; k < data.length; k++) if (rng.uniform() < density) data[k] = (1 + Math.floor(rng.uniform() * 9)) * (rng.uniform() < 0.5 ? -1 : 1); // ±1 … ±9
   return { rows: n, cols: d, data };
 }
 

@@ -155,6 +155,40 @@ describe('trainer', () => {
     m.dispose();
   });
 
+  it('a step budget or an abort inside a read window: every loss taken is counted, none is left on the device', async () => {
+    const o = options({ epochs: 1, batchSize: 4, maxSteps: 19 }); // stops 3 steps into the second window
+    const before = tf.memory().numTensors;
+    const m = buildModel('mlp-1x512', [28, 28, 1], { seed: o.seed });
+    const r = await train(m, small, o, null, false);
+    m.dispose();
+    const losses = await stepByStep(small, o, 19);
+    expect(r.history[0]!.loss).toBe(losses.reduce((a, b) => a + b, 0) / 19);
+    const aborting = new AbortController();
+    const m2 = buildModel('mlp-1x512', [28, 28, 1], { seed: o.seed });
+    const error = await train(m2, small, options({ epochs: 1, batchSize: 4 }), null, false, {
+      signal: aborting.signal,
+      onProgress: (p) => p.step === 7 && p.stepFraction === 0 && aborting.abort(),
+    }).then(() => null, (e: Error) => e);
+    expect(error?.name).toBe('InterruptedError');
+    m2.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('an abort after a non-finite loss reports the loss, not the interruption', async () => {
+    const o = options({ epochs: 1, batchSize: 4, lr: 0.05, decay: 1e6, decaySteps: 1 });
+    const first = (await stepByStep(small, o, 12)).findIndex((l) => !Number.isFinite(l)) + 1;
+    expect(first).toBeGreaterThan(1);
+    const aborting = new AbortController();
+    const m = buildModel('mlp-1x512', [28, 28, 1], { seed: o.seed });
+    const error = await train(m, small, o, null, false, { signal: aborting.signal, onProgress: (p) => p.step === first + 2 && aborting.abort() }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    m.dispose();
+    expect(error?.message).toContain(`the training loss became`);
+    expect(error?.message).toContain(` at step ${first} (epoch 1,`);
+  });
+
   it('a step budget ends the run mid-epoch and counts the partial epoch', async () => {
     const m = buildModel('mlp-1x512', [28, 28, 1], { seed: 1 });
     const r = await train(m, small, options({ epochs: 10, maxSteps: 7 }), null, false); // 3 steps per epoch
