@@ -104,6 +104,15 @@ describe('every class of the registry is covered by the law properties', () => {
     expect(classSpec('thresholds')).toBe(CLASSES.thresholds);
     expect(classOptions({ B: 2, seed: 7 })).toEqual({ B: 2, gamma: 0.02, degree: 2, hypotheses: 100, seed: 7 });
     expect(classesTaking('degree')).toEqual(['rkhs-polynomial']);
+    expect(classesTaking('gamma')).toEqual(['rkhs-gaussian']);
+    expect(classesTaking('hypotheses')).toEqual(['finite']);
+  });
+
+  test('all functions: points are equal only when every coordinate is (rows (1, 23) and (12, 3) are two points)', () => {
+    const X = { rows: 3, cols: 2, data: Float64Array.from([1, 23, 12, 3, 1, 23]) }; // points 1 and 3 are equal
+    const { oracle } = classSpec('all-functions').build(X, classOptions({ seed: 1 }));
+    // sup over f of Σ σ_i f(x_i) = Σ over distinct points of |Σ of their σ|
+    expect(Array.from(oracle.supBatch(Int8Array.from([1, -1, 1, /**/ 1, 1, -1]), 2))).toEqual([3, 1]);
   });
 });
 
