@@ -139,6 +139,9 @@ function batchMatMulFast(batchMatMul: KernelFunc, transpose: KernelFunc) {
   };
 }
 
+/** Fused activations that are one stock kernel of x alone. */
+const PLAIN_ACTIVATIONS = new Map([['relu', 'Relu'], ['relu6', 'Relu6'], ['elu', 'Elu'], ['sigmoid', 'Sigmoid']]);
+
 /**
  * _FusedMatMul (y = act(a·b + bias)). One matrix each, neither transposed: the stock kernel (XNNPACK's
  * fully-connected operator, bias and clamp fused). Anything else: the product ({@link batchMatMulFast}),
@@ -158,7 +161,7 @@ function fusedMatMulFast(fusedMatMul: KernelFunc, batchMatMul: KernelFunc, trans
     const tB = attrs.transposeB === true;
     const single = a.shape.length === 3 && b.shape.length === 3 && a.shape[0] === 1 && b.shape[0] === 1;
     if (single && !tA && !tB) return call(fusedMatMul, backend, inputs, attrs);
-    if (!['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'].includes(activation)) {
+    if (activation !== 'linear' && !PLAIN_ACTIVATIONS.has(activation) && activation !== 'leakyrelu' && activation !== 'prelu') {
       throw new Error(`_FusedMatMul on wasm: activation '${activation}' is not supported (linear, relu, relu6, elu, sigmoid, leakyrelu, prelu)`);
     }
     if (activation === 'prelu') input(inputs, 'preluActivationWeights'); // before anything is allocated
@@ -168,30 +171,10 @@ function fusedMatMulFast(fusedMatMul: KernelFunc, batchMatMul: KernelFunc, trans
       out = next;
     };
     if (bias !== undefined) then(call(stockOf('Add'), backend, { a: out, b: bias }, {}));
-    switch (activation) {
-      case 'linear':
-        break;
-      case 'relu':
-        then(call(stockOf('Relu'), backend, { x: out }, {}));
-        break;
-      case 'relu6':
-        then(call(stockOf('Relu6'), backend, { x: out }, {}));
-        break;
-      case 'elu':
-        then(call(stockOf('Elu'), backend, { x: out }, {}));
-        break;
-      case 'sigmoid':
-        then(call(stockOf('Sigmoid'), backend, { x: out }, {}));
-        break;
-      case 'leakyrelu':
-        then(call(stockOf('LeakyRelu'), backend, { x: out }, { alpha: (attrs.leakyreluAlpha as number | undefined) ?? 0.2 }));
-        break;
-      case 'prelu':
-        then(call(stockOf('Prelu'), backend, { x: out, alpha: input(inputs, 'preluActivationWeights') }, {}));
-        break;
-      default:
-        throw new Error(`_FusedMatMul on wasm: activation '${activation}' slipped past the check`);
-    }
+    const plain = PLAIN_ACTIVATIONS.get(activation);
+    if (plain !== undefined) then(call(stockOf(plain), backend, { x: out }, {}));
+    else if (activation === 'leakyrelu') then(call(stockOf('LeakyRelu'), backend, { x: out }, { alpha: (attrs.leakyreluAlpha as number | undefined) ?? 0.2 }));
+    else if (activation === 'prelu') then(call(stockOf('Prelu'), backend, { x: out, alpha: input(inputs, 'preluActivationWeights') }, {}));
     return out;
   };
 }
