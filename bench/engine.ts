@@ -38,7 +38,7 @@ function threeChannels(set: ImageSet): ImageSet {
 /**
  * Times one model. With `timedSteps` null it times one whole epoch — every batch once, the last,
  * partial one included (steps 1 … perEpoch − 1, then 0) — after a warm-up step; otherwise that many
- * full batches, scaled to an epoch by images (n / 128 batches' worth), as the partial batch costs
+ * full batches, scaled to an epoch by images (n / batch batches' worth), as the partial batch costs
  * its share of a full one.
  */
 async function timeModel(id: ModelId, set: ImageSet, timedSteps: number | null): Promise<EngineCase> {
@@ -49,7 +49,7 @@ async function timeModel(id: ModelId, set: ImageSet, timedSteps: number | null):
   for (let s = 1; s <= steps; s++) await run.step(s % run.perEpoch);
   const elapsed = performance.now() - t;
   const msPerStep = elapsed / steps;
-  const msPerEpoch = timedSteps === null ? elapsed : msPerStep * (set.n / 128);
+  const msPerEpoch = timedSteps === null ? elapsed : msPerStep * (set.n / run.batch);
   // One more step under the profiler (its timers slow it down: shares only, not time).
   const profile = await tf.profile(() => run.step(1)); // a full batch
   const byKernel = new Map<string, number>();

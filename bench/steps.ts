@@ -8,15 +8,21 @@ import { epochOrder, gatherBatch, stepsPerEpoch } from '../src/training/batches.
 /** A model, its optimizer, and `step(s)`: SGD step s of an epoch (batches in a seeded order, cycling). */
 export interface Stepper {
   model: Model;
+  /** images per step (the last step of an epoch may take fewer) */
+  batch: number;
+  /** steps per epoch, the partial last one included */
   perEpoch: number;
   step(s: number): Promise<void>;
   dispose(): void;
 }
 
+/** The benches' batch size (the paper's). */
+export const BENCH_BATCH = 128;
+
 export function stepper(id: ModelId, set: ImageSet): Stepper {
   const model = buildModel(id, set.shape, { seed: 1 });
   const sgd = new MomentumSgd(model.store.params, 0.9, 0);
-  const B = 128;
+  const B = BENCH_BATCH;
   const [h, w, c] = set.shape;
   const x = new Float32Array(B * h * w * c);
   const y = new Int32Array(B);
@@ -24,6 +30,7 @@ export function stepper(id: ModelId, set: ImageSet): Stepper {
   const perEpoch = stepsPerEpoch(set.n, B);
   return {
     model,
+    batch: B,
     perEpoch,
     async step(s) {
       const from = (s % perEpoch) * B;

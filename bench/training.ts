@@ -5,22 +5,23 @@ import type { ImageSet } from '../src/data/images.js';
 import { mnistDirectory } from '../src/data/mnist.js';
 import { startBackend, type BackendName } from '../src/engine/backend.js';
 import type { ModelId } from '../src/models/zoo.js';
-import { effectiveGflops, stepper } from './steps.js';
+import { BENCH_BATCH, effectiveGflops, stepper } from './steps.js';
 import { FIT_DEFAULTS, fit, type FitConfig } from '../src/training/fit.js';
 import { fitParallel } from '../src/training/parallel.js';
 import { compare, type Bench, type Comparison } from './harness.js';
 import type { EngineCase } from './engine.js';
 import { availableParallelism } from 'node:os';
 
-/** Times `steps` full training steps (after 2 warm-up steps) and scales to one epoch of n images (n / 128 batches' worth). */
+/** Times `steps` full training steps (after 2 warm-up steps) and scales to one epoch of n images (n / batch batches' worth). */
 async function timeEpoch(id: ModelId, set: ImageSet, steps: number): Promise<{ msPerEpoch: number; gflops: number }> {
-  if (set.n < 128) throw new Error(`bench/training.ts timeEpoch: ${set.n} images are fewer than one batch of 128; it times full batches`);
+  if (set.n < BENCH_BATCH) throw new Error(`bench/training.ts timeEpoch: ${set.n} images are fewer than one batch of ${BENCH_BATCH}; it times full batches`);
   const run = stepper(id, set);
+  const fullBatches = Math.floor(set.n / run.batch);
   await run.step(0);
   await run.step(1);
   const t = performance.now();
-  for (let s = 0; s < steps; s++) await run.step(s % Math.max(1, Math.floor(set.n / 128))); // full batches only
-  const msPerEpoch = ((performance.now() - t) / steps) * (set.n / 128);
+  for (let s = 0; s < steps; s++) await run.step(s % fullBatches); // full batches only
+  const msPerEpoch = ((performance.now() - t) / steps) * (set.n / run.batch);
   run.dispose();
   return { msPerEpoch, gflops: effectiveGflops(run.model, set, msPerEpoch) };
 }
@@ -101,7 +102,7 @@ export const trainingBench: Bench = {
           numpyMs: isRef ? Math.round(numpyMedian) : null,
           ratio: isRef ? Number((median(all) / numpyMedian).toFixed(2)) : null,
         });
-        notes.push(`kernel shares, one step of ${c.model} (batch 128, ${c.shape.join('×')}), wasm ×${first.threads}: ${pct(c.kernelShares)}`);
+        notes.push(`kernel shares, one step of ${c.model} (batch ${BENCH_BATCH}, ${c.shape.join('×')}), wasm ×${first.threads}: ${pct(c.kernelShares)}`);
       }
     }
     const top = threadCounts[threadCounts.length - 1]!;
