@@ -10,7 +10,7 @@ import { MODEL_IDS } from '../models/registry.js';
 import { CLASSES, CLASS_IDS, CLASS_OPTIONS, classesTaking, type ClassId, type ClassOption, type ClassSpec } from '../rademacher/classes.js';
 import { MAX_EXACT_N } from '../rademacher/signs.js';
 import { LABEL_RANDOMIZATIONS, RANDOMIZATIONS } from '../randomization/registry.js';
-import { FIT_DEFAULTS } from '../training/defaults.js';
+import { CHECKPOINT_SECONDS, FIT_DEFAULTS } from '../training/defaults.js';
 import { DEFAULT_STORE } from '../conjectures/defaults.js';
 import { commonFlags, outputFlags, type FlagSpecs, type Flags } from './args.js';
 import type { Output } from './output.js';
@@ -161,7 +161,8 @@ export const fitFlags = {
   'weight-decay': { type: 'number', min: 0, placeholder: 'λ', description: 'weight decay on kernels (default 0)' },
   dropout: { type: 'number', min: 0, below: 1, placeholder: 'rate', description: 'dropout on hidden fully-connected layers, in [0, 1) (default 0)' },
   augment: { type: 'string', choices: ['none', 'crop'], placeholder: 'none|crop', description: 'random-crop augmentation (default none)' },
-  out: { type: 'string', placeholder: 'DIR', description: 'write config.json, metrics.csv, a checkpoint per epoch and summary.json here' },
+  out: { type: 'string', placeholder: 'DIR', description: 'write config.json, metrics.csv (a row per epoch), checkpoints and summary.json here' },
+  'checkpoint-every': { type: 'number', min: 0, placeholder: 'S', description: `with --out: seconds of training between two checkpoints (default ${CHECKPOINT_SECONDS}; 0: after every epoch); the last epoch, and the last finished one on an interrupt or error, are always written` },
   ...runDirectoryFlags,
   ...commonFlags,
 } as const satisfies FlagSpecs;

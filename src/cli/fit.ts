@@ -48,6 +48,8 @@ export async function fitConfig(flags: FitFlags): Promise<FitConfig> {
     }
   }
   const out = flags.out ?? null;
+  // How often to checkpoint does not change the run: not a stored field, free to change on --resume.
+  const every = flags['checkpoint-every'] !== undefined ? { checkpointSeconds: flags['checkpoint-every'] } : {};
   const base: FitConfig = {
     ...FIT_DEFAULTS,
     data: 'mnist',
@@ -79,10 +81,10 @@ export async function fitConfig(flags: FitFlags): Promise<FitConfig> {
         }
       }
       const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => k in base || k === 'p' || k === 'dataDir'));
-      return { ...base, ...kept, ...given, out, resume: true, force: flags.force === true } as FitConfig;
+      return { ...base, ...kept, ...given, ...every, out, resume: true, force: flags.force === true } as FitConfig;
     }
   }
-  return { ...base, ...given, seed: flags.seed ?? freshSeed() } as FitConfig;
+  return { ...base, ...given, ...every, seed: flags.seed ?? freshSeed() } as FitConfig;
 }
 
 /** `rethink fit`: train a model on (randomized) data until it fits the training set. */

@@ -64,6 +64,8 @@ export interface FitConfig extends Pick<TrainOptions, 'momentum' | 'batchSize' |
   modelSeed?: number;
   /** store which training examples are classified correctly at the end (`trainCorrect` in the result) */
   recordExamples?: boolean;
+  /** seconds of training between two checkpoints (TrainOptions.checkpointSeconds; not stored in config.json: it does not change the run) */
+  checkpointSeconds?: number;
 }
 
 export { FIT_DEFAULTS };
@@ -139,6 +141,7 @@ function validate(config: FitConfig): void {
   if (!(config.momentum >= 0 && config.momentum < 1)) throw new InputError(`--momentum ${config.momentum}: must be in [0, 1) (the paper's is 0.9)`);
   if (!(config.dropout >= 0 && config.dropout < 1)) throw new InputError(`--dropout ${config.dropout}: must be in [0, 1)`);
   if (!(config.weightDecay >= 0 && Number.isFinite(config.weightDecay))) throw new InputError(`--weight-decay ${config.weightDecay}: must be a finite number ≥ 0`);
+  if (config.checkpointSeconds !== undefined && !(config.checkpointSeconds >= 0 && Number.isFinite(config.checkpointSeconds))) throw new InputError(`--checkpoint-every ${config.checkpointSeconds}: must be a finite number of seconds ≥ 0 (0: after every epoch)`);
   if (!(config.decay > 0 && config.decay <= 1)) throw new InputError(`decay ${config.decay}: the learning-rate decay factor must be in (0, 1]`);
   if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed >= 2 ** 32) throw new InputError(`--seed ${config.seed}: must be an integer in [0, 4294967295]`);
   if (config.modelSeed !== undefined && (!Number.isInteger(config.modelSeed) || config.modelSeed < 0 || config.modelSeed >= 2 ** 32)) throw new InputError(`modelSeed ${config.modelSeed}: must be an integer in [0, 4294967295]`);
@@ -244,7 +247,7 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
   const trainSet = ds.images('train');
   const testSet = ds.images('test');
   const lr = config.lr ?? MODELS[config.model].defaultLearningRate;
-  store?.writeConfig({ ...config, resume: undefined, force: undefined, lrResolved: lr, backendResolved: info.name });
+  store?.writeConfig({ ...config, resume: undefined, force: undefined, checkpointSeconds: undefined, lrResolved: lr, backendResolved: info.name });
   const modelSeed = config.modelSeed ?? config.seed;
   const model = buildModel(config.model, trainSet.shape, { seed: modelSeed, classes: trainSet.classes });
   try {
@@ -264,6 +267,7 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
         maxSteps: config.maxSteps,
         stopWhenFitted: true,
         seed: modelSeed,
+        ...(config.checkpointSeconds !== undefined ? { checkpointSeconds: config.checkpointSeconds } : {}),
       },
       store,
       resume,

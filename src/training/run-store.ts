@@ -1,7 +1,8 @@
 /**
- * Where a training run keeps what it has computed: its configuration, one metrics row per epoch, a
- * checkpoint per epoch and the final summary. The trainer talks to a {@link RunStore}, so it runs the
- * same against a directory ({@link DirectoryRunStore}, what `--out` gives) or memory
+ * Where a training run keeps what it has computed: its configuration, one metrics row per epoch,
+ * checkpoints (every few seconds of training; see the trainer) and the final summary. The trainer
+ * talks to a {@link RunStore}, so it runs the same against a directory ({@link DirectoryRunStore},
+ * what `--out` gives) or memory
  * ({@link MemoryRunStore}, tests and embedding), and studies can find, cache and resume runs.
  *
  * A directory run never loses work to a crash or a kill:

@@ -1,8 +1,11 @@
 /**
  * The trainer: SGD with momentum on a fixed (randomized) training set until a full re-evaluation of
  * the training set reaches 100% accuracy, or a step/epoch budget runs out. Per epoch it appends a
- * metrics row and writes a checkpoint to its {@link RunStore}, so a killed run continues with
- * `resume` and loses at most the epoch in progress.
+ * metrics row to its {@link RunStore}; it writes a checkpoint at the end of an epoch once
+ * {@link CHECKPOINT_SECONDS} have passed since the last one, after the last epoch, and — from a copy
+ * of the last finished epoch's tensors — when training stops with an error or an interruption. So an
+ * interrupted run continues with `resume` and loses only the epoch in progress; a killed one at most
+ * CHECKPOINT_SECONDS more.
  */
 import * as tf from '@tensorflow/tfjs';
 import { InputError, InterruptedError } from '../errors.js';
@@ -14,6 +17,9 @@ import { cropShifts, epochOrder, gatherBatch, stepsPerEpoch } from './batches.js
 import type { Checkpoint, CheckpointMeta, EpochRecord, RunStore } from './run-store.js';
 import { MomentumSgd, crossEntropy, learningRate } from './sgd.js';
 import { Rng } from '../random/rng.js';
+import { CHECKPOINT_SECONDS } from './defaults.js';
+
+export { CHECKPOINT_SECONDS };
 
 export type { EpochRecord };
 
@@ -43,7 +49,10 @@ export interface TrainOptions {
   stopWhenFitted: boolean;
   /** the run's seed: batch order, augmentation and dropout streams */
   seed: number;
+  /** seconds of training between two checkpoints (default {@link CHECKPOINT_SECONDS}; 0: after every epoch) */
+  checkpointSeconds?: number;
 }
+
 
 /** What the trainer returns. */
 export interface TrainResult {
@@ -129,8 +138,25 @@ function checkpointTensors(model: Model, sgd: MomentumSgd): { name: string; vari
   ];
 }
 
+/** The checkpoint's tensors held on the device (copies: the training goes on updating the variables) with its meta-data, not yet read. */
+interface Snapshot {
+  meta: Omit<CheckpointMeta, 'tensors'>;
+  entries: { name: string; variable: tf.Tensor }[];
+}
+
+function snapshotOf(model: Model, sgd: MomentumSgd, meta: Omit<CheckpointMeta, 'tensors'>): Snapshot {
+  return { meta, entries: checkpointTensors(model, sgd).map((e) => ({ name: e.name, variable: tf.clone(e.variable) })) };
+}
+
+function disposeSnapshot(s: Snapshot | null): void {
+  for (const e of s?.entries ?? []) e.variable.dispose();
+}
+
 async function checkpointOf(model: Model, sgd: MomentumSgd, meta: Omit<CheckpointMeta, 'tensors'>): Promise<Checkpoint> {
-  const entries = checkpointTensors(model, sgd);
+  return read({ meta, entries: checkpointTensors(model, sgd) });
+}
+
+async function read({ meta, entries }: Snapshot): Promise<Checkpoint> {
   const data = new Float32Array(entries.reduce((s, e) => s + e.variable.size, 0));
   const tensors: CheckpointMeta['tensors'] = [];
   let offset = 0;
@@ -246,78 +272,106 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
     const budgetLeft = (): boolean => epoch < options.epochs && (options.maxSteps === null || steps < options.maxSteps);
     const units = 2 * model.units; // forward and backward pass of each conv unit
     const dropoutStream = new Rng(options.seed).fork('dropout');
-    while (!fitted() && budgetLeft()) {
-      const t0 = performance.now();
-      const order = epochOrder(trainSet.n, options.seed, epoch);
-      const shift = options.cropPad > 0 ? cropShifts(options.seed, epoch, options.cropPad) : undefined;
-      let lossSum = 0;
-      let taken = 0;
-      let lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
-      // Losses of steps not read yet (see LOSS_READS_EVERY), each with its step number and rate.
-      let pending: { loss: tf.Scalar; step: number; lr: number }[] = [];
-      const readLosses = async (): Promise<void> => {
-        if (pending.length === 0) return;
-        const batch = pending;
-        pending = [];
-        let values: Float32Array;
-        let stacked: tf.Tensor | null = null;
+    const checkpointMs = 1000 * (options.checkpointSeconds ?? CHECKPOINT_SECONDS);
+    let lastCheckpoint = performance.now();
+    // The last finished epoch when it is not on disk yet: written if training stops before the next checkpoint.
+    let unsaved: Snapshot | null = null;
+    try {
+      while (!fitted() && budgetLeft()) {
+        const t0 = performance.now();
+        const order = epochOrder(trainSet.n, options.seed, epoch);
+        const shift = options.cropPad > 0 ? cropShifts(options.seed, epoch, options.cropPad) : undefined;
+        let lossSum = 0;
+        let taken = 0;
+        let lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
+        // Losses of steps not read yet (see LOSS_READS_EVERY), each with its step number and rate.
+        let pending: { loss: tf.Scalar; step: number; lr: number }[] = [];
+        const readLosses = async (): Promise<void> => {
+          if (pending.length === 0) return;
+          const batch = pending;
+          pending = [];
+          let values: Float32Array;
+          let stacked: tf.Tensor | null = null;
+          try {
+            stacked = tf.stack(batch.map((p) => p.loss)); // (pending)
+            values = (await stacked.data()) as Float32Array;
+          } finally {
+            stacked?.dispose();
+            for (const p of batch) p.loss.dispose();
+          }
+          batch.forEach(({ step, lr: rate }, i) => {
+            const loss = values[i]!;
+            if (!Number.isFinite(loss)) {
+              throw new InputError(
+                `the training loss became ${loss} at step ${step} (epoch ${epoch + 1}, learning rate ${rate}): the learning rate is too large for this model; lower --lr ` +
+                  `(the paper's: 0.1 for Inception, 0.01 otherwise)${store !== null ? `: start the run in ${store.location} over with a lower --lr and --force (a run keeps its learning rate, so ${epoch > 0 ? `its checkpoint of epoch ${epoch}` : 'it'} cannot continue with another)` : ''}`,
+              );
+            }
+            lossSum += loss; // in step order, as each was read
+          });
+        };
         try {
-          stacked = tf.stack(batch.map((p) => p.loss)); // (pending)
-          values = (await stacked.data()) as Float32Array;
+          for (let s = 0; s < perEpoch && (options.maxSteps === null || steps < options.maxSteps); s++) {
+            // A turn of the event loop, so that a signal (delivered as an event) can abort between steps:
+            // the step itself only awaits already-resolved promises on the CPU backends.
+            if (hooks.signal !== undefined) await new Promise((resolve) => setImmediate(resolve));
+            if (hooks.signal?.aborted === true) {
+              await readLosses(); // a non-finite loss already taken is the error to report, not the interruption
+              throw new InterruptedError(epoch);
+            }
+            const from = s * B;
+            const to = Math.min(trainSet.n, from + B);
+            gatherBatch(trainSet, order, from, to, xBuf, yBuf, shift);
+            lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
+            const stepSeed = dropoutStream.fork(String(steps)).nextUint32(); // a function of (seed, step): resumes exactly
+            let unitsDone = 0;
+            const onUnit =
+              hooks.onProgress !== undefined && units > 0
+                ? () => hooks.onProgress?.({ epoch: epoch + 1, step: s, stepsInEpoch: perEpoch, stepFraction: Math.min(++unitsDone / units, 0.999) })
+                : undefined;
+            pending.push({ loss: trainingStepLoss(model, sgd, xBuf, yBuf, to - from, lr, { training: true, dropout: options.dropout, seed: stepSeed, ...(onUnit ? { onUnit } : {}) }), step: steps + 1, lr });
+            if (pending.length >= LOSS_READS_EVERY) await readLosses();
+            taken++;
+            steps++;
+            hooks.onProgress?.({ epoch: epoch + 1, step: s + 1, stepsInEpoch: perEpoch, stepFraction: 0 });
+          }
+          await readLosses();
         } finally {
-          stacked?.dispose();
-          for (const p of batch) p.loss.dispose();
+          for (const p of pending) p.loss.dispose();
         }
-        batch.forEach(({ step, lr: rate }, i) => {
-          const loss = values[i]!;
-          if (!Number.isFinite(loss)) {
-            throw new InputError(
-              `the training loss became ${loss} at step ${step} (epoch ${epoch + 1}, learning rate ${rate}): the learning rate is too large for this model; lower --lr ` +
-                `(the paper's: 0.1 for Inception, 0.01 otherwise)${store !== null ? `: start the run in ${store.location} over with a lower --lr and --force (a run keeps its learning rate, so ${epoch > 0 ? `its checkpoint of epoch ${epoch}` : 'it'} cannot continue with another)` : ''}`,
-            );
-          }
-          lossSum += loss; // in step order, as each was read
-        });
-      };
-      try {
-        for (let s = 0; s < perEpoch && (options.maxSteps === null || steps < options.maxSteps); s++) {
-          // A turn of the event loop, so that a signal (delivered as an event) can abort between steps:
-          // the step itself only awaits already-resolved promises on the CPU backends.
-          if (hooks.signal !== undefined) await new Promise((resolve) => setImmediate(resolve));
-          if (hooks.signal?.aborted === true) {
-            await readLosses(); // a non-finite loss already taken is the error to report, not the interruption
-            throw new InterruptedError(epoch);
-          }
-          const from = s * B;
-          const to = Math.min(trainSet.n, from + B);
-          gatherBatch(trainSet, order, from, to, xBuf, yBuf, shift);
-          lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
-          const stepSeed = dropoutStream.fork(String(steps)).nextUint32(); // a function of (seed, step): resumes exactly
-          let unitsDone = 0;
-          const onUnit =
-            hooks.onProgress !== undefined && units > 0
-              ? () => hooks.onProgress?.({ epoch: epoch + 1, step: s, stepsInEpoch: perEpoch, stepFraction: Math.min(++unitsDone / units, 0.999) })
-              : undefined;
-          pending.push({ loss: trainingStepLoss(model, sgd, xBuf, yBuf, to - from, lr, { training: true, dropout: options.dropout, seed: stepSeed, ...(onUnit ? { onUnit } : {}) }), step: steps + 1, lr });
-          if (pending.length >= LOSS_READS_EVERY) await readLosses();
-          taken++;
-          steps++;
-          hooks.onProgress?.({ epoch: epoch + 1, step: s + 1, stepsInEpoch: perEpoch, stepFraction: 0 });
+        const trainError = await evaluate(model, trainSet);
+        if (trainError === 0 && stepsToFit === null) stepsToFit = steps;
+        const record: EpochRecord = { epoch: epoch + 1, steps, loss: lossSum / Math.max(taken, 1), trainError, lr, ms: Math.round(performance.now() - t0) };
+        history = [...history, record];
+        epoch++;
+        if (store !== null) {
+          store.appendMetrics(record);
+          const meta = { epoch, steps, stepsToFit, history };
+          disposeSnapshot(unsaved);
+          unsaved = null;
+          if (fitted() || !budgetLeft() || performance.now() - lastCheckpoint >= checkpointMs) {
+            store.saveCheckpoint(await checkpointOf(model, sgd, meta));
+            lastCheckpoint = performance.now();
+          } else unsaved = snapshotOf(model, sgd, meta);
         }
-        await readLosses();
-      } finally {
-        for (const p of pending) p.loss.dispose();
+        hooks.onEpoch?.(record);
       }
-      const trainError = await evaluate(model, trainSet);
-      if (trainError === 0 && stepsToFit === null) stepsToFit = steps;
-      const record: EpochRecord = { epoch: epoch + 1, steps, loss: lossSum / Math.max(taken, 1), trainError, lr, ms: Math.round(performance.now() - t0) };
-      history = [...history, record];
-      epoch++;
-      if (store !== null) {
-        store.appendMetrics(record);
-        store.saveCheckpoint(await checkpointOf(model, sgd, { epoch, steps, stepsToFit, history }));
+    } catch (err) {
+      // Nothing already computed is lost: the last finished epoch goes to disk before the error does.
+      if (store !== null && unsaved !== null) {
+        const last = unsaved;
+        unsaved = null;
+        try {
+          store.saveCheckpoint(await read(last));
+        } catch {
+          // the error to report is the one that stopped training
+        } finally {
+          disposeSnapshot(last);
+        }
       }
-      hooks.onEpoch?.(record);
+      throw err;
+    } finally {
+      disposeSnapshot(unsaved);
     }
     const last = history[history.length - 1];
     return { history, steps, stepsToFit, trainError: last?.trainError ?? (await evaluate(model, trainSet)), resumed, ...(fellBack !== undefined ? { fellBack } : {}) };

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackend } from '../../src/engine/backend.js';
@@ -13,7 +13,7 @@ import { loadDataset } from '../../src/data/dataset.js';
 import type { ImageSet } from '../../src/data/images.js';
 import { MODEL_IDS, buildModel, type ModelId } from '../../src/models/zoo.js';
 import { Rng } from '../../src/random/rng.js';
-import { LOSS_READS_EVERY, train, trainingStep } from '../../src/training/trainer.js';
+import { LOSS_READS_EVERY, train, trainingStep, type TrainOptions } from '../../src/training/trainer.js';
 import { MomentumSgd, learningRate } from '../../src/training/sgd.js';
 import { epochOrder, gatherBatch } from '../../src/training/batches.js';
 import { DirectoryRunStore } from '../../src/training/run-store.js';
@@ -80,6 +80,52 @@ describe('trainer', () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    }
+  });
+
+  it('checkpoints: after the last epoch, and every checkpointSeconds (0: every epoch); an interrupt writes the last finished epoch', async () => {
+    const checkpointEpoch = (dir: string, name: string): number | null => {
+      const path = join(dir, name);
+      if (!existsSync(path)) return null;
+      const bytes = readFileSync(path);
+      const headerLength = bytes.readUInt32LE(8);
+      return (JSON.parse(bytes.subarray(12, 12 + headerLength).toString('utf8')) as { epoch: number }).epoch;
+    };
+    const run = async (o: Partial<TrainOptions>, hooks = {}): Promise<string> => {
+      const dir = tmp();
+      const m = buildModel('mlp-1x512', [28, 28, 1], { seed: 9 });
+      try {
+        await train(m, small, options({ epochs: 3, ...o }), new DirectoryRunStore(dir), false, hooks).catch((e: Error) => expect(e.name).toBe('InterruptedError'));
+      } finally {
+        m.dispose();
+      }
+      return dir;
+    };
+    const dirs: string[] = [];
+    try {
+      // The default interval (seconds) is far longer than these epochs: one checkpoint, of the last epoch.
+      dirs.push(await run({}));
+      expect([checkpointEpoch(dirs[0]!, 'checkpoint.bin'), checkpointEpoch(dirs[0]!, 'checkpoint.prev.bin')]).toEqual([3, null]);
+      dirs.push(await run({ checkpointSeconds: 0 }));
+      expect([checkpointEpoch(dirs[1]!, 'checkpoint.bin'), checkpointEpoch(dirs[1]!, 'checkpoint.prev.bin')]).toEqual([3, 2]);
+      // Interrupted in epoch 3: epoch 2, finished but not written, is written before the error.
+      const before = tf.memory().numTensors;
+      const aborting = new AbortController();
+      dirs.push(await run({ epochs: 5 }, { signal: aborting.signal, onProgress: (p: { epoch: number; step: number }) => p.epoch === 3 && p.step === 1 && aborting.abort() }));
+      expect(aborting.signal.aborted).toBe(true);
+      expect([checkpointEpoch(dirs[2]!, 'checkpoint.bin'), checkpointEpoch(dirs[2]!, 'checkpoint.prev.bin')]).toEqual([2, null]);
+      expect(tf.memory().numTensors).toBe(before); // the epoch's copy of the tensors is freed
+      // …and it is that epoch's state: resuming it to 3 epochs gives the uninterrupted run's losses.
+      const m = buildModel('mlp-1x512', [28, 28, 1], { seed: 9 });
+      const resumed = await train(m, small, options({ epochs: 3 }), new DirectoryRunStore(dirs[2]!), true);
+      m.dispose();
+      const straight = buildModel('mlp-1x512', [28, 28, 1], { seed: 9 });
+      const full = await train(straight, small, options({ epochs: 3 }), null, false);
+      straight.dispose();
+      expect(resumed.resumed).toBe(true);
+      expect(resumed.history.map((h) => h.loss)).toEqual(full.history.map((h) => h.loss));
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
     }
   });
 
