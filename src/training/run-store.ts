@@ -2,14 +2,14 @@
  * Where a training run keeps what it has computed: its configuration, one metrics row per epoch,
  * checkpoints (every few seconds of training; see the trainer) and the final summary. The trainer
  * talks to a {@link RunStore}, so it runs the same against a directory ({@link DirectoryRunStore},
- * what `--out` gives) or memory
- * ({@link MemoryRunStore}, tests and embedding), and studies can find, cache and resume runs.
+ * what `--out` gives) or memory ({@link MemoryRunStore}, tests and embedding), and studies can find,
+ * cache and resume runs.
  *
- * A directory run never loses work to a crash or a kill:
+ * A crash or a kill never damages a directory run; it loses what was trained since its last checkpoint:
  * - every file is written to a temporary name and renamed into place (a rename is atomic);
  * - a checkpoint is ONE file — header (JSON, with a SHA-256 of the tensor bytes) and tensor bytes —
  *   so meta-data and weights cannot disagree; the previous checkpoint is kept as
- *   `checkpoint.prev.bin`, and a damaged latest one falls back to it (losing one more epoch, said so);
+ *   `checkpoint.prev.bin`, and a damaged latest one falls back to it (losing more epochs, said so);
  * - `metrics.csv` is rewritten from the checkpoint's history on resume, dropping rows of an epoch
  *   that was in flight when the run stopped.
  */
