@@ -3,7 +3,8 @@
  * threads (MNIST or CIFAR-10 loaded once here and shared with the workers) or in this thread. A
  * finished run (its summary.json exists) is kept and only re-read; a run with a checkpoint continues
  * from it; any other starts afresh. A run that fails records why in `failure.json` and the others
- * go on; an interrupt stops them all at a step boundary, keeping their checkpoints.
+ * go on; an interrupt stops them all at a step boundary, keeping their checkpoints. The pool starts
+ * the costliest runs first ({@link longestFirst}).
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
@@ -12,6 +13,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { acquireLock, type DirectoryLock } from '../cli/lock.js';
 import { InputError, InterruptedError } from '../errors.js';
 import type { BackendName } from '../engine/names.js';
+import { SPLIT_SIZES } from '../data/images.js';
+import { MODELS } from '../models/registry.js';
 import type { FitConfig, FitResult } from '../training/fit.js';
 import type { FitJobArgs, FitProgress } from '../training/jobs.js';
 import { DirectoryRunStore } from '../training/run-store.js';
@@ -50,6 +53,29 @@ export function runState(dir: string, run: PlannedRun): { finished: FitResult | 
 /** The configuration `fit` gets for a run: in its directory, resumed when it has a checkpoint. */
 function fitConfigOf(dir: string, run: PlannedRun, checkpointEpoch: number | null, backend: BackendName): FitConfig {
   return { ...run.config, backend, out: join(dir, run.dir), resume: checkpointEpoch !== null, force: true };
+}
+
+/**
+ * An upper bound on a run's arithmetic: multiply-adds of one forward pass per image (the model
+ * registry's count) × images × epoch budget. Only its order matters (see {@link longestFirst}).
+ */
+export function runCost(config: FitConfig): number {
+  const channels = config.data === 'cifar10' ? 3 : 1;
+  const n = config.n ?? (config.data === 'cifar10' ? SPLIT_SIZES.cifar10.train : SPLIT_SIZES.mnist.train);
+  return MODELS[config.model].macsPerExample([28, 28, channels], 10) * n * config.epochs;
+}
+
+/**
+ * The runs in the order a pool should start them: the costliest first ({@link runCost}; ties keep
+ * the plan's order), so that a long run does not start last and leave the other workers idle
+ * (longest-processing-time-first; the quick profile's two small-AlexNet runs take a third of its
+ * work). The order changes when a run finishes, never its numbers.
+ *
+ * @example
+ * longestFirst([{ config: mlp }, { config: alexnet }]); // [{ config: alexnet }, { config: mlp }]
+ */
+export function longestFirst<T extends { config: FitConfig }>(runs: readonly T[]): T[] {
+  return runs.map((r) => ({ r, cost: runCost(r.config) })).sort((a, b) => b.cost - a.cost).map(({ r }) => r);
 }
 
 /**
@@ -109,7 +135,7 @@ export async function executePlan(plan: Plan, dir: string, options: ExecuteOptio
   let interrupted = false;
   try {
     await Promise.all(
-      todo.map(async ({ run, config, from }) => {
+      longestFirst(todo).map(async ({ run, config, from }) => {
         const t0 = { value: 0 };
         let lock: DirectoryLock | null = null;
         try {

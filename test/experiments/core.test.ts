@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { field, parseFieldValue, parseOverrides, resolveConfig } from '../../src/experiments/config.js';
 import { buildPlan, readPlan, runName, type PlanOptions } from '../../src/experiments/plan.js';
+import { longestFirst, runCost } from '../../src/experiments/execute.js';
+import type { FitConfig } from '../../src/training/fit.js';
 import { mean, median, ranks, sd, spearman } from '../../src/experiments/stats.js';
 import { formatTolerance, formatValue, study, verdictOf } from '../../src/experiments/study.js';
 
@@ -117,6 +119,14 @@ describe('plans', () => {
     expect(plan.runs[0]!.dir).toMatch(/^runs\/mlp-1x512_random-labels_n20_s1_[0-9a-f]{6}$/);
     expect(runName(plan.runs[0]!.config)).toBe(plan.runs[0]!.dir.slice('runs/'.length));
     expect(plan.runs[0]!.config).toMatchObject({ data: 'synthetic', backend: 'wasm', momentum: 0.9, batchSize: 128, testN: null });
+  });
+
+  test('the pool starts the costliest runs first (model × images × epochs); equal costs keep the plan order', () => {
+    const run = (model: string, n: number, epochs: number, seed: number) => ({ config: { ...buildPlan([{ study: make('a', [seed]), file: 'builtin:a' }], options).runs[0]!.config, model, n, epochs } as FitConfig, seed });
+    const runs = [run('mlp-1x512', 500, 150, 1), run('mlp-1x512', 500, 150, 2), run('small-alexnet', 40, 150, 3), run('mlp-3x512', 500, 150, 4), run('mlp-1x512', 1000, 150, 5), run('mlp-1x512', 500, 1, 6)];
+    expect(longestFirst(runs).map((r) => r.seed)).toEqual([3, 4, 5, 1, 2, 6]);
+    expect(runCost(runs[4]!.config)).toBe(2 * runCost(runs[0]!.config));
+    expect(runCost(runs[0]!.config)).toBe(150 * runCost(runs[5]!.config));
   });
 
   test('the id is the content: same inputs same id; another profile, override or backend-independent', () => {
