@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getKernel } from '@tensorflow/tfjs';
-import { BATCH_NORM_RELU, BATCH_NORM_RELU_GRAD } from '../engine/wasm-ops.js';
+import { BATCH_NORM_RELU, BATCH_NORM_RELU_GRAD, DATA_DENSE, DATA_DENSE_GRAD_W } from '../engine/wasm-ops.js';
 import { InputError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 
@@ -101,7 +101,8 @@ export interface DenseOptions {
  * ReLU applied as the product is written, instead of two more passes over (B, fanOut)); the backward
  * pass, with g = dy·[y > 0] (ReLU) or dy, is ∂W = xᵀg, ∂b = Σ_rows g and, unless the input is data,
  * ∂x = g·Wᵀ. With data as input, x is closed over rather than an input of the op, so no ∂x is
- * computed (tfjs's own fused op computes it always).
+ * computed (tfjs's own fused op computes it always), and on wasm the forward product and ∂W are the
+ * {@link DATA_DENSE} kernels: sparse products where the images are mostly background (MNIST).
  */
 export function dense(store: ParamStore, name: string, fanIn: number, fanOut: number, options: DenseOptions = {}): (x: tf.Tensor2D) => tf.Tensor2D {
   const activation = options.activation ?? 'linear';
@@ -111,7 +112,9 @@ export function dense(store: ParamStore, name: string, fanIn: number, fanOut: nu
   // The _FusedMatMul kernel itself: tf.fused.matMul falls back to matMul + add + relu while gradients
   // are recorded (tfjs cannot differentiate the fused kernel), and this op's gradient is written below.
   // The kernel takes batched (1, ·, ·) operands, as tf.fused.matMul hands them to it.
+  const onData = (): boolean => dataInput && getKernel(DATA_DENSE, tf.getBackend()) !== undefined;
   const forward = (x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D => {
+    if (onData()) return tf.engine().runKernel(DATA_DENSE, { x, w, bias }, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor2D; // (B, fanOut)
     const y = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, ...x.shape]), b: tf.reshape(w, [1, ...w.shape]), bias }, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 } as unknown as tf.NamedAttrMap) as tf.Tensor3D; // (1, B, fanOut)
     return tf.reshape(y, [x.shape[0], fanOut]); // (B, fanOut)
   };
@@ -126,7 +129,7 @@ export function dense(store: ParamStore, name: string, fanIn: number, fanOut: nu
           tf.tidy(() => {
             const [xt, wt, yt] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
             const g = activation === 'relu' ? (tf.mul(dy, tf.step(yt)) as tf.Tensor2D) : (dy as tf.Tensor2D); // ∂L/∂(x·W + b), (B, fanOut)
-            const dW = tf.matMul(xt, g, true, false); // (fanIn, fanOut)
+            const dW = onData() ? (tf.engine().runKernel(DATA_DENSE_GRAD_W, { x: xt, dy: g }) as tf.Tensor2D) : tf.matMul(xt, g, true, false); // (fanIn, fanOut)
             const db = tf.sum(g, 0) as tf.Tensor1D; // (fanOut)
             return dataInput ? [dW, db] : [tf.matMul(g, wt, false, true), dW, db]; // [∂x (B, fanIn),] ∂W, ∂b
           }),

@@ -1,0 +1,257 @@
+;; Sparse × dense products for the first dense layer of a network on image data, in WebAssembly
+;; SIMD128 (the kernels of src/engine/sparse-dense.ts; compiled by scripts/build-wasm.mjs into
+;; sparse-dense-wasm.ts). All pointers are byte offsets into this module's own memory.
+(module
+  (memory (export "memory") 1)
+
+  ;; C = 1·biasᵀ + A·B, then max(·, 0) when relu ≠ 0.
+  ;; A (M, K) sparse in CSR: rowPtr i32[M + 1] (entry indices), colIdx i32[nnz], vals f32[nnz];
+  ;; B (K, N4), bias (N4), C (M, N4): f32, row-major, N4 a multiple of 4. Every entry of C is
+  ;; bias[j] + Σ_p vals[p]·B[colIdx[p], j] summed in the order of p, so the result does not depend on
+  ;; how the columns are blocked. Columns go in blocks of 32 (eight f32x4 accumulators), the rest in
+  ;; blocks of 4; the block loop is outside the row loop so that B's column slab stays in cache.
+  (func (export "spmm") (param $M i32) (param $N4 i32) (param $rowPtr i32) (param $colIdx i32) (param $vals i32)
+                        (param $B i32) (param $bias i32) (param $relu i32) (param $C i32)
+    (local $rowBytes i32) (local $j i32) (local $i i32) (local $p i32) (local $pEnd i32) (local $w i32) (local $c i32)
+    (local $s v128) (local $zero v128)
+    (local $a0 v128)
+    (local $a1 v128)
+    (local $a2 v128)
+    (local $a3 v128)
+    (local $a4 v128)
+    (local $a5 v128)
+    (local $a6 v128)
+    (local $a7 v128)
+    (local.set $rowBytes (i32.shl (local.get $N4) (i32.const 2)))
+    (local.set $zero (v128.const i32x4 0 0 0 0))
+    (local.set $j (i32.const 0))
+    (block $end32
+      (loop $block32
+        (br_if $end32 (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $rowBytes)))
+        (local.set $i (i32.const 0))
+        (block $endRows
+          (loop $row
+            (br_if $endRows (i32.ge_u (local.get $i) (local.get $M)))
+            (local.set $w (i32.add (local.get $bias) (local.get $j)))
+            (local.set $a0 (v128.load offset=0 (local.get $w)))
+            (local.set $a1 (v128.load offset=16 (local.get $w)))
+            (local.set $a2 (v128.load offset=32 (local.get $w)))
+            (local.set $a3 (v128.load offset=48 (local.get $w)))
+            (local.set $a4 (v128.load offset=64 (local.get $w)))
+            (local.set $a5 (v128.load offset=80 (local.get $w)))
+            (local.set $a6 (v128.load offset=96 (local.get $w)))
+            (local.set $a7 (v128.load offset=112 (local.get $w)))
+            (local.set $p (i32.load (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $pEnd (i32.load offset=4 (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
+            (block $endNz
+              (loop $nz
+                (br_if $endNz (i32.ge_u (local.get $p) (local.get $pEnd)))
+                (local.set $s (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
+                (local.set $w (i32.add (i32.add (local.get $B) (local.get $j))
+                                       (i32.mul (i32.load (i32.add (local.get $colIdx) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rowBytes))))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $s) (v128.load offset=0 (local.get $w)))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $w)))))
+                (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $s) (v128.load offset=32 (local.get $w)))))
+                (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $s) (v128.load offset=48 (local.get $w)))))
+                (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $s) (v128.load offset=64 (local.get $w)))))
+                (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $s) (v128.load offset=80 (local.get $w)))))
+                (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $s) (v128.load offset=96 (local.get $w)))))
+                (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $s) (v128.load offset=112 (local.get $w)))))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $nz)))
+            (if (local.get $relu)
+              (then
+                (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $zero)))
+                (local.set $a1 (f32x4.pmax (local.get $a1) (local.get $zero)))
+                (local.set $a2 (f32x4.pmax (local.get $a2) (local.get $zero)))
+                (local.set $a3 (f32x4.pmax (local.get $a3) (local.get $zero)))
+                (local.set $a4 (f32x4.pmax (local.get $a4) (local.get $zero)))
+                (local.set $a5 (f32x4.pmax (local.get $a5) (local.get $zero)))
+                (local.set $a6 (f32x4.pmax (local.get $a6) (local.get $zero)))
+                (local.set $a7 (f32x4.pmax (local.get $a7) (local.get $zero)))))
+            (local.set $c (i32.add (i32.add (local.get $C) (local.get $j)) (i32.mul (local.get $i) (local.get $rowBytes))))
+            (v128.store offset=0 (local.get $c) (local.get $a0))
+            (v128.store offset=16 (local.get $c) (local.get $a1))
+            (v128.store offset=32 (local.get $c) (local.get $a2))
+            (v128.store offset=48 (local.get $c) (local.get $a3))
+            (v128.store offset=64 (local.get $c) (local.get $a4))
+            (v128.store offset=80 (local.get $c) (local.get $a5))
+            (v128.store offset=96 (local.get $c) (local.get $a6))
+            (v128.store offset=112 (local.get $c) (local.get $a7))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $row)))
+        (local.set $j (i32.add (local.get $j) (i32.const 128)))
+        (br $block32)))
+    (block $end4
+      (loop $block4
+        (br_if $end4 (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $i (i32.const 0))
+        (block $endRows4
+          (loop $row4
+            (br_if $endRows4 (i32.ge_u (local.get $i) (local.get $M)))
+            (local.set $a0 (v128.load (i32.add (local.get $bias) (local.get $j))))
+            (local.set $p (i32.load (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $pEnd (i32.load offset=4 (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
+            (block $endNz4
+              (loop $nz4
+                (br_if $endNz4 (i32.ge_u (local.get $p) (local.get $pEnd)))
+                (local.set $w (i32.add (i32.add (local.get $B) (local.get $j))
+                                       (i32.mul (i32.load (i32.add (local.get $colIdx) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rowBytes))))
+                (local.set $a0 (f32x4.add (local.get $a0)
+                                          (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2)))))
+                                                     (v128.load (local.get $w)))))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $nz4)))
+            (if (local.get $relu) (then (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $zero)))))
+            (v128.store (i32.add (i32.add (local.get $C) (local.get $j)) (i32.mul (local.get $i) (local.get $rowBytes))) (local.get $a0))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $row4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $block4))))
+
+  ;; out[j] = Σ_k B[k, j] over the K rows of B (K, N4), in the order of k (f32).
+  (func (export "colsum") (param $K i32) (param $N4 i32) (param $B i32) (param $out i32)
+    (local $rowBytes i32) (local $k i32) (local $j i32) (local $row i32)
+    (local.set $rowBytes (i32.shl (local.get $N4) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (block $endZero
+      (loop $zero
+        (br_if $endZero (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (v128.store (i32.add (local.get $out) (local.get $j)) (v128.const i32x4 0 0 0 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $zero)))
+    (local.set $k (i32.const 0))
+    (block $endRows
+      (loop $rows
+        (br_if $endRows (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $row (i32.add (local.get $B) (i32.mul (local.get $k) (local.get $rowBytes))))
+        (local.set $j (i32.const 0))
+        (block $endCols
+          (loop $cols
+            (br_if $endCols (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (v128.store (i32.add (local.get $out) (local.get $j))
+                        (f32x4.add (v128.load (i32.add (local.get $out) (local.get $j)))
+                                   (v128.load (i32.add (local.get $row) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $cols)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rows))))
+
+  ;; The minimum of the n entries of x (f32; NaN when one is NaN). n ≥ 1.
+  (func (export "minimum") (param $n i32) (param $x i32) (result f32)
+    (local $m v128) (local $i i32) (local $end i32) (local $r f32)
+    (local.set $m (f32x4.splat (f32.load (local.get $x))))
+    (local.set $end (i32.and (local.get $n) (i32.const -4)))
+    (local.set $i (i32.const 0))
+    (block $endVec
+      (loop $vec
+        (br_if $endVec (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $m (f32x4.min (local.get $m) (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vec)))
+    (local.set $r (f32.min (f32.min (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+                           (f32.min (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+    (block $endTail
+      (loop $tail
+        (br_if $endTail (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $r (f32.min (local.get $r) (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (local.get $r))
+
+  ;; CSR of x − v0 for x (M, K): the entries that differ from v0 (NaN included), row by row, columns
+  ;; ascending. Branch-free: every entry is written at slot p and p advances only for kept ones, so
+  ;; colIdx and vals need room for max + K entries. Returns nnz, or −1 as soon as a row ends with
+  ;; more than max entries kept.
+  (func (export "csr") (param $M i32) (param $K i32) (param $x i32) (param $v0 f32)
+                       (param $rowPtr i32) (param $colIdx i32) (param $vals i32) (param $max i32) (result i32)
+    (local $i i32) (local $k i32) (local $p i32) (local $v f32) (local $at i32)
+    (local.set $at (local.get $x))
+    (local.set $i (i32.const 0))
+    (block $endRows
+      (loop $rows
+        (br_if $endRows (i32.ge_u (local.get $i) (local.get $M)))
+        (i32.store (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2))) (local.get $p))
+        (local.set $k (i32.const 0))
+        (block $endCols
+          (loop $cols
+            (br_if $endCols (i32.ge_u (local.get $k) (local.get $K)))
+            (local.set $v (f32.load (local.get $at)))
+            (i32.store (i32.add (local.get $colIdx) (i32.shl (local.get $p) (i32.const 2))) (local.get $k))
+            (f32.store (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))) (f32.sub (local.get $v) (local.get $v0)))
+            (local.set $p (i32.add (local.get $p) (f32.ne (local.get $v) (local.get $v0))))
+            (local.set $at (i32.add (local.get $at) (i32.const 4)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $cols)))
+        (if (i32.gt_u (local.get $p) (local.get $max)) (then (return (i32.const -1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+    (i32.store (i32.add (local.get $rowPtr) (i32.shl (local.get $M) (i32.const 2))) (local.get $p))
+    (local.get $p))
+
+  ;; The transpose of a CSR matrix (M, K) as a CSR matrix (K, M) — a counting sort of the entries by
+  ;; column, stable, so each new row's entries keep ascending original rows. colPtr needs K + 1 slots.
+  (func (export "transpose") (param $M i32) (param $K i32) (param $rowPtr i32) (param $colIdx i32) (param $vals i32)
+                             (param $colPtr i32) (param $rowIdx i32) (param $valsT i32)
+    (local $nnz i32) (local $p i32) (local $k i32) (local $i i32) (local $end i32) (local $slot i32) (local $sum i32) (local $c i32)
+    (local.set $nnz (i32.load (i32.add (local.get $rowPtr) (i32.shl (local.get $M) (i32.const 2)))))
+    ;; colPtr[k + 1] = count of column k
+    (local.set $k (i32.const 0))
+    (block $endZero
+      (loop $zero
+        (br_if $endZero (i32.gt_u (local.get $k) (local.get $K)))
+        (i32.store (i32.add (local.get $colPtr) (i32.shl (local.get $k) (i32.const 2))) (i32.const 0))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $zero)))
+    (local.set $p (i32.const 0))
+    (block $endCount
+      (loop $count
+        (br_if $endCount (i32.ge_u (local.get $p) (local.get $nnz)))
+        (local.set $slot (i32.add (local.get $colPtr)
+                                  (i32.shl (i32.add (i32.load (i32.add (local.get $colIdx) (i32.shl (local.get $p) (i32.const 2)))) (i32.const 1)) (i32.const 2))))
+        (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $count)))
+    ;; prefix sums: colPtr[k] = first slot of column k
+    (local.set $sum (i32.const 0))
+    (local.set $k (i32.const 0))
+    (block $endScan
+      (loop $scan
+        (br_if $endScan (i32.gt_u (local.get $k) (local.get $K)))
+        (local.set $slot (i32.add (local.get $colPtr) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $slot))))
+        (i32.store (local.get $slot) (local.get $sum))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $scan)))
+    ;; place the entries row by row; colPtr[c] is column c's next free slot, and ends as its end
+    (local.set $i (i32.const 0))
+    (block $endRows
+      (loop $rows
+        (br_if $endRows (i32.ge_u (local.get $i) (local.get $M)))
+        (local.set $p (i32.load (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $end (i32.load offset=4 (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
+        (block $endEntries
+          (loop $entries
+            (br_if $endEntries (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $c (i32.load (i32.add (local.get $colIdx) (i32.shl (local.get $p) (i32.const 2)))))
+            (local.set $slot (i32.add (local.get $colPtr) (i32.shl (local.get $c) (i32.const 2))))
+            (local.set $k (i32.load (local.get $slot)))
+            (i32.store (i32.add (local.get $rowIdx) (i32.shl (local.get $k) (i32.const 2))) (local.get $i))
+            (f32.store (i32.add (local.get $valsT) (i32.shl (local.get $k) (i32.const 2)))
+                       (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2)))))
+            (i32.store (local.get $slot) (i32.add (local.get $k) (i32.const 1)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $entries)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+    ;; colPtr[c] now holds column c's end = column c + 1's start: shift right by one, colPtr[0] = 0
+    (local.set $k (local.get $K))
+    (block $endShift
+      (loop $shift
+        (br_if $endShift (i32.eqz (local.get $k)))
+        (i32.store (i32.add (local.get $colPtr) (i32.shl (local.get $k) (i32.const 2)))
+                   (i32.load (i32.add (local.get $colPtr) (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 2)))))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br $shift)))
+    (i32.store (local.get $colPtr) (i32.const 0)))
+)
