@@ -9,12 +9,14 @@
  *
  * so both products of the layer touch only the ≈ 19% of pixels that differ from the background —
  * exact algebra; the float32 sums differ from a dense product's only in rounding. The products run in
- * a small hand-written WebAssembly SIMD128 module (src/engine/wasm/sparse-dense.wat) with its own
- * memory, on the calling thread. v₀ is taken to be the minimum of x (the background of pixel data,
+ * a small hand-written WebAssembly SIMD128 module (src/engine/wasm/kernels.wat) instantiated in
+ * the wasm engine's own memory (no copies), on the calling thread, so the numbers do not depend on
+ * the engine's thread count. The array functions ({@link sparseDense}, {@link sparseDenseGradW}) run
+ * the same code in a private memory. v₀ is taken to be the minimum of x (the background of pixel data,
  * raw or standardized); when more than {@link SPARSE_MAX_DENSITY} of the entries differ from it (random
  * pixels, Gaussian inputs, whitened CIFAR-10) the caller uses the dense kernel instead.
  */
-import { SPARSE_DENSE_WASM } from './wasm/sparse-dense-wasm.js';
+import { kernelsIn, privateMemory, type WasmKernels, type WasmMemory } from './wasm-module.js';
 
 /**
  * The largest fraction of entries that differ from the background for which the sparse product is
@@ -23,156 +25,154 @@ import { SPARSE_DENSE_WASM } from './wasm/sparse-dense-wasm.js';
  */
 export const SPARSE_MAX_DENSITY = 0.4;
 
-/** The part of the WebAssembly API used here (the project's TypeScript lib, ES2022 without DOM, does not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
+/** Where the products run: the module in some memory, a view of it, temporary space, and how the whole product is run. */
+export interface Workspace {
+  kernels: WasmKernels;
+  /** the memory as float32 (a new view after any growth) */
+  heap(): Float32Array;
+  /** byte offset of `floats` float32 (or int32) elements of temporary space, 16-aligned */
+  alloc(floats: number): number;
+  /** C = act(1·biasᵀ + A·B) over all N columns (the arguments of {@link WasmKernels.spmm} without the column range) */
+  spmm(M: number, N: number, rowPtr: number, colIdx: number, vals: number, B: number, bias: number, relu: number, C: number): void;
 }
 
-interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  spmm(M: number, N4: number, rowPtr: number, colIdx: number, vals: number, B: number, bias: number, relu: number, C: number): void;
-  colsum(K: number, N4: number, B: number, out: number): void;
-  minimum(n: number, x: number): number;
-  csr(M: number, K: number, x: number, v0: number, rowPtr: number, colIdx: number, vals: number, max: number): number;
-  transpose(M: number, K: number, rowPtr: number, colIdx: number, vals: number, colPtr: number, rowIdx: number, valsT: number): void;
-}
-
-let instance: Exports | null = null;
-
-function wasm(): Exports {
-  if (instance === null) {
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    instance = new api.Instance(new api.Module(Buffer.from(SPARSE_DENSE_WASM, 'base64')), {}).exports as unknown as Exports;
-  }
-  return instance;
-}
-
-/** Byte offsets of `sizes` (in 4-byte elements) laid out one after another, 16-aligned; grows the memory to hold them. */
-function layout(w: Exports, sizes: number[]): number[] {
-  const offsets: number[] = [];
-  let at = 0;
-  for (const s of sizes) {
-    offsets.push(at);
-    at += Math.ceil((4 * s) / 16) * 16;
-  }
-  const have = w.memory.buffer.byteLength;
-  if (at > have) w.memory.grow(Math.ceil((at - have) / 65536));
-  return offsets;
-}
-
-const ceil4 = (n: number): number => Math.ceil(n / 4) * 4;
-
-/** Copies a (rows, N) row-major matrix into the module's memory at byte `at` with row stride N4 ≥ N (padding zeroed). */
-function put(heap: Float32Array, at: number, src: Float32Array, rows: number, N: number, N4: number): void {
-  const base = at / 4;
-  if (N4 === N) {
-    heap.set(src.subarray(0, rows * N), base);
-    return;
-  }
-  for (let r = 0; r < rows; r++) {
-    heap.set(src.subarray(r * N, (r + 1) * N), base + r * N4);
-    heap.fill(0, base + r * N4 + N, base + (r + 1) * N4);
-  }
-}
-
-/** Copies C (rows, N4) out of the module's memory at byte `at` into `out` (rows, N). */
-function take(heap: Float32Array, at: number, out: Float32Array, rows: number, N: number, N4: number): void {
-  const base = at / 4;
-  if (N4 === N) {
-    out.set(heap.subarray(base, base + rows * N));
-    return;
-  }
-  for (let r = 0; r < rows; r++) out.set(heap.subarray(base + r * N4, base + r * N4 + N), r * N);
-}
-
-/** x − v₀ in CSR in the module's memory (offsets in bytes), or null when x is not sparse enough. */
+/** x − v₀ in CSR, in the workspace (byte offsets). */
 interface Sparse {
   v0: number;
-  nnz: number;
   rowPtr: number;
   colIdx: number;
   vals: number;
 }
 
 /**
- * Copies x (M, K) into the module at byte `at`, finds v₀ = min x and builds x − v₀ in CSR at the given
- * offsets (colIdx and vals with room for max + K entries). Null when x holds a NaN or ±∞ minimum, or
- * more than max entries differ from v₀.
+ * v₀ = min x and x − v₀ in CSR (colIdx and vals with room for max + K entries), for x (M, K) at byte
+ * `x`. Null when the minimum is NaN or ±∞, or more than max entries differ from v₀.
  */
-function sparsify(w: Exports, x: Float32Array, M: number, K: number, at: number, rowPtr: number, colIdx: number, vals: number, max: number): Sparse | null {
-  new Float32Array(w.memory.buffer).set(x, at / 4);
-  const v0 = w.minimum(M * K, at);
+function sparsify(ws: Workspace, x: number, M: number, K: number, maxDensity: number): Sparse | null {
+  const v0 = ws.kernels.minimum(M * K, x);
   if (!Number.isFinite(v0)) return null;
-  const nnz = w.csr(M, K, at, v0, rowPtr, colIdx, vals, max);
-  return nnz < 0 ? null : { v0, nnz, rowPtr, colIdx, vals };
+  const max = Math.floor(maxDensity * M * K);
+  const rowPtr = ws.alloc(M + 1);
+  const colIdx = ws.alloc(max + K);
+  const vals = ws.alloc(max + K);
+  return ws.kernels.csr(M, K, x, v0, rowPtr, colIdx, vals, max) < 0 ? null : { v0, rowPtr, colIdx, vals };
 }
 
-/** The most entries that may differ from the background for the sparse product, of `size`. */
-const maxEntries = (size: number): number => Math.floor(SPARSE_MAX_DENSITY * size);
+/**
+ * y = x·W + b, or max(x·W + b, 0) with `relu`, in a workspace: x (M, K), W (K, N), bias (N) and
+ * out (M, N) at byte offsets of its memory. False, with out untouched, when more than `maxDensity` of
+ * x's entries differ from its minimum, or x holds NaN or −∞.
+ */
+export function sparseDenseAt(ws: Workspace, x: number, M: number, K: number, W: number, N: number, bias: number, relu: boolean, out: number, maxDensity = SPARSE_MAX_DENSITY): boolean {
+  if (M === 0 || K === 0 || N === 0) return false;
+  const s = sparsify(ws, x, M, K, maxDensity);
+  if (s === null) return false;
+  // b + v₀·Σₖ W[k, :]
+  const b = ws.alloc(N);
+  ws.kernels.colsum(K, N, W, b);
+  const heap = ws.heap();
+  for (let j = 0; j < N; j++) heap[b / 4 + j] = (heap[bias / 4 + j] as number) + s.v0 * (heap[b / 4 + j] as number);
+  ws.spmm(M, N, s.rowPtr, s.colIdx, s.vals, W, b, relu ? 1 : 0, out);
+  return true;
+}
+
+/**
+ * ∂W = xᵀ·g in a workspace: x (M, K), g (M, N), out (K, N) at byte offsets; false as
+ * {@link sparseDenseAt}. With `colSums`, Σᵢ g[i, :] (N) is written there too (a bias gradient: the
+ * decomposition needs it anyway).
+ */
+export function sparseDenseGradWAt(ws: Workspace, x: number, M: number, K: number, g: number, N: number, out: number, maxDensity = SPARSE_MAX_DENSITY, colSums?: number): boolean {
+  if (M === 0 || K === 0 || N === 0) return false;
+  const s = sparsify(ws, x, M, K, maxDensity);
+  if (s === null) return false;
+  const nnz = new Int32Array(ws.heap().buffer)[s.rowPtr / 4 + M] as number;
+  const colPtr = ws.alloc(K + 1);
+  const rowIdx = ws.alloc(nnz);
+  const valsT = ws.alloc(nnz);
+  ws.kernels.transpose(M, K, s.rowPtr, s.colIdx, s.vals, colPtr, rowIdx, valsT); // (x − v₀)ᵀ, (K, M)
+  // every row of ∂W starts from v₀·Σᵢ g[i, :]
+  const sums = colSums ?? ws.alloc(N);
+  ws.kernels.colsum(M, N, g, sums);
+  const b = ws.alloc(N);
+  const heap = ws.heap();
+  for (let j = 0; j < N; j++) heap[b / 4 + j] = s.v0 * (heap[sums / 4 + j] as number);
+  ws.spmm(K, N, colPtr, rowIdx, valsT, g, b, 0, out);
+  return true;
+}
+
+let scratch: WasmMemory | null = null;
+
+/** A workspace in this module's private memory (kept between calls, grown on demand): a bump allocator from 0. */
+function privateWorkspace(floats: number): Workspace {
+  scratch ??= privateMemory(4 * floats);
+  const memory = scratch;
+  const kernels = kernelsIn(memory);
+  let top = 0;
+  return {
+    kernels,
+    heap: () => new Float32Array(memory.buffer),
+    alloc(n) {
+      const at = top;
+      top += Math.ceil((4 * n) / 16) * 16;
+      if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / 65536));
+      return at;
+    },
+    spmm: (M, N, rowPtr, colIdx, vals, B, bias, relu, C) => kernels.spmm(M, N, 0, N, rowPtr, colIdx, vals, B, bias, relu, C),
+  };
+}
 
 function checkSizes(what: string, sizes: [string, number, number][]): void {
   const bad = sizes.filter(([, have, want]) => have !== want);
   if (bad.length > 0) throw new Error(`${what}: ${bad.map(([name, have, want]) => `${name} has ${have} entries, (its shape) needs ${want}`).join('; ')}`);
 }
 
+/** Copies `arrays` into a fresh private workspace; their byte offsets in order. */
+function load(ws: Workspace, arrays: Float32Array[]): number[] {
+  const offsets = arrays.map((a) => ws.alloc(a.length));
+  const heap = ws.heap();
+  arrays.forEach((a, i) => heap.set(a, offsets[i]! / 4));
+  return offsets;
+}
+
 /**
  * y = x·W + b, or max(x·W + b, 0) with `relu`, through the background decomposition above — when at
- * most {@link SPARSE_MAX_DENSITY} of x's entries differ from its minimum; otherwise nothing is written.
+ * most `maxDensity` of x's entries differ from its minimum; otherwise nothing is written. (On arrays,
+ * in a private memory; the wasm engine's kernel runs {@link sparseDenseAt} in its own.)
  *
  * @param x (M, K) row-major
  * @param W (K, N); `bias` (N); `out` (M, N) receives y
- * @returns whether the product was computed (false: x is too dense, or holds NaN or ±∞)
+ * @param maxDensity the largest fraction of x's entries that may differ from its minimum (a benchmark's knob)
+ * @returns whether the product was computed (false: x is too dense, or holds NaN or −∞)
  * @example
  * if (!sparseDense(x, 128, 784, W, 512, b, true, y)) denseProduct();
  */
-export function sparseDense(x: Float32Array, M: number, K: number, W: Float32Array, N: number, bias: Float32Array, relu: boolean, out: Float32Array): boolean {
+export function sparseDense(x: Float32Array, M: number, K: number, W: Float32Array, N: number, bias: Float32Array, relu: boolean, out: Float32Array, maxDensity = SPARSE_MAX_DENSITY): boolean {
   checkSizes(`sparseDense (M, K, N) = (${M}, ${K}, ${N})`, [['x', x.length, M * K], ['W', W.length, K * N], ['bias', bias.length, N], ['out', out.length, M * N]]);
-  if (M === 0 || K === 0 || N === 0) return false;
-  const w = wasm();
-  const N4 = ceil4(N);
-  const max = maxEntries(M * K);
-  const [xAt, rowPtr, colIdx, vals, B, b, C] = layout(w, [M * K, M + 1, max + K, max + K, K * N4, N4, M * N4]) as [number, number, number, number, number, number, number];
-  const s = sparsify(w, x, M, K, xAt, rowPtr, colIdx, vals, max);
-  if (s === null) return false;
-  const heap = new Float32Array(w.memory.buffer);
-  put(heap, B, W, K, N, N4);
-  // b + v₀·Σₖ W[k, :]
-  w.colsum(K, N4, B, b);
-  for (let j = 0; j < N; j++) heap[b / 4 + j] = (bias[j] as number) + s.v0 * (heap[b / 4 + j] as number);
-  w.spmm(M, N4, rowPtr, colIdx, vals, B, b, relu ? 1 : 0, C);
-  take(heap, C, out, M, N, N4);
+  const ws = privateWorkspace(2 * M * K + K * N + 2 * N + M * N + 2 * K + M);
+  const [xAt, wAt, bAt] = load(ws, [x, W, bias]) as [number, number, number];
+  const yAt = ws.alloc(M * N);
+  if (!sparseDenseAt(ws, xAt, M, K, wAt, N, bAt, relu, yAt, maxDensity)) return false;
+  out.set(ws.heap().subarray(yAt / 4, yAt / 4 + M * N));
   return true;
 }
 
 /**
- * ∂W = xᵀ·g through the background decomposition above — when at most {@link SPARSE_MAX_DENSITY} of
- * x's entries differ from its minimum; otherwise nothing is written.
+ * ∂W = xᵀ·g through the background decomposition above — when at most `maxDensity` of x's entries
+ * differ from its minimum; otherwise nothing is written. (On arrays, in a private memory.)
  *
  * @param x (M, K) row-major
  * @param g (M, N); `out` (K, N) receives xᵀ·g
+ * @param maxDensity as for {@link sparseDense}
  * @returns whether the product was computed
  * @example
  * if (!sparseDenseGradW(x, 128, 784, g, 512, dW)) denseProduct();
  */
-export function sparseDenseGradW(x: Float32Array, M: number, K: number, g: Float32Array, N: number, out: Float32Array): boolean {
+export function sparseDenseGradW(x: Float32Array, M: number, K: number, g: Float32Array, N: number, out: Float32Array, maxDensity = SPARSE_MAX_DENSITY): boolean {
   checkSizes(`sparseDenseGradW (M, K, N) = (${M}, ${K}, ${N})`, [['x', x.length, M * K], ['g', g.length, M * N], ['out', out.length, K * N]]);
-  if (M === 0 || K === 0 || N === 0) return false;
-  const w = wasm();
-  const N4 = ceil4(N);
-  const max = maxEntries(M * K);
-  const [xAt, rowPtr, colIdx, vals, colPtr, rowIdx, valsT, G, b, C] = layout(w, [M * K, M + 1, max + K, max + K, K + 1, max, max, M * N4, N4, K * N4]) as [
-    number, number, number, number, number, number, number, number, number, number,
-  ];
-  const s = sparsify(w, x, M, K, xAt, rowPtr, colIdx, vals, max);
-  if (s === null) return false;
-  w.transpose(M, K, rowPtr, colIdx, vals, colPtr, rowIdx, valsT); // (x − v₀)ᵀ, (K, M)
-  const heap = new Float32Array(w.memory.buffer);
-  put(heap, G, g, M, N, N4);
-  // every row of ∂W starts from v₀·Σᵢ g[i, :]
-  w.colsum(M, N4, G, b);
-  for (let j = 0; j < N4; j++) heap[b / 4 + j] = s.v0 * (heap[b / 4 + j] as number);
-  w.spmm(K, N4, colPtr, rowIdx, valsT, G, b, 0, C);
-  take(heap, C, out, K, N, N4);
+  const ws = privateWorkspace(3 * M * K + M * N + K * N + N + 3 * K + M);
+  const [xAt, gAt] = load(ws, [x, g]) as [number, number];
+  const dwAt = ws.alloc(K * N);
+  if (!sparseDenseGradWAt(ws, xAt, M, K, gAt, N, dwAt, maxDensity)) return false;
+  out.set(ws.heap().subarray(dwAt / 4, dwAt / 4 + K * N));
   return true;
 }

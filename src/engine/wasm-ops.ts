@@ -21,10 +21,14 @@
  * BatchMatMul, Add and the activations) or is a plain loop over the wasm heap; every one is checked against the `cpu` backend in
  * test/engine/wasm-ops.test.ts.
  *
- * Added next to them: {@link DATA_DENSE} and its ∂W, a dense layer whose input is the images. MNIST
- * is ≈ 81% background, so both products of an MLP's first layer run as sparse × dense products
- * (sparse-dense.ts, test/engine/sparse-dense.test.ts): 3–4× less time than XNNPACK's dense ones
- * for a 128 × 784 batch.
+ * Added next to them:
+ * - {@link DATA_DENSE} and its gradients, a dense layer whose input is the images. MNIST is ≈ 81%
+ *   background, so both products of an MLP's first layer run as sparse × dense products
+ *   (sparse-dense.ts, test/engine/sparse-dense.test.ts): 3–4× less time than XNNPACK's dense ones
+ *   for a 128 × 784 batch (bench/sparse-dense.ts).
+ * - {@link SOFTMAX_XENT} and {@link MOMENTUM_STEP}: the loss and the optimizer's update, one kernel
+ *   where tfjs runs a dozen small ones and four passes over the weights (≈ 1 ms and ≈ 0.3 ms of a
+ *   5.5 ms MLP 1×512 step, one thread).
  */
 import {
   backend_util,
@@ -38,11 +42,14 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-import { sparseDense, sparseDenseGradW } from './sparse-dense.js';
+import { SPARSE_MAX_DENSITY, sparseDenseAt, sparseDenseGradWAt, type Workspace } from './sparse-dense.js';
+import { kernelsIn, type WasmMemory } from './wasm-module.js';
 import { runKernel } from './wasm-parallel.js';
 
 /** The part of the wasm backend these kernels use. */
 interface WasmBackend {
+  /** the Emscripten module: its memory is `wasmMemory` (threaded build) or `asm.memory` */
+  wasm: { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory } };
   dataIdMap: { get(dataId: DataId): { id: number; memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
@@ -68,7 +75,22 @@ export const BATCH_NORM_RELU_GRAD = 'RethinkBatchNormReluGrad';
  * (MNIST's background) the sparse product of sparse-dense.ts, else the stock fused product.
  */
 export const DATA_DENSE = 'RethinkDataDense';
-/** Its ∂W = xᵀ·dy: inputs x (M, K), dy (M, N); output (K, N). Sparse or dense as {@link DATA_DENSE}. */
+/**
+ * Mean softmax cross-entropy (src/training/sgd.ts) as one kernel instead of ≈ 12 small ones:
+ * inputs logits z (B, k), labels y (B, k); outputs [mean_i (logΣ_j exp z_ij − Σ_j y_ij z_ij) (scalar),
+ * softmax p (B, k)], each row in float64 before it is stored.
+ */
+export const SOFTMAX_XENT = 'RethinkSoftmaxCrossEntropy';
+/** Its gradient: inputs p, y (B, k), dy (scalar); output (p − y)·dy/B (B, k). */
+export const SOFTMAX_XENT_GRAD = 'RethinkSoftmaxCrossEntropyGrad';
+
+/**
+ * One momentum-SGD update (src/training/sgd.ts) in one pass instead of four: inputs w, v, g (same
+ * shape); attrs momentum μ, lr η, weightDecay λ (0: none); outputs [w', v'] with g' = g + w·λ,
+ * v' = v·μ + g', w' = w − v'·η — the same float32 operations in the same order as the tfjs ops.
+ */
+export const MOMENTUM_STEP = 'RethinkMomentumStep';
+/** Its parameter gradients: inputs x (M, K), dy (M, N); outputs [∂W = xᵀ·dy (K, N), ∂b = Σᵢ dy[i, :] (N)]. ∂W sparse or dense as {@link DATA_DENSE}. */
 export const DATA_DENSE_GRAD_W = 'RethinkDataDenseGradW';
 
 /**
@@ -93,18 +115,22 @@ export function registerWasmOps(): void {
   const sum = stock('Sum');
 
   const fusedFast = fusedMatMulFast(stock('_FusedMatMul'), batchMatMul, transpose, stock);
+  const sumFast = sumLeading(sum);
   const kernels: KernelConfig[] = [
     // Keeps the stock setupFunc: it binds the wasm function the stock kernel calls.
     { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMulFast(batchMatMul, transpose) as unknown as KernelFunc, setupFunc: getKernel('BatchMatMul', 'wasm')?.setupFunc },
     { kernelName: '_FusedMatMul', backendName: 'wasm', kernelFunc: fusedFast as unknown as KernelFunc, setupFunc: getKernel('_FusedMatMul', 'wasm')?.setupFunc },
+    { kernelName: MOMENTUM_STEP, backendName: 'wasm', kernelFunc: momentumStep as unknown as KernelFunc },
+    { kernelName: SOFTMAX_XENT, backendName: 'wasm', kernelFunc: softmaxXent as unknown as KernelFunc },
+    { kernelName: SOFTMAX_XENT_GRAD, backendName: 'wasm', kernelFunc: softmaxXentGrad as unknown as KernelFunc },
     { kernelName: DATA_DENSE, backendName: 'wasm', kernelFunc: dataDense(fusedFast) as unknown as KernelFunc },
-    { kernelName: DATA_DENSE_GRAD_W, backendName: 'wasm', kernelFunc: dataDenseGradW(batchMatMulFast(batchMatMul, transpose)) as unknown as KernelFunc },
+    { kernelName: DATA_DENSE_GRAD_W, backendName: 'wasm', kernelFunc: dataDenseGradW(batchMatMulFast(batchMatMul, transpose), sumFast) as unknown as KernelFunc },
     { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter(conv2d, transpose, stock('DepthwiseConv2dNative')) as unknown as KernelFunc },
     { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput(conv2d) as unknown as KernelFunc, setupFunc: getKernel('Conv2DBackpropInput', 'wasm')?.setupFunc },
     { kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad as unknown as KernelFunc, setupFunc: getKernel('MaxPoolGrad', 'wasm')?.setupFunc },
     { kernelName: 'LRN', backendName: 'wasm', kernelFunc: lrn as unknown as KernelFunc, setupFunc: getKernel('LRN', 'wasm')?.setupFunc },
     { kernelName: 'LRNGrad', backendName: 'wasm', kernelFunc: lrnGrad as unknown as KernelFunc, setupFunc: getKernel('LRNGrad', 'wasm')?.setupFunc },
-    { kernelName: 'Sum', backendName: 'wasm', kernelFunc: sumLeading(sum) as unknown as KernelFunc, setupFunc: getKernel('Sum', 'wasm')?.setupFunc },
+    { kernelName: 'Sum', backendName: 'wasm', kernelFunc: sumFast as unknown as KernelFunc, setupFunc: getKernel('Sum', 'wasm')?.setupFunc },
     { kernelName: BATCH_NORM_RELU, backendName: 'wasm', kernelFunc: batchNormRelu as unknown as KernelFunc },
     { kernelName: BATCH_NORM_RELU_GRAD, backendName: 'wasm', kernelFunc: batchNormReluGrad as unknown as KernelFunc },
   ];
@@ -207,6 +233,94 @@ function dims2(name: string, t: TensorInfo): [number, number] {
   return t.shape as [number, number];
 }
 
+/** The wasm engine's WebAssembly.Memory. */
+function engineMemory(backend: WasmBackend): WasmMemory {
+  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  if (memory === undefined) throw new Error('wasm kernels: the wasm backend\'s memory is not reachable (tfjs-backend-wasm 4.22 keeps it in wasmMemory or asm.memory)');
+  return memory;
+}
+
+function logitsAndLabels(name: string, inputs: Record<string, TensorInfo>, first: string): [TensorInfo, TensorInfo, number, number] {
+  const z = input(inputs, first);
+  const y = input(inputs, 'labels');
+  if (z.shape.length !== 2 || !util.arraysEqual(z.shape, y.shape) || z.dtype !== 'float32' || (y.dtype !== 'float32' && y.dtype !== 'int32')) {
+    throw new Error(`${name}: ${first} (${z.shape.join(', ')}, ${z.dtype}) and labels (${y.shape.join(', ')}, ${y.dtype}) must be matrices of one shape, float32 and float32 or int32 (one-hot)`);
+  }
+  return [z, y, z.shape[0] as number, z.shape[1] as number];
+}
+
+/** {@link SOFTMAX_XENT}: per row, the log-sum-exp from the row's maximum, in float64. */
+function softmaxXent({ inputs, backend }: KernelArgs): TensorInfo[] {
+  const [z, y, B, k] = logitsAndLabels(SOFTMAX_XENT, inputs, 'logits');
+  const loss = backend.makeOutput([], 'float32');
+  const probs = backend.makeOutput([B, k], 'float32');
+  const [Z, Y, P] = [backend.typedArrayFromHeap(z), backend.typedArrayFromHeap(y) as Float32Array | Int32Array, backend.typedArrayFromHeap(probs)];
+  let total = 0;
+  for (let i = 0; i < B; i++) {
+    const o = i * k;
+    let m = -Infinity;
+    for (let j = 0; j < k; j++) m = Math.max(m, Z[o + j]!);
+    let s = 0;
+    for (let j = 0; j < k; j++) s += Math.exp(Z[o + j]! - m);
+    let yz = 0;
+    for (let j = 0; j < k; j++) {
+      P[o + j] = Math.exp(Z[o + j]! - m) / s;
+      yz += Y[o + j]! * Z[o + j]!;
+    }
+    total += m + Math.log(s) - yz; // a NaN or ±∞ logit carries through to the loss, where the trainer reports it
+  }
+  backend.typedArrayFromHeap(loss)[0] = total / B;
+  return [loss, probs];
+}
+
+/** {@link SOFTMAX_XENT_GRAD}. */
+function softmaxXentGrad({ inputs, backend }: KernelArgs): TensorInfo {
+  const [p, y, B, k] = logitsAndLabels(SOFTMAX_XENT_GRAD, inputs, 'probs');
+  const dy = input(inputs, 'dy');
+  const dz = backend.makeOutput([B, k], 'float32');
+  const [P, Y, D] = [backend.typedArrayFromHeap(p), backend.typedArrayFromHeap(y) as Float32Array | Int32Array, backend.typedArrayFromHeap(dz)];
+  const scale = backend.typedArrayFromHeap(dy)[0]! / B;
+  for (let i = 0; i < B * k; i++) D[i] = (P[i]! - Y[i]!) * scale;
+  return dz;
+}
+
+/** {@link MOMENTUM_STEP} in the project's WebAssembly module, on the engine's heap. */
+function momentumStep({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
+  const [w, v, g] = [input(inputs, 'w'), input(inputs, 'v'), input(inputs, 'g')];
+  if (!util.arraysEqual(w.shape, v.shape) || !util.arraysEqual(w.shape, g.shape) || [w, v, g].some((t) => t.dtype !== 'float32')) {
+    throw new Error(`${MOMENTUM_STEP}: w (${w.shape.join(', ')}), v (${v.shape.join(', ')}) and g (${g.shape.join(', ')}) must be float32 of one shape`);
+  }
+  const lambda = (attrs.weightDecay as number | undefined) ?? 0;
+  const wNext = backend.makeOutput(w.shape, 'float32');
+  const vNext = backend.makeOutput(w.shape, 'float32');
+  const byte = (t: TensorInfo): number => 4 * at(backend, t);
+  kernelsIn(engineMemory(backend)).momentum(util.sizeFromShape(w.shape), byte(w), byte(v), byte(g), attrs.momentum as number, attrs.lr as number, lambda, lambda !== 0 ? 1 : 0, byte(wNext), byte(vNext));
+  return [wNext, vNext];
+}
+
+/**
+ * The sparse products' workspace in the engine's own memory (no copies in or out): temporary space
+ * as backend outputs, freed by `release`. The product runs on the calling thread: splitting its
+ * columns with the helper thread of wasm-parallel.ts was tried and measured no faster on two cores
+ * (≈ 0.13 ms to wake the helper, per call of ≈ 1.1 ms).
+ */
+function engineWorkspace(backend: WasmBackend): { ws: Workspace; release(): void } {
+  const memory = engineMemory(backend);
+  const kernels = kernelsIn(memory);
+  const temps: TensorInfo[] = [];
+  const ws: Workspace = {
+    kernels,
+    heap: () => new Float32Array(memory.buffer),
+    alloc(floats) {
+      const t = backend.makeOutput([Math.max(floats, 4)], 'float32');
+      temps.push(t);
+      return 4 * at(backend, t);
+    },
+    spmm: (M, N, rowPtr, colIdx, vals, B, bias, relu, C) => kernels.spmm(M, N, 0, N, rowPtr, colIdx, vals, B, bias, relu, C),
+  };
+  return { ws, release: () => temps.forEach((t) => backend.disposeData(t.dataId)) };
+}
+
 /** {@link DATA_DENSE}: the sparse product where x allows it, else `fused` (_FusedMatMul). */
 function dataDense(fused: (args: KernelArgs) => TensorInfo) {
   return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
@@ -219,24 +333,42 @@ function dataDense(fused: (args: KernelArgs) => TensorInfo) {
     const [K2, N] = dims2(`${DATA_DENSE} w`, w);
     if (K2 !== K || bias.shape.length !== 1 || bias.shape[0] !== N) throw new Error(`${DATA_DENSE}: x (${M}, ${K}), w (${K2}, ${N}) and bias (${bias.shape.join(', ')}) do not fit`);
     const out = backend.makeOutput([M, N], 'float32');
-    if (sparseDense(backend.typedArrayFromHeap(x), M, K, backend.typedArrayFromHeap(w), N, backend.typedArrayFromHeap(bias), activation === 'relu', backend.typedArrayFromHeap(out))) return out;
-    backend.disposeData(out.dataId);
+    const { ws, release } = engineWorkspace(backend);
+    let sparse = false;
+    try {
+      sparse = sparseDenseAt(ws, 4 * at(backend, x), M, K, 4 * at(backend, w), N, 4 * at(backend, bias), activation === 'relu', 4 * at(backend, out));
+    } finally {
+      release();
+      if (!sparse) backend.disposeData(out.dataId);
+    }
+    if (sparse) return out;
     return unbatched(fused({ inputs: { a: batched(x), b: batched(w), bias }, backend, attrs: { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 } }));
   };
 }
 
-/** {@link DATA_DENSE_GRAD_W}: the sparse product where x allows it, else `product` (BatchMatMul, xᵀ·dy). */
-function dataDenseGradW(product: (args: KernelArgs) => TensorInfo) {
-  return ({ inputs, backend }: KernelArgs): TensorInfo => {
+/** {@link DATA_DENSE_GRAD_W}: ∂W by the sparse product where x allows it, else `product` (BatchMatMul, xᵀ·dy); ∂b by `sum` or, on the sparse path, the column sums that path takes anyway. */
+function dataDenseGradW(product: (args: KernelArgs) => TensorInfo, sum: (args: KernelArgs) => TensorInfo) {
+  return ({ inputs, backend }: KernelArgs): TensorInfo[] => {
     const x = input(inputs, 'x');
     const dy = input(inputs, 'dy');
     const [M, K] = dims2(`${DATA_DENSE_GRAD_W} x`, x);
     const [M2, N] = dims2(`${DATA_DENSE_GRAD_W} dy`, dy);
     if (M2 !== M) throw new Error(`${DATA_DENSE_GRAD_W}: x (${M}, ${K}) and dy (${M2}, ${N}) have different batch sizes`);
-    const out = backend.makeOutput([K, N], 'float32');
-    if (sparseDenseGradW(backend.typedArrayFromHeap(x), M, K, backend.typedArrayFromHeap(dy), N, backend.typedArrayFromHeap(out))) return out;
-    backend.disposeData(out.dataId);
-    return unbatched(product({ inputs: { a: batched(x), b: batched(dy) }, backend, attrs: { transposeA: true, transposeB: false } }));
+    const dW = backend.makeOutput([K, N], 'float32');
+    const db = backend.makeOutput([N], 'float32');
+    const { ws, release } = engineWorkspace(backend);
+    let sparse = false;
+    try {
+      sparse = sparseDenseGradWAt(ws, 4 * at(backend, x), M, K, 4 * at(backend, dy), N, 4 * at(backend, dW), SPARSE_MAX_DENSITY, 4 * at(backend, db));
+    } finally {
+      release();
+      if (!sparse) {
+        backend.disposeData(dW.dataId);
+        backend.disposeData(db.dataId);
+      }
+    }
+    if (sparse) return [dW, db];
+    return [unbatched(product({ inputs: { a: batched(x), b: batched(dy) }, backend, attrs: { transposeA: true, transposeB: false } })), sum({ inputs: { x: dy }, backend, attrs: { axis: [0], keepDims: false } })];
   };
 }
 

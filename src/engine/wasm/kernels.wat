@@ -1,19 +1,22 @@
-;; Sparse × dense products for the first dense layer of a network on image data, in WebAssembly
-;; SIMD128 (the kernels of src/engine/sparse-dense.ts; compiled by scripts/build-wasm.mjs into
-;; sparse-dense-wasm.ts). All pointers are byte offsets into this module's own memory.
+;; The project's WebAssembly SIMD128 kernels (src/engine/wasm-module.ts), compiled by
+;; scripts/build-wasm.mjs into kernels-wasm.ts: the sparse × dense products of a dense layer on images
+;; (src/engine/sparse-dense.ts) and the momentum-SGD update (src/training/sgd.ts). The module has no
+;; memory of its own: it works in the memory it is given (the wasm engine's heap, or a private one),
+;; and every pointer is a byte offset into it.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 65536 shared))
 
-  ;; C = 1·biasᵀ + A·B, then max(·, 0) when relu ≠ 0.
+  ;; Columns [jFrom, jTo) of C = 1·biasᵀ + A·B, then max(·, 0) when relu ≠ 0.
   ;; A (M, K) sparse in CSR: rowPtr i32[M + 1] (entry indices), colIdx i32[nnz], vals f32[nnz];
-  ;; B (K, N4), bias (N4), C (M, N4): f32, row-major, N4 a multiple of 4. Every entry of C is
-  ;; bias[j] + Σ_p vals[p]·B[colIdx[p], j] summed in the order of p, so the result does not depend on
-  ;; how the columns are blocked. Columns go in blocks of 32 (eight f32x4 accumulators), the rest in
-  ;; blocks of 4; the block loop is outside the row loop so that B's column slab stays in cache.
-  (func (export "spmm") (param $M i32) (param $N4 i32) (param $rowPtr i32) (param $colIdx i32) (param $vals i32)
+  ;; B (K, N), bias (N), C (M, N): f32, row-major. Every entry of C is bias[j] + Σ_p vals[p]·B[colIdx[p], j]
+  ;; summed in the order of p with f32 multiplies and adds, so it does not depend on how the columns
+  ;; are blocked or split between threads. Columns go in blocks of 32 (eight f32x4 accumulators), then
+  ;; 4, then 1; the block loop is outside the row loop so that B's column slab stays in cache.
+  (func (export "spmm") (param $M i32) (param $N i32) (param $jFrom i32) (param $jTo i32)
+                        (param $rowPtr i32) (param $colIdx i32) (param $vals i32)
                         (param $B i32) (param $bias i32) (param $relu i32) (param $C i32)
-    (local $rowBytes i32) (local $j i32) (local $i i32) (local $p i32) (local $pEnd i32) (local $w i32) (local $c i32)
-    (local $s v128) (local $zero v128)
+    (local $rowBytes i32) (local $j i32) (local $jEnd i32) (local $i i32) (local $p i32) (local $pEnd i32) (local $w i32) (local $c i32)
+    (local $s v128) (local $zero v128) (local $s0 f32)
     (local $a0 v128)
     (local $a1 v128)
     (local $a2 v128)
@@ -22,16 +25,17 @@
     (local $a5 v128)
     (local $a6 v128)
     (local $a7 v128)
-    (local.set $rowBytes (i32.shl (local.get $N4) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $N) (i32.const 2)))
     (local.set $zero (v128.const i32x4 0 0 0 0))
-    (local.set $j (i32.const 0))
+    (local.set $j (i32.shl (local.get $jFrom) (i32.const 2)))
+    (local.set $jEnd (i32.shl (local.get $jTo) (i32.const 2)))
     (block $end32
-      (loop $block32
-        (br_if $end32 (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $rowBytes)))
+      (loop $cols32
+        (br_if $end32 (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $jEnd)))
         (local.set $i (i32.const 0))
-        (block $endRows
-          (loop $row
-            (br_if $endRows (i32.ge_u (local.get $i) (local.get $M)))
+        (block $endRows32
+          (loop $rows32
+            (br_if $endRows32 (i32.ge_u (local.get $i) (local.get $M)))
             (local.set $w (i32.add (local.get $bias) (local.get $j)))
             (local.set $a0 (v128.load offset=0 (local.get $w)))
             (local.set $a1 (v128.load offset=16 (local.get $w)))
@@ -43,9 +47,9 @@
             (local.set $a7 (v128.load offset=112 (local.get $w)))
             (local.set $p (i32.load (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
             (local.set $pEnd (i32.load offset=4 (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
-            (block $endNz
-              (loop $nz
-                (br_if $endNz (i32.ge_u (local.get $p) (local.get $pEnd)))
+            (block $endNz32
+              (loop $nz32
+                (br_if $endNz32 (i32.ge_u (local.get $p) (local.get $pEnd)))
                 (local.set $s (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
                 (local.set $w (i32.add (i32.add (local.get $B) (local.get $j))
                                        (i32.mul (i32.load (i32.add (local.get $colIdx) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rowBytes))))
@@ -58,7 +62,7 @@
                 (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $s) (v128.load offset=96 (local.get $w)))))
                 (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $s) (v128.load offset=112 (local.get $w)))))
                 (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                (br $nz)))
+                (br $nz32)))
             (if (local.get $relu)
               (then
                 (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $zero)))
@@ -79,46 +83,76 @@
             (v128.store offset=96 (local.get $c) (local.get $a6))
             (v128.store offset=112 (local.get $c) (local.get $a7))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $row)))
+            (br $rows32)))
         (local.set $j (i32.add (local.get $j) (i32.const 128)))
-        (br $block32)))
+        (br $cols32)))
     (block $end4
-      (loop $block4
-        (br_if $end4 (i32.ge_u (local.get $j) (local.get $rowBytes)))
+      (loop $cols4
+        (br_if $end4 (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $jEnd)))
         (local.set $i (i32.const 0))
         (block $endRows4
-          (loop $row4
+          (loop $rows4
             (br_if $endRows4 (i32.ge_u (local.get $i) (local.get $M)))
-            (local.set $a0 (v128.load (i32.add (local.get $bias) (local.get $j))))
+            (local.set $w (i32.add (local.get $bias) (local.get $j)))
+            (local.set $a0 (v128.load offset=0 (local.get $w)))
             (local.set $p (i32.load (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
             (local.set $pEnd (i32.load offset=4 (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
             (block $endNz4
               (loop $nz4
                 (br_if $endNz4 (i32.ge_u (local.get $p) (local.get $pEnd)))
+                (local.set $s (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
                 (local.set $w (i32.add (i32.add (local.get $B) (local.get $j))
                                        (i32.mul (i32.load (i32.add (local.get $colIdx) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rowBytes))))
-                (local.set $a0 (f32x4.add (local.get $a0)
-                                          (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2)))))
-                                                     (v128.load (local.get $w)))))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $s) (v128.load offset=0 (local.get $w)))))
                 (local.set $p (i32.add (local.get $p) (i32.const 1)))
                 (br $nz4)))
-            (if (local.get $relu) (then (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $zero)))))
-            (v128.store (i32.add (i32.add (local.get $C) (local.get $j)) (i32.mul (local.get $i) (local.get $rowBytes))) (local.get $a0))
+            (if (local.get $relu)
+              (then
+                (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $zero)))))
+            (local.set $c (i32.add (i32.add (local.get $C) (local.get $j)) (i32.mul (local.get $i) (local.get $rowBytes))))
+            (v128.store offset=0 (local.get $c) (local.get $a0))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $row4)))
+            (br $rows4)))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $block4))))
+        (br $cols4)))
+    (block $end1
+      (loop $cols1
+        (br_if $end1 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $jEnd)))
+        (local.set $i (i32.const 0))
+        (block $endRows1
+          (loop $rows1
+            (br_if $endRows1 (i32.ge_u (local.get $i) (local.get $M)))
+            (local.set $s0 (f32.load (i32.add (local.get $bias) (local.get $j))))
+            (local.set $p (i32.load (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $pEnd (i32.load offset=4 (i32.add (local.get $rowPtr) (i32.shl (local.get $i) (i32.const 2)))))
+            (block $endNz1
+              (loop $nz1
+                (br_if $endNz1 (i32.ge_u (local.get $p) (local.get $pEnd)))
+                (local.set $w (i32.add (i32.add (local.get $B) (local.get $j))
+                                       (i32.mul (i32.load (i32.add (local.get $colIdx) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rowBytes))))
+                (local.set $s0 (f32.add (local.get $s0) (f32.mul (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))
+                                                                 (f32.load (local.get $w)))))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $nz1)))
+            (if (local.get $relu) (then (if (f32.lt (local.get $s0) (f32.const 0)) (then (local.set $s0 (f32.const 0))))))
+            (f32.store (i32.add (i32.add (local.get $C) (local.get $j)) (i32.mul (local.get $i) (local.get $rowBytes))) (local.get $s0))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rows1)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $cols1)))
+  )
 
-  ;; out[j] = Σ_k B[k, j] over the K rows of B (K, N4), in the order of k (f32).
-  (func (export "colsum") (param $K i32) (param $N4 i32) (param $B i32) (param $out i32)
-    (local $rowBytes i32) (local $k i32) (local $j i32) (local $row i32)
-    (local.set $rowBytes (i32.shl (local.get $N4) (i32.const 2)))
+  ;; out[j] = Σ_k B[k, j] over the K rows of B (K, N), in the order of k (f32).
+  (func (export "colsum") (param $K i32) (param $N i32) (param $B i32) (param $out i32)
+    (local $rowBytes i32) (local $vecBytes i32) (local $k i32) (local $j i32) (local $row i32)
+    (local.set $rowBytes (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $vecBytes (i32.and (local.get $rowBytes) (i32.const -16)))
     (local.set $j (i32.const 0))
     (block $endZero
       (loop $zero
         (br_if $endZero (i32.ge_u (local.get $j) (local.get $rowBytes)))
-        (v128.store (i32.add (local.get $out) (local.get $j)) (v128.const i32x4 0 0 0 0))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (f32.store (i32.add (local.get $out) (local.get $j)) (f32.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $zero)))
     (local.set $k (i32.const 0))
     (block $endRows
@@ -126,14 +160,22 @@
         (br_if $endRows (i32.ge_u (local.get $k) (local.get $K)))
         (local.set $row (i32.add (local.get $B) (i32.mul (local.get $k) (local.get $rowBytes))))
         (local.set $j (i32.const 0))
-        (block $endCols
-          (loop $cols
-            (br_if $endCols (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (block $endVec
+          (loop $vec
+            (br_if $endVec (i32.ge_u (local.get $j) (local.get $vecBytes)))
             (v128.store (i32.add (local.get $out) (local.get $j))
                         (f32x4.add (v128.load (i32.add (local.get $out) (local.get $j)))
                                    (v128.load (i32.add (local.get $row) (local.get $j)))))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
-            (br $cols)))
+            (br $vec)))
+        (block $endTail
+          (loop $tail
+            (br_if $endTail (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (f32.store (i32.add (local.get $out) (local.get $j))
+                       (f32.add (f32.load (i32.add (local.get $out) (local.get $j)))
+                                (f32.load (i32.add (local.get $row) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tail)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $rows))))
 
@@ -254,4 +296,43 @@
         (local.set $k (i32.sub (local.get $k) (i32.const 1)))
         (br $shift)))
     (i32.store (local.get $colPtr) (i32.const 0)))
+
+  ;; One step of SGD with momentum over n parameters (src/training/sgd.ts), in the order and float32
+  ;; roundings of its tfjs ops: g' = g + w·λ (when decay ≠ 0), v' = v·μ + g', w' = w − v'·η.
+  (func (export "momentum") (param $n i32) (param $w i32) (param $v i32) (param $g i32)
+                            (param $mu f32) (param $lr f32) (param $lambda f32) (param $decay i32)
+                            (param $wOut i32) (param $vOut i32)
+    (local $i i32) (local $end i32) (local $at i32)
+    (local $gv v128) (local $vv v128) (local $mu4 v128) (local $lr4 v128) (local $la4 v128)
+    (local $gs f32) (local $vs f32)
+    (local.set $mu4 (f32x4.splat (local.get $mu)))
+    (local.set $lr4 (f32x4.splat (local.get $lr)))
+    (local.set $la4 (f32x4.splat (local.get $lambda)))
+    (local.set $end (i32.and (local.get $n) (i32.const -4)))
+    (block $endVec
+      (loop $vec
+        (br_if $endVec (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $at))))
+        (if (local.get $decay)
+          (then (local.set $gv (f32x4.add (local.get $gv) (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $at))) (local.get $la4))))))
+        (local.set $vv (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $at))) (local.get $mu4)) (local.get $gv)))
+        (v128.store (i32.add (local.get $vOut) (local.get $at)) (local.get $vv))
+        (v128.store (i32.add (local.get $wOut) (local.get $at))
+                    (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $at))) (f32x4.mul (local.get $vv) (local.get $lr4))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vec)))
+    (block $endTail
+      (loop $tail
+        (br_if $endTail (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $at))))
+        (if (local.get $decay)
+          (then (local.set $gs (f32.add (local.get $gs) (f32.mul (f32.load (i32.add (local.get $w) (local.get $at))) (local.get $lambda))))))
+        (local.set $vs (f32.add (f32.mul (f32.load (i32.add (local.get $v) (local.get $at))) (local.get $mu)) (local.get $gs)))
+        (f32.store (i32.add (local.get $vOut) (local.get $at)) (local.get $vs))
+        (f32.store (i32.add (local.get $wOut) (local.get $at))
+                   (f32.sub (f32.load (i32.add (local.get $w) (local.get $at))) (f32.mul (local.get $vs) (local.get $lr))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
 )

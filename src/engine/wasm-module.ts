@@ -1,0 +1,67 @@
+/**
+ * The project's WebAssembly module (src/engine/wasm/kernels.wat, embedded by scripts/build-wasm.mjs
+ * in wasm/kernels-wasm.ts): compiled once per process, instantiated once per memory — the wasm
+ * engine's own heap (the kernels then read and write tensors where they are) or a private memory.
+ * The engine's memory is shared when it runs threads, so the module comes in a shared and an
+ * unshared build; the memory picks one.
+ */
+import { KERNELS_WASM, KERNELS_WASM_UNSHARED } from './wasm/kernels-wasm.js';
+
+/** A WebAssembly.Memory, as far as it is used here. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The part of the WebAssembly API used here (the project's TypeScript lib, ES2022 without DOM, does not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+
+const api = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The module's functions; pointers are byte offsets into the memory it was instantiated in (kernels.wat documents each). */
+export interface WasmKernels {
+  /** columns [jFrom, jTo) of C = act(1·biasᵀ + A·B), A (M, K) in CSR, B (K, N), C (M, N) */
+  spmm(M: number, N: number, jFrom: number, jTo: number, rowPtr: number, colIdx: number, vals: number, B: number, bias: number, relu: number, C: number): void;
+  /** out[j] = Σ_k B[k, j], B (K, N) */
+  colsum(K: number, N: number, B: number, out: number): void;
+  /** the minimum of n floats (NaN when one is NaN) */
+  minimum(n: number, x: number): number;
+  /** x − v0 in CSR; nnz, or −1 past `max` entries */
+  csr(M: number, K: number, x: number, v0: number, rowPtr: number, colIdx: number, vals: number, max: number): number;
+  /** the transpose of a CSR matrix, as CSR */
+  transpose(M: number, K: number, rowPtr: number, colIdx: number, vals: number, colPtr: number, rowIdx: number, valsT: number): void;
+  /** one momentum-SGD update of n parameters: g' = g + w·λ (decay ≠ 0), v' = v·μ + g', w' = w − v'·η */
+  momentum(n: number, w: number, v: number, g: number, mu: number, lr: number, lambda: number, decay: number, wOut: number, vOut: number): void;
+}
+
+const instances = new WeakMap<WasmMemory, WasmKernels>();
+const compiled: { shared?: object; unshared?: object } = {};
+
+/**
+ * The module instantiated in `memory` (its shared or unshared build, as the memory is), once per memory.
+ *
+ * @example
+ * const k = kernelsIn(privateMemory(1 << 20));
+ * k.minimum(4, 0); // the minimum of the first 4 floats
+ */
+export function kernelsIn(memory: WasmMemory): WasmKernels {
+  let k = instances.get(memory);
+  if (k === undefined) {
+    const shared = memory.buffer instanceof SharedArrayBuffer;
+    const module = shared
+      ? (compiled.shared ??= new (api().Module)(Buffer.from(KERNELS_WASM, 'base64')))
+      : (compiled.unshared ??= new (api().Module)(Buffer.from(KERNELS_WASM_UNSHARED, 'base64')));
+    k = new (api().Instance)(module, { env: { memory } }).exports as WasmKernels;
+    instances.set(memory, k);
+  }
+  return k;
+}
+
+/** A fresh unshared memory of at least `bytes` bytes (it grows on demand). */
+export function privateMemory(bytes: number): WasmMemory {
+  return new (api().Memory)({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+}
