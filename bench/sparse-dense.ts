@@ -73,7 +73,7 @@ for (const density of [mnistDensity, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6]) {
   const dW = new Float32Array(K * N);
   const b0 = new Float32Array(N);
   const gv = g.dataSync() as Float32Array;
-  // ours without the threshold (maxDensity 1), as the kernel runs it: on arrays, W copied in each call
+  // ours without the threshold (maxDensity 1), on arrays: the same module and code as the kernel, plus copying x and W into its memory (≈ 0.05 ms)
   const oursF = time(() => sparseDense(xv, M, K, W, N, b0, true, y, 1));
   const denseF = time(() => tf.tidy(() => read(tf.fused.matMul({ a: x, b: fresh(), bias, activation: 'relu' }))));
   const oursG = time(() => sparseDenseGradW(xv, M, K, gv, N, dW, 1));

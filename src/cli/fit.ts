@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError, InterruptedError } from '../errors.js';
 import { freshSeed } from '../random/rng.js';
 import { FIT_DEFAULTS } from '../training/defaults.js';
@@ -128,8 +129,12 @@ async function fitLocked(config: FitConfig, flags: FitFlags, out: Output): Promi
         },
         onProgress: (p) => progress.update(p),
         onResume: (r) => {
-          if (r.fellBack === undefined) return;
           progress.clear();
+          if (r.fellBack === undefined) {
+            // Checkpoints are seconds apart: after a kill, epochs after this one were trained and are lost.
+            out.info(`resuming at epoch ${r.epoch + 1} from the checkpoint of epoch ${r.epoch}${r.epoch > 0 ? ' (epochs trained after it, if any, are trained again)' : ''}`);
+            return;
+          }
           out.info(`note: ${r.fellBack}`); // said now, before the epochs it costs are trained again
           fellBackSaid = true;
         },
@@ -164,7 +169,7 @@ async function fitLocked(config: FitConfig, flags: FitFlags, out: Output): Promi
       ['fitted', result.stepsToFit === null ? `no: train error ${(100 * result.trainError).toFixed(2)}% when the budget ran out` : `train error 0 after ${result.stepsToFit} steps`],
       ['test error', `${(100 * result.testError).toFixed(2)}% (clean test labels${result.p === null && config.randomization !== 'true-labels' ? ', inputs randomized alike' : ''})`],
       ['seed', `${result.seed}`],
-      ...(config.out !== null ? ([['files', `${config.out}/{config.json,metrics.csv,checkpoint.bin,summary.json}`]] as [string, string][]) : []),
+      ...(config.out !== null ? ([['files', `${config.out}/{config.json,metrics.csv,checkpoint.bin,${existsSync(join(config.out, 'checkpoint.prev.bin')) ? 'checkpoint.prev.bin,' : ''}summary.json}`]] as [string, string][]) : []),
     ]),
   );
   return 0;

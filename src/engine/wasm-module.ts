@@ -30,6 +30,8 @@ export interface WasmKernels {
   colsum(K: number, N: number, B: number, out: number): void;
   /** the minimum of n floats (NaN when one is NaN) */
   minimum(n: number, x: number): number;
+  /** the maximum of n floats (NaN when one is NaN) */
+  maximum(n: number, x: number): number;
   /** x − v0 in CSR; nnz, or −1 past `max` entries */
   csr(M: number, K: number, x: number, v0: number, rowPtr: number, colIdx: number, vals: number, max: number): number;
   /** the transpose of a CSR matrix, as CSR */

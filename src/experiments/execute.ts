@@ -14,6 +14,7 @@ import { acquireLock, type DirectoryLock } from '../cli/lock.js';
 import { InputError, InterruptedError } from '../errors.js';
 import type { BackendName } from '../engine/names.js';
 import { SPLIT_SIZES } from '../data/images.js';
+import { SYNTHETIC_TRAIN_N } from '../data/dataset.js';
 import { MODELS } from '../models/registry.js';
 import type { FitConfig, FitResult } from '../training/fit.js';
 import type { FitJobArgs, FitProgress } from '../training/jobs.js';
@@ -57,11 +58,12 @@ function fitConfigOf(dir: string, run: PlannedRun, checkpointEpoch: number | nul
 
 /**
  * An upper bound on a run's arithmetic: multiply-adds of one forward pass per image (the model
- * registry's count) × images × epoch budget. Only its order matters (see {@link longestFirst}).
+ * registry's count, on 28 × 28 images) × images × epoch budget (epochs a resumed run has done are not
+ * subtracted). Only its order matters (see {@link longestFirst}).
  */
 export function runCost(config: FitConfig): number {
   const channels = config.data === 'cifar10' ? 3 : 1;
-  const n = config.n ?? (config.data === 'cifar10' ? SPLIT_SIZES.cifar10.train : SPLIT_SIZES.mnist.train);
+  const n = config.n ?? (config.data === 'cifar10' ? SPLIT_SIZES.cifar10.train : config.data === 'synthetic' ? SYNTHETIC_TRAIN_N : SPLIT_SIZES.mnist.train);
   return MODELS[config.model].macsPerExample([28, 28, channels], 10) * n * config.epochs;
 }
 

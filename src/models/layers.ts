@@ -122,15 +122,14 @@ export function dense(store: ParamStore, name: string, fanIn: number, fanOut: nu
     const op = tf.customGrad((...args) => {
       const [xs, w, bias, save] = (dataInput ? [x, ...args] : args) as unknown as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
       const y = forward(xs, w, bias);
-      // save() copies what it keeps (an Identity kernel: W is 784×512 in an MLP's first layer). With
-      // data as input, only y is kept: x is the caller's batch, alive until the gradient is taken,
-      // and W is not needed (no ∂x).
-      save(dataInput ? [y] : [xs, w, y]);
+      // save() copies what it keeps (an Identity kernel on wasm). With data as input W is not
+      // needed (no ∂x): not keeping it saves a copy of 784×512 floats per step in an MLP's first layer.
+      save(dataInput ? [xs, y] : [xs, w, y]);
       return {
         value: y,
         gradFunc: (dy, saved) =>
           tf.tidy(() => {
-            const [xt, wt, yt] = (dataInput ? [x, null, saved[0]] : saved) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+            const [xt, wt, yt] = (dataInput ? [saved[0], null, saved[1]] : saved) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
             const g = activation === 'relu' ? (tf.mul(dy, tf.step(yt)) as tf.Tensor2D) : (dy as tf.Tensor2D); // ∂L/∂(x·W + b), (B, fanOut)
             if (onData()) return tf.engine().runKernel(DATA_DENSE_GRAD_W, { x: xt, dy: g }) as tf.Tensor[]; // ∂W (fanIn, fanOut), ∂b (fanOut)
             const dW = tf.matMul(xt, g, true, false); // (fanIn, fanOut)

@@ -5,7 +5,7 @@
  * {@link CHECKPOINT_SECONDS} have passed since the last one, after the last epoch, and — from a copy
  * of the last finished epoch's tensors — when training stops with an error or an interruption. So an
  * interrupted run continues with `resume` and loses only the epoch in progress; a killed one at most
- * CHECKPOINT_SECONDS more.
+ * `checkpointSeconds` (default CHECKPOINT_SECONDS) more.
  */
 import * as tf from '@tensorflow/tfjs';
 import { InputError, InterruptedError } from '../errors.js';
@@ -86,6 +86,8 @@ export interface TrainHooks {
   onResume?(info: { epoch: number; fellBack?: string }): void;
   /** when it is aborted, training stops before the next step with an {@link InterruptedError} */
   signal?: AbortSignal;
+  /** the clock (milliseconds) that times the interval between checkpoints; default `performance.now` (tests pass their own) */
+  now?(): number;
 }
 
 /**
@@ -273,7 +275,8 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
     const units = 2 * model.units; // forward and backward pass of each conv unit
     const dropoutStream = new Rng(options.seed).fork('dropout');
     const checkpointMs = 1000 * (options.checkpointSeconds ?? CHECKPOINT_SECONDS);
-    let lastCheckpoint = performance.now();
+    const now = hooks.now ?? (() => performance.now());
+    let lastCheckpoint = now();
     // The last finished epoch when it is not on disk yet: written if training stops before the next checkpoint.
     let unsaved: Snapshot | null = null;
     try {
@@ -349,9 +352,9 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
           const meta = { epoch, steps, stepsToFit, history };
           disposeSnapshot(unsaved);
           unsaved = null;
-          if (fitted() || !budgetLeft() || performance.now() - lastCheckpoint >= checkpointMs) {
+          if (fitted() || !budgetLeft() || now() - lastCheckpoint >= checkpointMs) {
             store.saveCheckpoint(await checkpointOf(model, sgd, meta));
-            lastCheckpoint = performance.now();
+            lastCheckpoint = now();
           } else unsaved = snapshotOf(model, sgd, meta);
         }
         hooks.onEpoch?.(record);
@@ -363,8 +366,10 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
         unsaved = null;
         try {
           store.saveCheckpoint(await read(last));
-        } catch {
-          // the error to report is the one that stopped training
+        } catch (writeErr) {
+          // The error to report is the one that stopped training; this one is said beside it, since a
+          // resume will then start from an older checkpoint than the caller's message implies.
+          process.stderr.write(`note: the checkpoint of epoch ${last.meta.epoch} could not be written (${(writeErr as Error).message.split('\n')[0]}); a resume continues from the last checkpoint on disk\n`);
         } finally {
           disposeSnapshot(last);
         }

@@ -204,7 +204,7 @@ describe('--out never loses work', () => {
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
       child.stdout.resume();
-      // Wait until the first epoch is checkpointed, then signal.
+      // Wait until the first epoch has finished (its metrics row), then signal: the interrupt writes its checkpoint.
       for (let i = 0; i < 600 && !(existsSync(join(dir, 'metrics.csv')) && readFileSync(join(dir, 'metrics.csv'), 'utf8').split('\n').length > 2); i++) await new Promise((r) => setTimeout(r, 100));
       if (signal === 'SIGINT') await refused(quick(dir, ['--seed', '4']), new RegExp(`is in use by another rethink \\(pid ${child.pid}, started [^)]*rethink fit`));
       child.kill(signal);
@@ -217,6 +217,7 @@ describe('--out never loses work', () => {
       const resumed = await cli(['fit', '--out', dir, '--resume', '--epochs', String(epochs + 1), '--json']);
       expect(resumed.code).toBe(0);
       expect(resumed.jsons[0]).toMatchObject({ resumed: true, epochs: epochs + 1 });
+      expect(resumed.infos.join('\n')).toContain(`resuming at epoch ${epochs + 1} from the checkpoint of epoch ${epochs}`); // the interrupt wrote the epoch it names
     }
   });
 });
@@ -235,6 +236,8 @@ describe('every I/O failure and range error is one line and exit 2', () => {
     await refused(['expressivity', '--data', 'synthetic', '--n', '20', '--save', join(file, 'net.json')], /cannot write --save .*a-file\/net.json: a part of the path is a file/);
     await refused(['expressivity', '--data', 'synthetic', '--n', '20', '--save', file], /--save .*a-file: the file exists; add --force to replace it/);
     await refused(['models', '--input-shape', '100000x100000x3'], /--input-shape 100000x100000x3: at most 512×512×64/);
+    await refused(quick(join(tmp, 'every'), ['--checkpoint-every', '-1']), /--checkpoint-every/);
+    expect(existsSync(join(tmp, 'every'))).toBe(false);
     await refused(['models', '--input-shape', '512x512x3'], /parameter 'dense1\/W' \(786432×512\) would take the model to 402,653,184 values, more than 268,435,456 \(1 GiB\)/);
   });
 

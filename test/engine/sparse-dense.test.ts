@@ -145,8 +145,11 @@ describe('the wasm kernels of a dense layer on data match the cpu backend', () =
     const g = gaussian(M * N, rng);
     expect(sparseDense(x, M, K, W, N, b, true, new Float32Array(M * N))).toBe(sparse); // the path the kernel takes
     const before = tf.memory().numTensors;
+    const wasmBuffers = (): number => (tf.findBackend('wasm') as unknown as { numDataIds(): number }).numDataIds(); // counts the kernels' own temporaries too
+    const buffersBefore = wasmBuffers();
     const [ours, ref] = [await run('wasm', x, W, b, g, M, K, N), await run('cpu', x, W, b, g, M, K, N)];
     expect(tf.memory().numTensors).toBe(before);
+    expect(wasmBuffers()).toBe(buffersBefore);
     expect(maxRelErr(ours[0]!, ref[0]!)).toBeLessThan(1e-5);
     expect(maxRelErr(ours[1]!, ref[1]!)).toBeLessThan(1e-5);
     expect(maxRelErr(ours[2]!, ref[2]!)).toBeLessThan(1e-5); // ∂b

@@ -118,12 +118,13 @@ describe('conv unit: one op with a hand-written gradient = the plain-op unit und
 
 describe('layers on data: the parameters\' gradients without an input gradient', () => {
   /** Gradients of Σ y·r w.r.t. the store's trainable variables, and whether a gradient w.r.t. the input exists. */
-  function paramGrads(backend: 'cpu' | 'wasm', make: (store: ParamStore, input: LayerInput) => (x: tf.Tensor) => tf.Tensor, xShape: number[], input: LayerInput): { grads: Float32Array[]; inputGradient: boolean } {
+  function paramGrads(backend: 'cpu' | 'wasm', make: (store: ParamStore, input: LayerInput) => (x: tf.Tensor) => tf.Tensor, xShape: number[], input: LayerInput, background = false): { grads: Float32Array[]; inputGradient: boolean } {
     tf.setBackend(backend);
     const store = new ParamStore(new Rng(5));
     const layer = make(store, input);
     const rng = new Rng(23);
-    const x = tf.tensor(Float32Array.from({ length: xShape.reduce((a, c) => a * c, 1) }, () => rng.gaussian()), xShape);
+    // background: MNIST-like, every entry −0.42 but a sixth (the dense layer's sparse path on wasm)
+    const x = tf.tensor(Float32Array.from({ length: xShape.reduce((a, c) => a * c, 1) }, (_, i) => (!background ? rng.gaussian() : i % 6 === 1 ? 1 + rng.uniform() : -0.42)), xShape);
     const yShape = tf.tidy(() => layer(x).shape);
     const r = tf.tensor(Float32Array.from({ length: yShape.reduce((a, c) => a * c, 1) }, () => rng.gaussian()), yShape);
     const trainable = store.trainable();
@@ -153,22 +154,43 @@ describe('layers on data: the parameters\' gradients without an input gradient',
     const layer = dense(store, 'd', 6, 5, { activation, input });
     return (x: tf.Tensor) => layer(x as tf.Tensor2D);
   };
-  const cases: [string, (store: ParamStore, input: LayerInput) => (x: tf.Tensor) => tf.Tensor, number[]][] = [
-    ['conv unit with BatchNorm', conv(true), [2, 5, 5, 3]],
-    ['conv unit without BatchNorm', conv(false), [2, 5, 5, 3]],
-    ['dense, ReLU', denseLayer('relu'), [7, 6]],
-    ['dense, linear', denseLayer('linear'), [7, 6]],
+  const cases: [string, (store: ParamStore, input: LayerInput) => (x: tf.Tensor) => tf.Tensor, number[], boolean][] = [
+    ['conv unit with BatchNorm', conv(true), [2, 5, 5, 3], false],
+    ['conv unit without BatchNorm', conv(false), [2, 5, 5, 3], false],
+    ['dense, ReLU', denseLayer('relu'), [7, 6], false],
+    ['dense, linear', denseLayer('linear'), [7, 6], false],
+    ['dense, ReLU, x mostly one value (sparse products on wasm)', denseLayer('relu'), [7, 6], true],
+    ['dense, linear, x mostly one value (sparse products on wasm)', denseLayer('linear'), [7, 6], true],
   ];
   for (const backend of ['cpu', 'wasm'] as const) {
-    it.each(cases)(`${backend}: %s`, (_name, make, xShape) => {
-      const onData = paramGrads(backend, make, xShape, 'data');
-      const onActivations = paramGrads(backend, make, xShape, 'activations');
+    it.each(cases)(`${backend}: %s`, (_name, make, xShape, background) => {
+      const onData = paramGrads(backend, make, xShape, 'data', background);
+      const onActivations = paramGrads(backend, make, xShape, 'activations', background);
       expect(onData.inputGradient).toBe(false);
       expect(onActivations.inputGradient).toBe(true);
       expect(onData.grads.length).toBe(onActivations.grads.length);
       onData.grads.forEach((g, i) => expect(maxRelErr(g, onActivations.grads[i]!)).toBeLessThan(1e-6));
     });
   }
+});
+
+describe('dense on data keeps what its gradient needs', () => {
+  it.each(['cpu', 'wasm'] as const)('%s: an input made and freed inside the loss function (a tidy) still gives ∂W and ∂b', (backend) => {
+    tf.setBackend(backend);
+    const store = new ParamStore(new Rng(4));
+    const layer = dense(store, 'd', 6, 5, { activation: 'relu', input: 'data' });
+    const x = tf.tensor2d(Float32Array.from({ length: 42 }, (_, i) => (i % 6 === 1 ? 1 + i / 42 : -0.42)), [7, 6]);
+    const trainable = store.trainable();
+    const grads = tf.tidy(() => {
+      const { value, grads: g } = tf.variableGrads(() => tf.tidy(() => tf.sum(layer(tf.mul(x, 1) as tf.Tensor2D))) as tf.Scalar, trainable);
+      value.dispose();
+      return trainable.map((v) => g[v.name]!.dataSync() as Float32Array);
+    });
+    expect(grads.map((g) => g.length)).toEqual([30, 5]);
+    expect(grads.every((g) => g.every(Number.isFinite))).toBe(true);
+    store.dispose();
+    x.dispose();
+  });
 });
 
 describe('dense: one fused op with a hand-written gradient = matMul, add and ReLU under autodiff', () => {

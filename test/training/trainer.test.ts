@@ -13,7 +13,7 @@ import { loadDataset } from '../../src/data/dataset.js';
 import type { ImageSet } from '../../src/data/images.js';
 import { MODEL_IDS, buildModel, type ModelId } from '../../src/models/zoo.js';
 import { Rng } from '../../src/random/rng.js';
-import { LOSS_READS_EVERY, train, trainingStep, type TrainOptions } from '../../src/training/trainer.js';
+import { LOSS_READS_EVERY, train, trainingStep, type TrainHooks, type TrainOptions } from '../../src/training/trainer.js';
 import { MomentumSgd, learningRate } from '../../src/training/sgd.js';
 import { epochOrder, gatherBatch } from '../../src/training/batches.js';
 import { DirectoryRunStore } from '../../src/training/run-store.js';
@@ -91,11 +91,11 @@ describe('trainer', () => {
       const headerLength = bytes.readUInt32LE(8);
       return (JSON.parse(bytes.subarray(12, 12 + headerLength).toString('utf8')) as { epoch: number }).epoch;
     };
-    const run = async (o: Partial<TrainOptions>, hooks = {}): Promise<string> => {
+    const run = async (o: Partial<TrainOptions>, hooks: TrainHooks = {}): Promise<string> => {
       const dir = tmp();
       const m = buildModel('mlp-1x512', [28, 28, 1], { seed: 9 });
       try {
-        await train(m, small, options({ epochs: 3, ...o }), new DirectoryRunStore(dir), false, hooks).catch((e: Error) => expect(e.name).toBe('InterruptedError'));
+        await train(m, small, options({ epochs: 3, ...o }), new DirectoryRunStore(dir), false, hooks).catch((e: Error) => expect(['InterruptedError', 'InputError']).toContain(e.name));
       } finally {
         m.dispose();
       }
@@ -108,16 +108,26 @@ describe('trainer', () => {
       expect([checkpointEpoch(dirs[0]!, 'checkpoint.bin'), checkpointEpoch(dirs[0]!, 'checkpoint.prev.bin')]).toEqual([3, null]);
       dirs.push(await run({ checkpointSeconds: 0 }));
       expect([checkpointEpoch(dirs[1]!, 'checkpoint.bin'), checkpointEpoch(dirs[1]!, 'checkpoint.prev.bin')]).toEqual([3, 2]);
+      // A clock that reads 4 s per epoch, 10 s between checkpoints: epoch 3 (12 s), then the last, 5 (20 s; 8 s after it).
+      let epochsStarted = 0;
+      dirs.push(await run({ epochs: 5, checkpointSeconds: 10 }, { now: () => 4000 * epochsStarted, onProgress: (p) => p.step === 1 && p.stepFraction === 0 && epochsStarted++ }));
+      expect([checkpointEpoch(dirs[2]!, 'checkpoint.bin'), checkpointEpoch(dirs[2]!, 'checkpoint.prev.bin')]).toEqual([5, 3]);
       // Interrupted in epoch 3: epoch 2, finished but not written, is written before the error.
       const before = tf.memory().numTensors;
       const aborting = new AbortController();
-      dirs.push(await run({ epochs: 5 }, { signal: aborting.signal, onProgress: (p: { epoch: number; step: number }) => p.epoch === 3 && p.step === 1 && aborting.abort() }));
+      dirs.push(await run({ epochs: 5 }, { signal: aborting.signal, onProgress: (p) => p.epoch === 3 && p.step === 1 && aborting.abort() }));
       expect(aborting.signal.aborted).toBe(true);
-      expect([checkpointEpoch(dirs[2]!, 'checkpoint.bin'), checkpointEpoch(dirs[2]!, 'checkpoint.prev.bin')]).toEqual([2, null]);
+      expect([checkpointEpoch(dirs[3]!, 'checkpoint.bin'), checkpointEpoch(dirs[3]!, 'checkpoint.prev.bin')]).toEqual([2, null]);
       expect(tf.memory().numTensors).toBe(before); // the epoch's copy of the tensors is freed
+      // A loss that turns non-finite (η × 10⁶ from step 7, epoch 3 on): the last finished epoch is written before the error.
+      dirs.push(await run({ epochs: 6, batchSize: 32, lr: 0.01, decay: 1e6, decaySteps: 6 }));
+      const finished = readFileSync(join(dirs[4]!, 'metrics.csv'), 'utf8').trim().split('\n').length - 1;
+      expect(finished).toBeGreaterThanOrEqual(2);
+      expect(finished).toBeLessThan(6); // it did stop on the error
+      expect([checkpointEpoch(dirs[4]!, 'checkpoint.bin'), checkpointEpoch(dirs[4]!, 'checkpoint.prev.bin')]).toEqual([finished, null]);
       // …and it is that epoch's state: resuming it to 3 epochs gives the uninterrupted run's losses.
       const m = buildModel('mlp-1x512', [28, 28, 1], { seed: 9 });
-      const resumed = await train(m, small, options({ epochs: 3 }), new DirectoryRunStore(dirs[2]!), true);
+      const resumed = await train(m, small, options({ epochs: 3 }), new DirectoryRunStore(dirs[3]!), true);
       m.dispose();
       const straight = buildModel('mlp-1x512', [28, 28, 1], { seed: 9 });
       const full = await train(straight, small, options({ epochs: 3 }), null, false);

@@ -201,6 +201,28 @@
         (br $tail)))
     (local.get $r))
 
+  ;; The maximum of the n entries of x (f32; NaN when one is NaN). n ≥ 1.
+  (func (export "maximum") (param $n i32) (param $x i32) (result f32)
+    (local $m v128) (local $i i32) (local $end i32) (local $r f32)
+    (local.set $m (f32x4.splat (f32.load (local.get $x))))
+    (local.set $end (i32.and (local.get $n) (i32.const -4)))
+    (local.set $i (i32.const 0))
+    (block $endVec
+      (loop $vec
+        (br_if $endVec (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $m (f32x4.max (local.get $m) (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vec)))
+    (local.set $r (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+                           (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+    (block $endTail
+      (loop $tail
+        (br_if $endTail (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $r (f32.max (local.get $r) (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (local.get $r))
+
   ;; CSR of x − v0 for x (M, K): the entries that differ from v0 (NaN included), row by row, columns
   ;; ascending. Branch-free: every entry is written at slot p and p advances only for kept ones, so
   ;; colIdx and vals need room for max + K entries. Returns nnz, or −1 as soon as a row ends with
