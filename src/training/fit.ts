@@ -3,6 +3,7 @@
  * randomization, start the backend, build the model, write `config.json`, train (checkpointing),
  * evaluate on the clean test set, write `summary.json`.
  */
+import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { loadDataset } from '../data/dataset.js';
 import { startBackend, type BackendName } from '../engine/backend.js';
@@ -158,6 +159,11 @@ function validate(config: FitConfig): void {
  */
 export const RUN_KEYS = ['data', 'dataDir', 'n', 'model', 'randomization', 'p', 'lr', 'momentum', 'batchSize', 'decay', 'decaySteps', 'weightDecay', 'dropout', 'augment', 'seed', 'modelSeed'] as const satisfies readonly (keyof FitConfig)[];
 
+/** The digest that names a run in its checkpoints: SHA-256 (16 hex digits) of its {@link RUN_KEYS} values. */
+export function runIdOf(config: FitConfig): string {
+  return createHash('sha256').update(JSON.stringify(RUN_KEYS.map((k) => config[k] ?? null))).digest('hex').slice(0, 16);
+}
+
 /**
  * The configuration stored with the run in `dir` (its config.json), or null when there is none.
  *
@@ -268,6 +274,7 @@ export async function fit(config: FitConfig, hooks: TrainHooks = {}): Promise<Fi
         stopWhenFitted: true,
         seed: modelSeed,
         ...(config.checkpointSeconds !== undefined ? { checkpointSeconds: config.checkpointSeconds } : {}),
+        runId: runIdOf(config),
       },
       store,
       resume,

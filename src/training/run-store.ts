@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
+import type { TrainOptions } from './trainer.js';
 
 /** One epoch of history (a partial last epoch under a step budget counts as one). */
 export interface EpochRecord {
@@ -41,6 +42,8 @@ export interface CheckpointMeta {
   history: EpochRecord[];
   /** the tensors in `data`, in order: name, shape, offset (in float32 values) */
   tensors: { name: string; shape: number[]; offset: number }[];
+  /** the run that wrote it ({@link TrainOptions}.runId: a digest of the settings that define the run); absent in older checkpoints */
+  run?: string;
 }
 
 /** A checkpoint: where the trainer stood and every tensor it needs (weights, velocities, BatchNorm state). */

@@ -51,6 +51,12 @@ export interface TrainOptions {
   seed: number;
   /** seconds of training between two checkpoints (default {@link CHECKPOINT_SECONDS}; 0: after every epoch) */
   checkpointSeconds?: number;
+  /**
+   * identifies the run in its checkpoints (`fit` passes a digest of the settings that define it): a
+   * resume refuses a checkpoint that names another run — one copied in from elsewhere would continue
+   * with the wrong weights and history and report them as this run's
+   */
+  runId?: string;
 }
 
 
@@ -255,6 +261,9 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
     let fellBack: string | undefined;
     if (store !== null) {
       const checkpoint = resume ? store.loadCheckpoint() : null;
+      if (checkpoint !== null && checkpoint.meta.run !== undefined && options.runId !== undefined && checkpoint.meta.run !== options.runId) {
+        throw new InputError(`${store.location}: its checkpoint was written by another run (run ${checkpoint.meta.run}; the settings in this directory make run ${options.runId}): a checkpoint copied from elsewhere? Put this run's checkpoint back, or start the run over with --force`);
+      }
       if (checkpoint !== null) {
         restore(checkpoint, model, sgd, store.location);
         ({ epoch, steps, stepsToFit, history } = checkpoint.meta);
@@ -349,7 +358,7 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
         epoch++;
         if (store !== null) {
           store.appendMetrics(record);
-          const meta = { epoch, steps, stepsToFit, history };
+          const meta = { epoch, steps, stepsToFit, history, ...(options.runId !== undefined ? { run: options.runId } : {}) };
           disposeSnapshot(unsaved);
           unsaved = null;
           if (fitted() || !budgetLeft() || now() - lastCheckpoint >= checkpointMs) {

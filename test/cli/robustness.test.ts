@@ -149,6 +149,13 @@ describe('--out never loses work', () => {
     expect(r.infos.filter((l) => /continuing from/.test(l))).toHaveLength(1);
     expect(r.jsons[0]).toMatchObject({ resumed: true, epochs: 3 });
 
+    // Another run's checkpoint copied in (same model, another seed): refused, not continued as this run's.
+    const foreign = copy('foreign');
+    const other = join(tmp, 'damage-other');
+    expect((await cli(quick(other, ['--epochs', '2', '--seed', '6']))).code).toBe(0);
+    writeFileSync(join(foreign, 'checkpoint.bin'), readFileSync(join(other, 'checkpoint.bin')));
+    await refused(resume(foreign), /foreign: its checkpoint was written by another run .*Put this run's checkpoint back, or start the run over with --force/);
+
     // A kill between the two renames of a save: no checkpoint.bin, the new one in checkpoint.bin.tmp, the old one as prev.
     const killed = copy('killed');
     renameSync(join(killed, 'checkpoint.bin'), join(killed, 'checkpoint.bin.tmp'));

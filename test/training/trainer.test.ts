@@ -139,6 +139,28 @@ describe('trainer', () => {
     }
   });
 
+  it('resuming refuses a checkpoint that names another run (runId); one without a name, or the same, continues', async () => {
+    const dir = tmp();
+    try {
+      const a = buildModel('mlp-1x512', [28, 28, 1], { seed: 1 });
+      await train(a, small, options({ epochs: 1, runId: 'run-a' }), new DirectoryRunStore(dir), false);
+      a.dispose();
+      const again = async (runId: string | undefined) => {
+        const m = buildModel('mlp-1x512', [28, 28, 1], { seed: 1 });
+        try {
+          return await train(m, small, options({ epochs: 2, ...(runId !== undefined ? { runId } : {}) }), new DirectoryRunStore(dir), true);
+        } finally {
+          m.dispose();
+        }
+      };
+      await expect(again('run-b')).rejects.toThrow(/its checkpoint was written by another run \(run run-a; the settings in this directory make run run-b\)/);
+      expect((await again(undefined)).resumed).toBe(true); // a library caller that names no run
+      expect((await again('run-a')).resumed).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('resuming with a checkpoint of another model is refused with the reason', async () => {
     const dir = tmp();
     try {
