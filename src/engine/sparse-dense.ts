@@ -76,7 +76,7 @@ export function sparseDenseAt(ws: Workspace, x: number, M: number, K: number, W:
   ws.kernels.colsum(K, N, W, b);
   const heap = ws.heap();
   for (let j = 0; j < N; j++) heap[b / 4 + j] = (heap[bias / 4 + j] as number) + s.v0 * (heap[b / 4 + j] as number);
-  ws.kernels.spmm(M, N, 0, N, s.rowPtr, s.colIdx, s.vals, W, b, relu ? 1 : 0, out);
+  ws.kernels.spmm(M, N, s.rowPtr, s.colIdx, s.vals, W, b, relu ? 1 : 0, out);
   return true;
 }
 
@@ -100,15 +100,15 @@ export function sparseDenseGradWAt(ws: Workspace, x: number, M: number, K: numbe
   const b = ws.alloc(N);
   const heap = ws.heap();
   for (let j = 0; j < N; j++) heap[b / 4 + j] = s.v0 * (heap[sums / 4 + j] as number);
-  ws.kernels.spmm(K, N, 0, N, colPtr, rowIdx, valsT, g, b, 0, out);
+  ws.kernels.spmm(K, N, colPtr, rowIdx, valsT, g, b, 0, out);
   return true;
 }
 
 let scratch: WasmMemory | null = null;
 
 /** A workspace in this module's private memory (kept between calls, grown on demand): a bump allocator from 0. */
-function privateWorkspace(floats: number): Workspace {
-  scratch ??= privateMemory(4 * floats);
+function privateWorkspace(): Workspace {
+  scratch ??= privateMemory(1 << 20);
   const memory = scratch;
   const kernels = kernelsIn(memory);
   let top = 0;
@@ -129,7 +129,7 @@ function checkSizes(what: string, sizes: [string, number, number][]): void {
   if (bad.length > 0) throw new Error(`${what}: ${bad.map(([name, have, want]) => `${name} has ${have} entries, (its shape) needs ${want}`).join('; ')}`);
 }
 
-/** Copies `arrays` into a fresh private workspace; their byte offsets in order. */
+/** Copies `arrays` into a private workspace; their byte offsets in order. */
 function load(ws: Workspace, arrays: Float32Array[]): number[] {
   const offsets = arrays.map((a) => ws.alloc(a.length));
   const heap = ws.heap();
@@ -151,7 +151,7 @@ function load(ws: Workspace, arrays: Float32Array[]): number[] {
  */
 export function sparseDense(x: Float32Array, M: number, K: number, W: Float32Array, N: number, bias: Float32Array, relu: boolean, out: Float32Array, maxDensity = SPARSE_MAX_DENSITY): boolean {
   checkSizes(`sparseDense (M, K, N) = (${M}, ${K}, ${N})`, [['x', x.length, M * K], ['W', W.length, K * N], ['bias', bias.length, N], ['out', out.length, M * N]]);
-  const ws = privateWorkspace(2 * M * K + K * N + 2 * N + M * N + 2 * K + M);
+  const ws = privateWorkspace();
   const [xAt, wAt, bAt] = load(ws, [x, W, bias]) as [number, number, number];
   const yAt = ws.alloc(M * N);
   if (!sparseDenseAt(ws, xAt, M, K, wAt, N, bAt, relu, yAt, maxDensity)) return false;
@@ -172,7 +172,7 @@ export function sparseDense(x: Float32Array, M: number, K: number, W: Float32Arr
  */
 export function sparseDenseGradW(x: Float32Array, M: number, K: number, g: Float32Array, N: number, out: Float32Array, maxDensity = SPARSE_MAX_DENSITY): boolean {
   checkSizes(`sparseDenseGradW (M, K, N) = (${M}, ${K}, ${N})`, [['x', x.length, M * K], ['g', g.length, M * N], ['out', out.length, K * N]]);
-  const ws = privateWorkspace(3 * M * K + M * N + K * N + N + 3 * K + M);
+  const ws = privateWorkspace();
   const [xAt, gAt] = load(ws, [x, g]) as [number, number];
   const dwAt = ws.alloc(K * N);
   if (!sparseDenseGradWAt(ws, xAt, M, K, gAt, N, dwAt, maxDensity)) return false;

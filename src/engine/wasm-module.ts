@@ -24,8 +24,8 @@ const api = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).W
 
 /** The module's functions; pointers are byte offsets into the memory it was instantiated in (kernels.wat documents each). */
 export interface WasmKernels {
-  /** columns [jFrom, jTo) of C = act(1·biasᵀ + A·B), A (M, K) in CSR, B (K, N), C (M, N) */
-  spmm(M: number, N: number, jFrom: number, jTo: number, rowPtr: number, colIdx: number, vals: number, B: number, bias: number, relu: number, C: number): void;
+  /** C = act(1·biasᵀ + A·B), A (M, K) in CSR, B (K, N), C (M, N) */
+  spmm(M: number, N: number, rowPtr: number, colIdx: number, vals: number, B: number, bias: number, relu: number, C: number): void;
   /** out[j] = Σ_k B[k, j], B (K, N) */
   colsum(K: number, N: number, B: number, out: number): void;
   /** the minimum of n floats (NaN when one is NaN) */

@@ -160,7 +160,7 @@ function validate(config: FitConfig): void {
 export const RUN_KEYS = ['data', 'dataDir', 'n', 'model', 'randomization', 'p', 'lr', 'momentum', 'batchSize', 'decay', 'decaySteps', 'weightDecay', 'dropout', 'augment', 'seed', 'modelSeed'] as const satisfies readonly (keyof FitConfig)[];
 
 /** The digest that names a run in its checkpoints: SHA-256 (16 hex digits) of its {@link RUN_KEYS} values. */
-export function runIdOf(config: FitConfig): string {
+function runIdOf(config: FitConfig): string {
   return createHash('sha256').update(JSON.stringify(RUN_KEYS.map((k) => config[k] ?? null))).digest('hex').slice(0, 16);
 }
 

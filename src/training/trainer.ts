@@ -19,8 +19,6 @@ import { MomentumSgd, crossEntropy, learningRate } from './sgd.js';
 import { Rng } from '../random/rng.js';
 import { CHECKPOINT_SECONDS } from './defaults.js';
 
-export { CHECKPOINT_SECONDS };
-
 export type { EpochRecord };
 
 /** Optimisation settings (Zhang et al. 2017, Appendix A: SGD with momentum 0.9, η₀ 0.1 or 0.01, × 0.95 per epoch). */
@@ -58,7 +56,6 @@ export interface TrainOptions {
    */
   runId?: string;
 }
-
 
 /** What the trainer returns. */
 export interface TrainResult {

@@ -6,13 +6,13 @@
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; Columns [jFrom, jTo) of C = 1·biasᵀ + A·B, then max(·, 0) when relu ≠ 0.
+  ;; C = 1·biasᵀ + A·B, then max(·, 0) when relu ≠ 0.
   ;; A (M, K) sparse in CSR: rowPtr i32[M + 1] (entry indices), colIdx i32[nnz], vals f32[nnz];
   ;; B (K, N), bias (N), C (M, N): f32, row-major. Every entry of C is bias[j] + Σ_p vals[p]·B[colIdx[p], j]
   ;; summed in the order of p with f32 multiplies and adds, so it does not depend on how the columns
-  ;; are blocked or split between threads. Columns go in blocks of 32 (eight f32x4 accumulators), then
+  ;; are blocked. Columns go in blocks of 32 (eight f32x4 accumulators), then
   ;; 4, then 1; the block loop is outside the row loop so that B's column slab stays in cache.
-  (func (export "spmm") (param $M i32) (param $N i32) (param $jFrom i32) (param $jTo i32)
+  (func (export "spmm") (param $M i32) (param $N i32)
                         (param $rowPtr i32) (param $colIdx i32) (param $vals i32)
                         (param $B i32) (param $bias i32) (param $relu i32) (param $C i32)
     (local $rowBytes i32) (local $j i32) (local $jEnd i32) (local $i i32) (local $p i32) (local $pEnd i32) (local $w i32) (local $c i32)
@@ -27,8 +27,8 @@
     (local $a7 v128)
     (local.set $rowBytes (i32.shl (local.get $N) (i32.const 2)))
     (local.set $zero (v128.const i32x4 0 0 0 0))
-    (local.set $j (i32.shl (local.get $jFrom) (i32.const 2)))
-    (local.set $jEnd (i32.shl (local.get $jTo) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (local.set $jEnd (local.get $rowBytes))
     (block $end32
       (loop $cols32
         (br_if $end32 (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $jEnd)))
