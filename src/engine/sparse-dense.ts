@@ -46,30 +46,59 @@ interface Sparse {
   vals: number;
 }
 
+/** The entries kept for x (M, K) at a density of at most `maxDensity`: room for max + K (the CSR pass writes one slot past the last kept entry of a row). */
+const capacity = (M: number, K: number, maxDensity: number): number => Math.floor(maxDensity * M * K) + K;
+
 /**
- * v₀ = min x and x − v₀ in CSR (colIdx and vals with room for max + K entries), for x (M, K) at byte
- * `x`. Null when the minimum is NaN or ±∞, max x − v₀ overflows float32, or more than max entries
- * differ from v₀.
+ * The size, in 32-bit words, of x − v₀ in CSR for x (M, K) as {@link sparseDenseAt} leaves it for
+ * {@link sparseDenseGradWAt} (so that the backward pass need not find v₀ and the entries again):
+ * [v₀ (f32), capacity, rowPtr (M + 1), colIdx (capacity), vals (capacity)].
  */
-function sparsify(ws: Workspace, x: number, M: number, K: number, maxDensity: number): Sparse | null {
-  const v0 = ws.kernels.minimum(M * K, x);
+export function packedSparseWords(M: number, K: number, maxDensity = SPARSE_MAX_DENSITY): number {
+  return 2 + M + 1 + 2 * capacity(M, K, maxDensity);
+}
+
+/** The CSR in a packed block at byte `at` (see {@link packedSparseWords}; its first two words already written). */
+function packedAt(ws: Workspace, at: number, M: number): Sparse & { capacity: number } {
+  const cap = new Int32Array(ws.heap().buffer)[at / 4 + 1] as number;
+  const rowPtr = at + 8;
+  const colIdx = rowPtr + 4 * (M + 1);
+  return { v0: ws.heap()[at / 4] as number, capacity: cap, rowPtr, colIdx, vals: colIdx + 4 * cap };
+}
+
+/**
+ * v₀ = min x and x − v₀ in CSR for x (M, K) at byte `x` — in a packed block at byte `into` when given
+ * ({@link packedSparseWords}), else in temporary space. Null when x holds NaN, its minimum is ±∞,
+ * max x − v₀ overflows float32, or more than maxDensity·M·K entries differ from v₀.
+ */
+function sparsify(ws: Workspace, x: number, M: number, K: number, maxDensity: number, into?: number): Sparse | null {
+  const range = ws.alloc(2);
+  const nan = ws.kernels.range(M * K, x, range);
+  const v0 = ws.heap()[range / 4] as number;
   // x − v₀ must stay finite in float32 (it can overflow where x does not: x near ±3.4e38).
-  if (!Number.isFinite(v0) || !Number.isFinite(Math.fround(ws.kernels.maximum(M * K, x) - v0))) return null;
-  const max = Math.floor(maxDensity * M * K);
-  const rowPtr = ws.alloc(M + 1);
-  const colIdx = ws.alloc(max + K);
-  const vals = ws.alloc(max + K);
-  return ws.kernels.csr(M, K, x, v0, rowPtr, colIdx, vals, max) < 0 ? null : { v0, rowPtr, colIdx, vals };
+  if (nan !== 0 || !Number.isFinite(v0) || !Number.isFinite(Math.fround((ws.heap()[range / 4 + 1] as number) - v0))) return null;
+  const cap = capacity(M, K, maxDensity);
+  let s: Sparse;
+  if (into !== undefined) {
+    ws.heap()[into / 4] = v0;
+    new Int32Array(ws.heap().buffer)[into / 4 + 1] = cap;
+    s = packedAt(ws, into, M);
+  } else {
+    s = { v0, rowPtr: ws.alloc(M + 1), colIdx: ws.alloc(cap), vals: ws.alloc(cap) };
+  }
+  return ws.kernels.csr(M, K, x, v0, s.rowPtr, s.colIdx, s.vals, cap - K) < 0 ? null : s;
 }
 
 /**
  * y = x·W + b, or max(x·W + b, 0) with `relu`, in a workspace: x (M, K), W (K, N), bias (N) and
  * out (M, N) at byte offsets of its memory. False, with out untouched, when more than `maxDensity` of
- * x's entries differ from its minimum, or x holds NaN or −∞.
+ * x's entries differ from its minimum, or x holds NaN or −∞. With `keep` (a byte offset of
+ * {@link packedSparseWords}(M, K, maxDensity) words) x − v₀ in CSR is left there for
+ * {@link sparseDenseGradWAt}.
  */
-export function sparseDenseAt(ws: Workspace, x: number, M: number, K: number, W: number, N: number, bias: number, relu: boolean, out: number, maxDensity = SPARSE_MAX_DENSITY): boolean {
+export function sparseDenseAt(ws: Workspace, x: number, M: number, K: number, W: number, N: number, bias: number, relu: boolean, out: number, maxDensity = SPARSE_MAX_DENSITY, keep?: number): boolean {
   if (M === 0 || K === 0 || N === 0) return false;
-  const s = sparsify(ws, x, M, K, maxDensity);
+  const s = sparsify(ws, x, M, K, maxDensity, keep);
   if (s === null) return false;
   // b + v₀·Σₖ W[k, :]
   const b = ws.alloc(N);
@@ -83,11 +112,12 @@ export function sparseDenseAt(ws: Workspace, x: number, M: number, K: number, W:
 /**
  * ∂W = xᵀ·g in a workspace: x (M, K), g (M, N), out (K, N) at byte offsets; false as
  * {@link sparseDenseAt}. With `colSums`, Σᵢ g[i, :] (N) is written there too (a bias gradient: the
- * decomposition needs it anyway).
+ * decomposition needs it anyway). With `kept`, the byte offset of the CSR that {@link sparseDenseAt}
+ * left for this x, v₀ and the entries are read from there instead of found again.
  */
-export function sparseDenseGradWAt(ws: Workspace, x: number, M: number, K: number, g: number, N: number, out: number, maxDensity = SPARSE_MAX_DENSITY, colSums?: number): boolean {
+export function sparseDenseGradWAt(ws: Workspace, x: number, M: number, K: number, g: number, N: number, out: number, maxDensity = SPARSE_MAX_DENSITY, colSums?: number, kept?: number): boolean {
   if (M === 0 || K === 0 || N === 0) return false;
-  const s = sparsify(ws, x, M, K, maxDensity);
+  const s = kept !== undefined ? packedAt(ws, kept, M) : sparsify(ws, x, M, K, maxDensity);
   if (s === null) return false;
   const nnz = new Int32Array(ws.heap().buffer)[s.rowPtr / 4 + M] as number;
   const colPtr = ws.alloc(K + 1);

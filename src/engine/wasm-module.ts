@@ -28,10 +28,8 @@ export interface WasmKernels {
   spmm(M: number, N: number, rowPtr: number, colIdx: number, vals: number, B: number, bias: number, relu: number, C: number): void;
   /** out[j] = Σ_k B[k, j], B (K, N) */
   colsum(K: number, N: number, B: number, out: number): void;
-  /** the minimum of n floats (NaN when one is NaN) */
-  minimum(n: number, x: number): number;
-  /** the maximum of n floats (NaN when one is NaN) */
-  maximum(n: number, x: number): number;
+  /** 1 when one of the n floats at x is NaN, else 0 with their min and max written to out and out + 4 */
+  range(n: number, x: number, out: number): number;
   /** x − v0 in CSR; nnz, or −1 past `max` entries */
   csr(M: number, K: number, x: number, v0: number, rowPtr: number, colIdx: number, vals: number, max: number): number;
   /** the transpose of a CSR matrix, as CSR */
@@ -48,7 +46,7 @@ const compiled: { shared?: object; unshared?: object } = {};
  *
  * @example
  * const k = kernelsIn(privateMemory(1 << 20));
- * k.minimum(4, 0); // the minimum of the first 4 floats
+ * const nan = k.range(4, 0, 16); // min and max of the first 4 floats at bytes 16 and 20
  */
 export function kernelsIn(memory: WasmMemory): WasmKernels {
   let k = instances.get(memory);

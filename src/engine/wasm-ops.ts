@@ -43,7 +43,7 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-import { SPARSE_MAX_DENSITY, sparseDenseAt, sparseDenseGradWAt, type Workspace } from './sparse-dense.js';
+import { SPARSE_MAX_DENSITY, packedSparseWords, sparseDenseAt, sparseDenseGradWAt, type Workspace } from './sparse-dense.js';
 import { kernelsIn, type WasmMemory } from './wasm-module.js';
 import { runKernel } from './wasm-parallel.js';
 
@@ -52,9 +52,10 @@ interface WasmBackend {
   /** the Emscripten module: its memory is `wasmMemory` (threaded build) or `asm.memory` */
   wasm: { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory } };
   dataIdMap: { get(dataId: DataId): { id: number; memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  makeOutput(shape: number[], dtype: 'float32' | 'int32'): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
   disposeData(dataId: DataId): boolean;
+  incRef(dataId: DataId): void;
 }
 
 type Attrs = NamedAttrMap;
@@ -72,11 +73,12 @@ export const BATCH_NORM_RELU_GRAD = 'RethinkBatchNormReluGrad';
 
 /**
  * A dense layer on data (the images, not another layer's output): y = act(x·W + b), inputs x (M, K),
- * w (K, N), bias (N); attr activation 'linear' | 'relu'; output (M, N). Where x is mostly one value
- * (MNIST's background) the sparse product of sparse-dense.ts, else the stock fused product.
+ * w (K, N), bias (N); attr activation 'linear' | 'relu'; outputs [y (M, N), x − v₀ in CSR packed for
+ * the gradient (int32; empty where the product was dense)]. Where x is mostly one value (MNIST's
+ * background) the sparse product of sparse-dense.ts, else the stock fused product.
  */
 export const DATA_DENSE = 'RethinkDataDense';
-/** The data layer's parameter gradients: inputs x (M, K), dy (M, N); outputs [∂W = xᵀ·dy (K, N), ∂b = Σᵢ dy[i, :] (N)]. ∂W sparse or dense as {@link DATA_DENSE}. */
+/** The data layer's parameter gradients: inputs x (M, K), dy (M, N) and, optionally, sparse ({@link DATA_DENSE}'s second output for this x); outputs [∂W = xᵀ·dy (K, N), ∂b = Σᵢ dy[i, :] (N)]. ∂W sparse or dense as the forward product was. */
 export const DATA_DENSE_GRAD_W = 'RethinkDataDenseGradW';
 
 /**
@@ -135,6 +137,7 @@ export function registerWasmOps(): void {
     { kernelName: 'Sum', backendName: 'wasm', kernelFunc: sumFast as unknown as KernelFunc, setupFunc: getKernel('Sum', 'wasm')?.setupFunc },
     { kernelName: BATCH_NORM_RELU, backendName: 'wasm', kernelFunc: batchNormRelu as unknown as KernelFunc },
     { kernelName: BATCH_NORM_RELU_GRAD, backendName: 'wasm', kernelFunc: batchNormReluGrad as unknown as KernelFunc },
+    { kernelName: 'Identity', backendName: 'wasm', kernelFunc: identityShared(stock('Identity')) as unknown as KernelFunc },
   ];
   for (const k of kernels) {
     if (getKernel(k.kernelName, 'wasm') !== undefined) unregisterKernel(k.kernelName, 'wasm');
@@ -166,6 +169,21 @@ function swapLast(transpose: KernelFunc, backend: WasmBackend, x: TensorInfo): T
   perm[r - 2] = r - 1;
   perm[r - 1] = r - 2;
   return call(transpose, backend, { x }, { perm });
+}
+
+/**
+ * Identity (tf.clone, and what tf.customGrad's save() keeps for a backward pass) as one more reference
+ * to the same data, as the cpu backend does and as the wasm backend's own Reshape does: no kernel writes
+ * into its inputs, so a tensor's data never changes once written. The stock kernel copies — in small
+ * AlexNet's step 8 saved tensors (≈ 25 MB at batch 40), in an MLP's step its input batch. Strings go to it.
+ */
+function identityShared(stock: KernelFunc) {
+  return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const x = input(inputs, 'x');
+    if (x.dtype === 'string') return call(stock, backend, inputs, attrs);
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
 }
 
 /** BatchMatMul: materialise transposed operands so XNNPACK's fast path always runs. */
@@ -322,9 +340,13 @@ function engineWorkspace(backend: WasmBackend): { ws: Workspace; release(): void
   return { ws, release: () => temps.forEach((t) => backend.disposeData(t.dataId)) };
 }
 
-/** {@link DATA_DENSE}: the sparse product where x allows it, else `fused` (_FusedMatMul). */
+/**
+ * {@link DATA_DENSE}: the sparse product where x allows it, else `fused` (_FusedMatMul). Its second
+ * output is x − v₀ in CSR, packed (sparse-dense.ts, packedSparseWords) for {@link DATA_DENSE_GRAD_W},
+ * or an empty int32 tensor where the dense product ran.
+ */
 function dataDense(fused: (args: KernelArgs) => TensorInfo) {
-  return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+  return ({ inputs, backend, attrs }: KernelArgs): TensorInfo[] => {
     const x = input(inputs, 'x');
     const w = input(inputs, 'w');
     const bias = input(inputs, 'bias');
@@ -333,35 +355,50 @@ function dataDense(fused: (args: KernelArgs) => TensorInfo) {
     const [M, K] = dims2(`${DATA_DENSE} x`, x);
     const [K2, N] = dims2(`${DATA_DENSE} w`, w);
     if (K2 !== K || bias.shape.length !== 1 || bias.shape[0] !== N) throw new Error(`${DATA_DENSE}: x (${M}, ${K}), w (${K2}, ${N}) and bias (${bias.shape.join(', ')}) do not fit`);
+    // Only float32 is read as floats; other dtypes go to the stock kernel (which refuses what it cannot take).
+    const floats = [x, w, bias].every((t) => t.dtype === 'float32') && M > 0 && K > 0 && N > 0;
     const out = backend.makeOutput([M, N], 'float32');
+    const packed = floats ? backend.makeOutput([packedSparseWords(M, K)], 'int32') : null;
     const { ws, release } = engineWorkspace(backend);
     let sparse = false;
     try {
-      // Only float32 is read as floats; other dtypes go to the stock kernel (which refuses what it cannot take).
-      sparse = [x, w, bias].every((t) => t.dtype === 'float32') && sparseDenseAt(ws, 4 * at(backend, x), M, K, 4 * at(backend, w), N, 4 * at(backend, bias), activation === 'relu', 4 * at(backend, out));
+      sparse = packed !== null && sparseDenseAt(ws, 4 * at(backend, x), M, K, 4 * at(backend, w), N, 4 * at(backend, bias), activation === 'relu', 4 * at(backend, out), SPARSE_MAX_DENSITY, 4 * at(backend, packed));
     } finally {
       release();
-      if (!sparse) backend.disposeData(out.dataId);
+      if (!sparse) {
+        backend.disposeData(out.dataId);
+        if (packed !== null) backend.disposeData(packed.dataId);
+      }
     }
-    if (sparse) return out;
-    return unbatched(fused({ inputs: { a: batched(x), b: batched(w), bias }, backend, attrs: { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 } }));
+    if (sparse) return [out, packed!];
+    return [unbatched(fused({ inputs: { a: batched(x), b: batched(w), bias }, backend, attrs: { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 } })), backend.makeOutput([0], 'int32')];
   };
 }
 
-/** {@link DATA_DENSE_GRAD_W}: ∂W by the sparse product where x allows it, else `product` (BatchMatMul, xᵀ·dy); ∂b by `sum` or, on the sparse path, the column sums that path takes anyway. */
+/**
+ * {@link DATA_DENSE_GRAD_W}: ∂W by the sparse product where x allows it, else `product` (BatchMatMul,
+ * xᵀ·dy); ∂b by `sum` or, on the sparse path, the column sums that path takes anyway. With input
+ * `sparse` (the forward's second output) the forward's decision and CSR are reused: empty means x
+ * was too dense (straight to the dense product), else the CSR of x − v₀.
+ */
 function dataDenseGradW(product: (args: KernelArgs) => TensorInfo, sum: (args: KernelArgs) => TensorInfo) {
   return ({ inputs, backend }: KernelArgs): TensorInfo[] => {
     const x = input(inputs, 'x');
     const dy = input(inputs, 'dy');
+    const kept = inputs.sparse;
     const [M, K] = dims2(`${DATA_DENSE_GRAD_W} x`, x);
     const [M2, N] = dims2(`${DATA_DENSE_GRAD_W} dy`, dy);
     if (M2 !== M) throw new Error(`${DATA_DENSE_GRAD_W}: x (${M}, ${K}) and dy (${M2}, ${N}) have different batch sizes`);
+    if (kept !== undefined && (kept.dtype !== 'int32' || kept.shape.length !== 1 || (kept.shape[0] !== 0 && kept.shape[0] !== packedSparseWords(M, K)))) {
+      throw new Error(`${DATA_DENSE_GRAD_W}: sparse (${kept.shape.join(', ')}, ${kept.dtype}) is not ${DATA_DENSE}'s second output for x (${M}, ${K})`);
+    }
+    const trySparse = kept === undefined || kept.shape[0] !== 0;
     const dW = backend.makeOutput([K, N], 'float32');
     const db = backend.makeOutput([N], 'float32');
     const { ws, release } = engineWorkspace(backend);
     let sparse = false;
     try {
-      sparse = x.dtype === 'float32' && dy.dtype === 'float32' && sparseDenseGradWAt(ws, 4 * at(backend, x), M, K, 4 * at(backend, dy), N, 4 * at(backend, dW), SPARSE_MAX_DENSITY, 4 * at(backend, db));
+      sparse = trySparse && x.dtype === 'float32' && dy.dtype === 'float32' && sparseDenseGradWAt(ws, 4 * at(backend, x), M, K, 4 * at(backend, dy), N, 4 * at(backend, dW), SPARSE_MAX_DENSITY, 4 * at(backend, db), kept === undefined ? undefined : 4 * at(backend, kept));
     } finally {
       release();
       if (!sparse) {

@@ -113,25 +113,26 @@ export function dense(store: ParamStore, name: string, fanIn: number, fanOut: nu
   // are recorded (tfjs cannot differentiate the fused kernel), and this op's gradient is written below.
   // The kernel takes batched (1, ·, ·) operands, as tf.fused.matMul hands them to it.
   const onData = (): boolean => dataInput && getKernel(DATA_DENSE, tf.getBackend()) !== undefined;
-  const forward = (x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D => {
-    if (onData()) return tf.engine().runKernel(DATA_DENSE, { x, w, bias }, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor2D; // (B, fanOut)
+  /** y (B, fanOut), and on wasm's data path x − v₀ in CSR (DATA_DENSE's second output), for the gradient. */
+  const forward = (x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): [tf.Tensor2D, tf.Tensor | null] => {
+    if (onData()) return tf.engine().runKernel(DATA_DENSE, { x, w, bias }, { activation } as unknown as tf.NamedAttrMap) as [tf.Tensor2D, tf.Tensor];
     const y = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, ...x.shape]), b: tf.reshape(w, [1, ...w.shape]), bias }, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 } as unknown as tf.NamedAttrMap) as tf.Tensor3D; // (1, B, fanOut)
-    return tf.reshape(y, [x.shape[0], fanOut]); // (B, fanOut)
+    return [tf.reshape(y, [x.shape[0], fanOut]), null]; // (B, fanOut)
   };
   return (x) => {
     const op = tf.customGrad((...args) => {
       const [xs, w, bias, save] = (dataInput ? [x, ...args] : args) as unknown as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-      const y = forward(xs, w, bias);
-      // save() copies what it keeps (an Identity kernel on wasm). With data as input W is not
-      // needed (no ∂x): not keeping it saves a copy of 784×512 floats per step in an MLP's first layer.
-      save(dataInput ? [xs, y] : [xs, w, y]);
+      const [y, sparse] = forward(xs, w, bias);
+      // What the gradient reads (on wasm save() adds a reference, no copy). With data as input W is
+      // not needed (no ∂x), and the forward's CSR of x spares the gradient finding it again.
+      save(dataInput ? (sparse !== null ? [xs, y, sparse] : [xs, y]) : [xs, w, y]);
       return {
         value: y,
         gradFunc: (dy, saved) =>
           tf.tidy(() => {
-            const [xt, wt, yt] = (dataInput ? [saved[0], null, saved[1]] : saved) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+            const [xt, wt, yt, sparseT] = (dataInput ? [saved[0], null, saved[1], saved[2]] : saved) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor | undefined];
             const g = activation === 'relu' ? (tf.mul(dy, tf.step(yt)) as tf.Tensor2D) : (dy as tf.Tensor2D); // ∂L/∂(x·W + b), (B, fanOut)
-            if (onData()) return tf.engine().runKernel(DATA_DENSE_GRAD_W, { x: xt, dy: g }) as tf.Tensor[]; // ∂W (fanIn, fanOut), ∂b (fanOut)
+            if (onData()) return tf.engine().runKernel(DATA_DENSE_GRAD_W, sparseT !== undefined ? { x: xt, dy: g, sparse: sparseT } : { x: xt, dy: g }) as tf.Tensor[]; // ∂W (fanIn, fanOut), ∂b (fanOut)
             const dW = tf.matMul(xt, g, true, false); // (fanIn, fanOut)
             const db = tf.sum(g, 0) as tf.Tensor1D; // (fanOut)
             return dataInput ? [dW, db] : [tf.matMul(g, wt, false, true), dW, db]; // [∂x (B, fanIn),] ∂W, ∂b

@@ -103,7 +103,9 @@ describe('sparse products against a float64 reference', () => {
     withNaN[17] = NaN;
     const withMinusInf = backgroundMatrix(M, K, 0, 3, new Rng(5));
     withMinusInf[40] = -Infinity;
-    for (const x of [tooDense, withNaN, withMinusInf]) {
+    const nanInTail = backgroundMatrix(M, K, 0, 3, new Rng(5));
+    nanInTail[M * K - 1] = NaN;
+    for (const x of [tooDense, withNaN, withMinusInf, nanInTail]) {
       const y = new Float32Array(M * N).fill(7);
       const dW = new Float32Array(K * N).fill(7);
       expect(sparseDense(x, M, K, W, N, bias, true, y)).toBe(false);
@@ -122,14 +124,20 @@ describe('the wasm kernels of a dense layer on data match the cpu backend', () =
     mnist = loadDataset({ source: 'mnist', n: 40, seed: 2, test: false }).images('train').images;
   });
 
-  const run = async (backend: 'cpu' | 'wasm', x: Float32Array, W: Float32Array, b: Float32Array, g: Float32Array, M: number, K: number, N: number) => {
+  const run = async (backend: 'cpu' | 'wasm', sparse: boolean, x: Float32Array, W: Float32Array, b: Float32Array, g: Float32Array, M: number, K: number, N: number) => {
     await tf.setBackend(backend);
     return tf.tidy(() => {
       const [xs, ws, bs, gs] = [tf.tensor2d(x, [M, K]), tf.tensor2d(W, [K, N]), tf.tensor1d(b), tf.tensor2d(g, [M, N])];
       if (backend === 'cpu') return [tf.relu(tf.add(tf.matMul(xs, ws), bs)), tf.matMul(xs, gs, true, false), tf.sum(gs, 0)].map((t) => t.dataSync() as Float32Array);
-      const grads = tf.engine().runKernel(DATA_DENSE_GRAD_W, { x: xs, dy: gs }) as tf.Tensor[];
-      expect(grads.map((t) => t.shape)).toEqual([[K, N], [N]]);
-      return [tf.engine().runKernel(DATA_DENSE, { x: xs, w: ws, bias: bs }, { activation: 'relu' }) as tf.Tensor, ...grads].map((t) => t.dataSync() as Float32Array);
+      const [y, csr] = tf.engine().runKernel(DATA_DENSE, { x: xs, w: ws, bias: bs }, { activation: 'relu' }) as tf.Tensor[];
+      expect(csr!.dtype).toBe('int32');
+      expect(csr!.size > 0).toBe(sparse); // the forward's CSR of x, or empty where its product was dense
+      const alone = tf.engine().runKernel(DATA_DENSE_GRAD_W, { x: xs, dy: gs }) as tf.Tensor[]; // finds v₀ and the CSR itself
+      const reused = tf.engine().runKernel(DATA_DENSE_GRAD_W, { x: xs, dy: gs, sparse: csr! }) as tf.Tensor[]; // takes the forward's
+      expect(alone.map((t) => t.shape)).toEqual([[K, N], [N]]);
+      alone.forEach((t, i) => expect(t.dataSync()).toEqual(reused[i]!.dataSync())); // the same products, bit for bit
+      expect(() => tf.engine().runKernel(DATA_DENSE_GRAD_W, { x: xs, dy: gs, sparse: tf.zeros([5], 'int32') })).toThrow(/sparse \(5, int32\) is not RethinkDataDense's second output for x \(40, 784\)/);
+      return [y!, ...reused].map((t) => t.dataSync() as Float32Array);
     });
   };
 
@@ -147,7 +155,7 @@ describe('the wasm kernels of a dense layer on data match the cpu backend', () =
     const before = tf.memory().numTensors;
     const wasmBuffers = (): number => (tf.findBackend('wasm') as unknown as { numDataIds(): number }).numDataIds(); // counts the kernels' own temporaries too
     const buffersBefore = wasmBuffers();
-    const [ours, ref] = [await run('wasm', x, W, b, g, M, K, N), await run('cpu', x, W, b, g, M, K, N)];
+    const [ours, ref] = [await run('wasm', sparse, x, W, b, g, M, K, N), await run('cpu', sparse, x, W, b, g, M, K, N)];
     expect(tf.memory().numTensors).toBe(before);
     expect(wasmBuffers()).toBe(buffersBefore);
     expect(maxRelErr(ours[0]!, ref[0]!)).toBeLessThan(1e-5);

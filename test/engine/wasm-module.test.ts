@@ -6,9 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
+import { fc, it as itProp } from '@fast-check/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startBackend } from '../../src/engine/backend.js';
 import { MOMENTUM_STEP } from '../../src/engine/wasm-ops.js';
+import { kernelsIn, privateMemory } from '../../src/engine/wasm-module.js';
 import { Rng } from '../../src/random/rng.js';
 
 describe('the embedded binary', () => {
@@ -24,6 +26,30 @@ describe('the embedded binary', () => {
       expect(readFileSync(ts, 'utf8'), `${ts} is stale: run npm run build:wasm`).toBe(build.moduleText(wat, name, binaries));
     }
   });
+});
+
+describe('range: min, max and NaN in one pass', () => {
+  const memory = privateMemory(1 << 16);
+  const k = kernelsIn(memory);
+  const rangeOf = (xs: number[]): [number, number, number] => {
+    const heap = new Float32Array(memory.buffer);
+    heap.set(xs, 4); // x at byte 16; out at byte 0
+    const nan = k.range(xs.length, 16, 0);
+    return [heap[0]!, heap[1]!, nan];
+  };
+
+  itProp.prop([fc.array(fc.float({ noNaN: true, noDefaultInfinity: false }), { minLength: 1, maxLength: 37 }), fc.nat(40), fc.boolean()])(
+    'min and max, or the NaN flag (every length mod 4, NaN anywhere: the seed lane, the vectors, the tail)',
+    (values, at, withNaN) => {
+      const xs = values.map((v) => Math.fround(v));
+      if (withNaN) xs.splice(at % (xs.length + 1), 0, NaN);
+      const [lo, hi, nan] = rangeOf(xs);
+      expect(nan).toBe(withNaN ? 1 : 0);
+      if (withNaN) return; // then what range stores means nothing (its callers refuse on the flag)
+      expect(lo === Math.min(...xs) || (lo === 0 && Math.min(...xs) === 0)).toBe(true); // ±0 either way
+      expect(hi === Math.max(...xs) || (hi === 0 && Math.max(...xs) === 0)).toBe(true);
+    },
+  );
 });
 
 describe('the momentum step', () => {

@@ -265,3 +265,28 @@ describe('the wasm heap guard', () => {
     }
   });
 });
+
+describe('Identity on wasm shares the data (no copy) and keeps it alive', () => {
+  beforeAll(async () => {
+    await startBackend('wasm');
+  });
+
+  it('a clone outlives its original, a snapshot of a variable outlives the variable\'s next value, and the last reference frees the data', async () => {
+    await tf.setBackend('wasm');
+    const dataIds = (): number => (tf.findBackend('wasm') as unknown as { numDataIds(): number }).numDataIds();
+    const before = dataIds();
+    const t = tf.tensor1d([1, 2, 3]);
+    const c = tf.clone(t);
+    expect(dataIds()).toBe(before + 1); // one buffer, two tensors
+    t.dispose();
+    expect(Array.from(await c.data())).toEqual([1, 2, 3]);
+    const [first, next] = [tf.tensor1d([4, 5, 6]), tf.tensor1d([7, 8, 9])];
+    const v = tf.variable(first);
+    const snapshot = tf.clone(v);
+    v.assign(next);
+    expect(Array.from(await snapshot.data())).toEqual([4, 5, 6]);
+    expect(Array.from(await v.data())).toEqual([7, 8, 9]);
+    for (const x of [c, snapshot, v, first, next]) x.dispose();
+    expect(dataIds()).toBe(before);
+  });
+});

@@ -179,49 +179,41 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $rows))))
 
-  ;; The minimum of the n entries of x (f32; NaN when one is NaN). n ≥ 1.
-  (func (export "minimum") (param $n i32) (param $x i32) (result f32)
-    (local $m v128) (local $i i32) (local $end i32) (local $r f32)
-    (local.set $m (f32x4.splat (f32.load (local.get $x))))
+  ;; min, max and NaN of the n entries of x in one pass (n ≥ 1): returns 1 when an entry is NaN (then
+  ;; what it stores means nothing), else 0 with min x stored at out and max x at out + 4 (f32). pmin and
+  ;; pmax are one instruction each where min/max's NaN rules take several; NaN is counted on its own.
+  (func (export "range") (param $n i32) (param $x i32) (param $out i32) (result i32)
+    (local $lo v128) (local $hi v128) (local $nan v128) (local $v v128) (local $i i32) (local $end i32)
+    (local $l f32) (local $h f32) (local $s f32) (local $isNan i32)
+    (local.set $lo (f32x4.splat (f32.load (local.get $x))))
+    (local.set $hi (local.get $lo))
     (local.set $end (i32.and (local.get $n) (i32.const -4)))
-    (local.set $i (i32.const 0))
     (block $endVec
       (loop $vec
         (br_if $endVec (i32.ge_u (local.get $i) (local.get $end)))
-        (local.set $m (f32x4.min (local.get $m) (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $lo (f32x4.pmin (local.get $lo) (local.get $v)))
+        (local.set $hi (f32x4.pmax (local.get $hi) (local.get $v)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $v) (local.get $v))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $vec)))
-    (local.set $r (f32.min (f32.min (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
-                           (f32.min (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+    (local.set $isNan (v128.any_true (local.get $nan)))
+    (local.set $l (f32.min (f32.min (f32x4.extract_lane 0 (local.get $lo)) (f32x4.extract_lane 1 (local.get $lo)))
+                           (f32.min (f32x4.extract_lane 2 (local.get $lo)) (f32x4.extract_lane 3 (local.get $lo)))))
+    (local.set $h (f32.max (f32.max (f32x4.extract_lane 0 (local.get $hi)) (f32x4.extract_lane 1 (local.get $hi)))
+                           (f32.max (f32x4.extract_lane 2 (local.get $hi)) (f32x4.extract_lane 3 (local.get $hi)))))
     (block $endTail
       (loop $tail
         (br_if $endTail (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $r (f32.min (local.get $r) (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $s (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $isNan (i32.or (local.get $isNan) (f32.ne (local.get $s) (local.get $s))))
+        (if (f32.lt (local.get $s) (local.get $l)) (then (local.set $l (local.get $s))))
+        (if (f32.gt (local.get $s) (local.get $h)) (then (local.set $h (local.get $s))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tail)))
-    (local.get $r))
-
-  ;; The maximum of the n entries of x (f32; NaN when one is NaN). n ≥ 1.
-  (func (export "maximum") (param $n i32) (param $x i32) (result f32)
-    (local $m v128) (local $i i32) (local $end i32) (local $r f32)
-    (local.set $m (f32x4.splat (f32.load (local.get $x))))
-    (local.set $end (i32.and (local.get $n) (i32.const -4)))
-    (local.set $i (i32.const 0))
-    (block $endVec
-      (loop $vec
-        (br_if $endVec (i32.ge_u (local.get $i) (local.get $end)))
-        (local.set $m (f32x4.max (local.get $m) (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $vec)))
-    (local.set $r (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
-                           (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
-    (block $endTail
-      (loop $tail
-        (br_if $endTail (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $r (f32.max (local.get $r) (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $tail)))
-    (local.get $r))
+    (f32.store (local.get $out) (local.get $l))
+    (f32.store offset=4 (local.get $out) (local.get $h))
+    (local.get $isNan))
 
   ;; CSR of x − v0 for x (M, K): the entries that differ from v0 (NaN included), row by row, columns
   ;; ascending. Branch-free: every entry is written at slot p and p advances only for kept ones, so
