@@ -186,7 +186,13 @@ function identityShared(stock: KernelFunc) {
   };
 }
 
-/** BatchMatMul: materialise transposed operands so XNNPACK's fast path always runs. */
+/**
+ * BatchMatMul: materialise transposed operands so XNNPACK's fast path always runs. That path packs
+ * its right operand anew for every new tensor — a layer's weights change every step — so a·bᵀ with a
+ * small a and a large b (a Dense layer's ∂x = g·Wᵀ) runs as (b·aᵀ)ᵀ, which transposes and packs the
+ * small operand and the product instead of the weights (one thread: small AlexNet's 3136 × 384 layer at
+ * batch 40 11.9 → 3.9 ms, an MLP's 512 × 512 at batch 128 3.8 → 2.7 ms).
+ */
 function batchMatMulFast(batchMatMul: KernelFunc, transpose: KernelFunc) {
   return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
     const a = input(inputs, 'a');
@@ -194,6 +200,19 @@ function batchMatMulFast(batchMatMul: KernelFunc, transpose: KernelFunc) {
     const tA = attrs.transposeA === true;
     const tB = attrs.transposeB === true;
     if (!tA && !tB) return call(batchMatMul, backend, { a, b }, attrs);
+    const single = (t: TensorInfo): boolean => t.shape.length === 2 || (t.shape.length === 3 && t.shape[0] === 1);
+    if (!tA && tB && single(a) && a.shape.length === b.shape.length && single(b)) {
+      const [M, K] = a.shape.slice(-2) as [number, number];
+      const N = b.shape[b.shape.length - 2]!;
+      if (2 * M * K + M * N < 2 * N * K) {
+        const aT = swapLast(transpose, backend, a); // ([1,] K, M)
+        const outT = call(batchMatMul, backend, { a: b, b: aT }, { ...attrs, transposeA: false, transposeB: false }); // ([1,] N, M)
+        backend.disposeData(aT.dataId);
+        const out = swapLast(transpose, backend, outT); // ([1,] M, N)
+        backend.disposeData(outT.dataId);
+        return out;
+      }
+    }
     const a2 = tA ? swapLast(transpose, backend, a) : a;
     const b2 = tB ? swapLast(transpose, backend, b) : b;
     const out = call(batchMatMul, backend, { a: a2, b: b2 }, { ...attrs, transposeA: false, transposeB: false });

@@ -151,7 +151,8 @@ describe('the project\'s wasm ops match the cpu backend', () => {
   const productCases: [string, number[], number[], boolean, boolean][] = [
     ['dense layer 128×784 · 784×64 (the stock fused kernel)', [128, 784], [784, 64], false, false],
     ['xᵀ·g (a weight gradient)', [33, 17], [33, 9], true, false],
-    ['g·Wᵀ (an input gradient)', [6, 9], [17, 9], false, true],
+    ['g·Wᵀ (an input gradient: run as (W·gᵀ)ᵀ, W being the larger)', [6, 9], [17, 9], false, true],
+    ['g·Wᵀ batched (1, 6, 9) · (1, 17, 9)ᵀ (as (W·gᵀ)ᵀ)', [1, 6, 9], [1, 17, 9], false, true],
     ['both transposed', [7, 4], [5, 7], true, true],
     ['transposed, shared dimension 100 > 48', [5, 100], [3, 100], false, true],
     ['1×1 · 1×1 (the stock fused kernel)', [1, 1], [1, 1], false, false],
