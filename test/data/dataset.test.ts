@@ -58,6 +58,19 @@ describe('loadDataset', () => {
     expect(Array.from(noisy.images('train').labels)).toEqual(Array.from(noisy.train.labels));
   });
 
+  test('the whole test split\'s images are made once per process and shared by the runs that leave them as they are; the others get their own', () => {
+    const clean = loadDataset({ source: 'mnist', n: 50, seed: 1 }).images('test');
+    const random = loadDataset({ source: 'mnist', n: 50, seed: 2, randomization: 'random-labels' }).images('test');
+    const shuffled = loadDataset({ source: 'mnist', n: 50, seed: 2, randomization: 'shuffled-pixels' }).images('test');
+    expect(random.images).toBe(clean.images); // one array: random labels change training labels only
+    expect(Array.from(random.labels)).toEqual(Array.from(clean.labels));
+    expect(shuffled.images).not.toBe(clean.images);
+    expect(Array.from(shuffled.images.subarray(0, 784)).sort()).toEqual(Array.from(clean.images.subarray(0, 784)).sort()); // its pixels, moved
+    // What is shared is the standardized pixels: (x/255 − μ)/σ with the training split's moments.
+    const raw = loadMnist('test');
+    for (const t of [0, 150, 157_000, 7_839_999]) expect(Math.abs(clean.images[t]! - (raw.images[t]! / 255 - 0.1307) / 0.3081)).toBeLessThan(1e-3); // MNIST's moments ≈ 0.1307, 0.3081
+  });
+
   test('synthetic points: the first n do not depend on how many are drawn; centres shared by both splits', () => {
     const a = syntheticPoints(30, 5, 9, 'train');
     const b = syntheticPoints(60, 5, 9, 'train');
