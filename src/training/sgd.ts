@@ -46,33 +46,45 @@ export class MomentumSgd {
    * disposes).
    */
   step(loss: () => tf.Scalar, lr: number): tf.Scalar {
-    const vars = this.trainable.map((p) => p.variable);
-    const { value, grads } = tf.variableGrads(loss, vars);
-    const fused = getKernel(MOMENTUM_STEP, tf.getBackend()) !== undefined;
-    tf.tidy(() => {
-      this.trainable.forEach((p, i) => {
-        let g = grads[p.variable.name];
-        if (g === undefined) {
-          throw new Error(`no gradient for parameter '${p.name}': nothing in the loss depends on it (a layer built with input: 'data' whose input is another layer's output cuts the gradient there)`);
-        }
-        const v = this.velocities[i]!;
-        const lambda = this.weightDecay > 0 && this.decays(p.name) ? this.weightDecay : 0;
-        if (fused) {
-          // The same operations in one pass over the heap (wasm): 0.16 instead of 0.47 ms for a
-          // 784 × 512 weight (bench/fused-kernels.ts, one thread).
-          const [wNext, vNext] = tf.engine().runKernel(MOMENTUM_STEP, { w: p.variable, v, g }, { momentum: this.momentum, lr, weightDecay: lambda }) as tf.Tensor[];
-          v.assign(vNext!);
-          p.variable.assign(wNext!);
-          return;
-        }
-        if (lambda > 0) g = tf.add(g, tf.mul(p.variable, lambda));
-        const vNext = tf.add(tf.mul(v, this.momentum), g);
-        v.assign(vNext);
-        p.variable.assign(tf.sub(p.variable, tf.mul(vNext, lr)));
-      });
-    });
-    tf.dispose(grads);
+    const { value, grads } = this.gradients(loss);
+    this.update(grads, lr);
     return value;
+  }
+
+  /** The loss and its gradients with respect to the trainable parameters, nothing updated yet (the caller disposes both, or hands the gradients to {@link update}). */
+  gradients(loss: () => tf.Scalar): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+    return tf.variableGrads(loss, this.trainable.map((p) => p.variable));
+  }
+
+  /** The update of one step from {@link gradients}' gradients, which it disposes. */
+  update(grads: tf.NamedTensorMap, lr: number): void {
+    const fused = getKernel(MOMENTUM_STEP, tf.getBackend()) !== undefined;
+    try {
+      tf.tidy(() => {
+        this.trainable.forEach((p, i) => {
+          let g = grads[p.variable.name];
+          if (g === undefined) {
+            throw new Error(`no gradient for parameter '${p.name}': nothing in the loss depends on it (a layer built with input: 'data' whose input is another layer's output cuts the gradient there)`);
+          }
+          const v = this.velocities[i]!;
+          const lambda = this.weightDecay > 0 && this.decays(p.name) ? this.weightDecay : 0;
+          if (fused) {
+            // The same operations in one pass over the heap (wasm): 0.16 instead of 0.47 ms for a
+            // 784 × 512 weight (bench/fused-kernels.ts, one thread).
+            const [wNext, vNext] = tf.engine().runKernel(MOMENTUM_STEP, { w: p.variable, v, g }, { momentum: this.momentum, lr, weightDecay: lambda }) as tf.Tensor[];
+            v.assign(vNext!);
+            p.variable.assign(wNext!);
+            return;
+          }
+          if (lambda > 0) g = tf.add(g, tf.mul(p.variable, lambda));
+          const vNext = tf.add(tf.mul(v, this.momentum), g);
+          v.assign(vNext);
+          p.variable.assign(tf.sub(p.variable, tf.mul(vNext, lr)));
+        });
+      });
+    } finally {
+      tf.dispose(grads);
+    }
   }
 
   dispose(): void {

@@ -13,7 +13,7 @@ import { loadDataset } from '../../src/data/dataset.js';
 import type { ImageSet } from '../../src/data/images.js';
 import { MODEL_IDS, buildModel, type ModelId } from '../../src/models/zoo.js';
 import { Rng } from '../../src/random/rng.js';
-import { LOSS_READS_EVERY, train, trainingStep, type TrainHooks, type TrainOptions } from '../../src/training/trainer.js';
+import { LOSS_READS_EVERY, evaluate, train, trainingStep, type TrainHooks, type TrainOptions } from '../../src/training/trainer.js';
 import { MomentumSgd, learningRate } from '../../src/training/sgd.js';
 import { epochOrder, gatherBatch } from '../../src/training/batches.js';
 import { DirectoryRunStore } from '../../src/training/run-store.js';
@@ -265,6 +265,36 @@ describe('trainer', () => {
     m.dispose();
     expect(error?.message).toContain(`the training loss became`);
     expect(error?.message).toContain(` at step ${first} (epoch 1,`);
+  });
+
+  it('one batch per epoch: the next step, computed ahead, re-evaluates the set — the same history, stop and weights as a step, then a full evaluation, per epoch', async () => {
+    // 40 true-labelled MNIST images, batch 64: it fits after a few epochs, so the run stops at an
+    // epoch whose step ahead was computed and must not be applied.
+    const set = loadDataset({ source: 'mnist', n: 40, seed: 2, test: false }).images('train');
+    const o = options({ epochs: 30, batchSize: 64, lr: 0.05, decay: 0.97, decaySteps: 1, stopWhenFitted: true }); // a new rate every step
+    const before = tf.memory().numTensors;
+    const m = buildModel('mlp-1x512', [28, 28, 1], { seed: o.seed });
+    const r = await train(m, set, o, null, false);
+    // The reference: the trainer's loop as it is for several batches an epoch.
+    const ref = buildModel('mlp-1x512', [28, 28, 1], { seed: o.seed });
+    const sgd = new MomentumSgd(ref.store.params, o.momentum, o.weightDecay, (name) => ref.spec.decays(name));
+    const [x, y] = [new Float32Array(64 * 784), new Int32Array(64)];
+    const history: { loss: number; trainError: number }[] = [];
+    for (let e = 0; e < o.epochs; e++) {
+      gatherBatch(set, epochOrder(set.n, o.seed, e), 0, set.n, x, y);
+      const loss = await trainingStep(ref, sgd, x, y, set.n, learningRate(e, o.lr, o.decay, o.decaySteps), { training: true, dropout: 0 });
+      history.push({ loss, trainError: await evaluate(ref, set) });
+      if (history.at(-1)!.trainError === 0) break;
+    }
+    expect(r.stepsToFit).not.toBeNull();
+    expect(r.history.length).toBeGreaterThan(2);
+    expect(r.history.length).toBeLessThan(o.epochs); // it stopped at the fit, with a step ahead in hand
+    expect(r.history.map((h) => [h.loss, h.trainError])).toEqual(history.map((h) => [h.loss, h.trainError]));
+    for (const [i, p] of m.store.params.entries()) expect(Array.from(await p.variable.data())).toEqual(Array.from(await ref.store.params[i]!.variable.data()));
+    sgd.dispose();
+    ref.dispose();
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before); // the unapplied step's loss, gradients and count are gone
   });
 
   it('a step budget ends the run mid-epoch and counts the partial epoch', async () => {
