@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { field, parseFieldValue, parseOverrides, resolveConfig } from '../../src/experiments/config.js';
 import { buildPlan, readPlan, runName, type PlanOptions } from '../../src/experiments/plan.js';
-import { longestFirst, runCost } from '../../src/experiments/execute.js';
+import { inOrder, longestFirst, runCost } from '../../src/experiments/execute.js';
 import type { FitConfig } from '../../src/training/fit.js';
 import { mean, median, ranks, sd, spearman } from '../../src/experiments/stats.js';
 import { formatTolerance, formatValue, study, verdictOf } from '../../src/experiments/study.js';
@@ -127,6 +127,31 @@ describe('plans', () => {
     expect(longestFirst(runs).map((r) => r.seed)).toEqual([3, 4, 5, 1, 2, 6]);
     expect(runCost(runs[4]!.config)).toBe(2 * runCost(runs[0]!.config));
     expect(runCost(runs[0]!.config)).toBe(150 * runCost(runs[5]!.config));
+  });
+
+  test('inOrder: calls start in the items\' order, at most `concurrency` in flight; a stop or a throw starts no more', async () => {
+    const durations = [50, 5, 5, 30, 5, 5, 5];
+    const log: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const fn = async (i: number): Promise<void> => {
+      log.push(`start ${i}`);
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, durations[i]));
+      inFlight--;
+    };
+    expect(await inOrder([0, 1, 2, 3, 4, 5, 6], 2, fn)).toBe(7);
+    expect(log).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `start ${i}`));
+    expect(most).toBe(2);
+    log.length = 0;
+    expect(await inOrder([0, 1, 2, 3], 2, fn, () => log.length >= 3)).toBe(3);
+    const boom = async (i: number): Promise<void> => {
+      log.push(`call ${i}`);
+      if (i === 1) throw new Error('no worker');
+    };
+    log.length = 0;
+    await expect(inOrder([0, 1, 2, 3], 1, boom)).rejects.toThrow('no worker');
+    expect(log).toEqual(['call 0', 'call 1']);
   });
 
   test('the id is the content: same inputs same id; another profile, override or backend-independent', () => {
