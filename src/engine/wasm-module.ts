@@ -34,6 +34,8 @@ export interface WasmKernels {
   csr(M: number, K: number, x: number, v0: number, rowPtr: number, colIdx: number, vals: number, max: number): number;
   /** the transpose of a CSR matrix, as CSR */
   transpose(M: number, K: number, rowPtr: number, colIdx: number, vals: number, colPtr: number, rowIdx: number, valsT: number): void;
+  /** ∂x of a max-pool for images from … to − 1 (kernels.wat); x, dy, dx byte offsets */
+  maxPoolGrad(x: number, dy: number, dx: number, from: number, to: number, H: number, W: number, C: number, OH: number, OW: number, sH: number, sW: number, FH: number, FW: number, pt: number, pl: number): void;
   /** one momentum-SGD update of n parameters: g' = g + w·λ (decay ≠ 0), v' = v·μ + g', w' = w − v'·η */
   momentum(n: number, w: number, v: number, g: number, mu: number, lr: number, lambda: number, decay: number, wOut: number, vOut: number): void;
 }

@@ -643,8 +643,8 @@ function at(backend: WasmBackend, t: TensorInfo): number {
 
 /**
  * ∂L/∂x for y = maxPool(x): each window's gradient goes to its FIRST maximum (as the cpu and
- * native backends do; row-major window order), with channels innermost (js-kernels.ts); split on the
- * batch between the engine's threads.
+ * native backends do; row-major window order), four channels at a time in the project's WebAssembly
+ * module (js-kernels.ts, kernels.wat); split on the batch between the engine's threads.
  */
 function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const dy = input(inputs, 'dy'); // (N, OH, OW, C)
@@ -660,7 +660,7 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const [N, H, Wd, C] = x.shape as [number, number, number, number];
   const dx = backend.makeOutput(x.shape, 'float32');
   const { outHeight: OH, outWidth: OW, strideHeight: sH, strideWidth: sW, filterHeight: FH, filterWidth: FW } = info;
-  runKernel('maxPoolGrad', [at(backend, x), at(backend, dy), at(backend, dx), N, H, Wd, C, OH, OW, sH, sW, FH, FW, info.padInfo.top, info.padInfo.left], [], N, H * Wd * C);
+  runKernel('maxPoolGrad', [at(backend, x), at(backend, dy), at(backend, dx), N, H, Wd, C, OH, OW, sH, sW, FH, FW, info.padInfo.top, info.padInfo.left], [], N, H * Wd * C, kernelsIn(engineMemory(backend)));
   return dx;
 }
 

@@ -5,6 +5,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { JS_KERNELS, JS_KERNEL_IDS } from './js-kernels.js';
+import { kernelsIn, type WasmMemory } from './wasm-module.js';
 
 /** The engine's WebAssembly.Memory, as far as the kernels use it (its buffer; replaced when the memory grows). */
 interface SharedMemory {
@@ -25,6 +26,9 @@ const HEAP_LENGTH = 9;
 const ARGS = 16;
 
 const { memory, control: controlBuffer, floats: floatBuffer } = workerData as { memory: SharedMemory; control: SharedArrayBuffer; floats: SharedArrayBuffer };
+// The project's WebAssembly module, instantiated in the engine's memory on this thread too (the
+// memory is the engine's shared WebAssembly.Memory whenever a helper runs).
+const wasm = kernelsIn(memory as WasmMemory);
 const control = new Int32Array(controlBuffer);
 const floats = new Float64Array(floatBuffer);
 let seen = 0;
@@ -41,7 +45,7 @@ for (;;) {
     if (id === undefined) throw new Error(`unknown kernel index ${control[KERNEL]}`);
     const heap = new Float32Array(memory.buffer);
     if (heap.length < control[HEAP_LENGTH]!) throw new Error(`the shared memory looks ${heap.length} floats long here and ${control[HEAP_LENGTH]} to the caller`);
-    JS_KERNELS[id](heap, control.slice(ARGS, ARGS + control[ARGC]!), floats.slice(), control[FROM]!, control[TO]!);
+    JS_KERNELS[id](heap, control.slice(ARGS, ARGS + control[ARGC]!), floats.slice(), control[FROM]!, control[TO]!, wasm);
   } catch (err) {
     process.stderr.write(`rethink wasm helper thread: ${(err as Error).stack ?? String(err)}\n`);
     Atomics.store(control, ERROR, 1);

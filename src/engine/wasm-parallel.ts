@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { findBackend } from '@tensorflow/tfjs';
 import { compiledModule } from '../workers/paths.js';
 import { JS_KERNELS, JS_KERNEL_IDS, type JsKernel, type JsKernelId } from './js-kernels.js';
+import type { WasmKernels } from './wasm-module.js';
 
 /** The engine's WebAssembly.Memory, as far as the kernels use it (its buffer; replaced when the memory grows). */
 export interface SharedMemory {
@@ -102,9 +103,10 @@ export function helperJobs(): number {
  * @param floats float arguments; at most 8
  * @param total units of the split dimension
  * @param unitWork elements each unit touches (decides whether splitting pays)
+ * @param wasm the project's WebAssembly module in the engine's memory, for a kernel whose body is there (the helper has its own instance)
  * @throws Error when the helper thread's part failed or did not finish
  */
-export function runKernel(id: JsKernelId, ints: readonly number[], floats: readonly number[], total: number, unitWork: number): void {
+export function runKernel(id: JsKernelId, ints: readonly number[], floats: readonly number[], total: number, unitWork: number, wasm?: WasmKernels): void {
   if (memory === null) {
     // The backend was set without startBackend (registerWasmOps and tf.setBackend('wasm') alone): one thread.
     const wasm = (findBackend('wasm') as unknown as { wasm?: { HEAPU8: Uint8Array } } | null)?.wasm;
@@ -117,7 +119,7 @@ export function runKernel(id: JsKernelId, ints: readonly number[], floats: reado
   const h = helper;
   // Until the helper has started its loop (its start may need this thread's event loop), all here.
   if (h === null || total < 2 || total * unitWork < MIN_SPLIT_WORK || Atomics.load(h.control, CONTROL.ready) !== 1) {
-    JS_KERNELS[id](heap, intArgs, floatArgs, 0, total);
+    JS_KERNELS[id](heap, intArgs, floatArgs, 0, total, wasm);
     return;
   }
   const kernel = h.kernels[id];
@@ -137,7 +139,7 @@ export function runKernel(id: JsKernelId, ints: readonly number[], floats: reado
   Atomics.notify(h.control, CONTROL.posted);
   let failure: unknown = null;
   try {
-    kernel(heap, intArgs, floatArgs, 0, mid);
+    kernel(heap, intArgs, floatArgs, 0, mid, wasm);
   } catch (err) {
     failure = err;
   }
@@ -149,7 +151,7 @@ export function runKernel(id: JsKernelId, ints: readonly number[], floats: reado
     if (waited > TAKE_BACK_MS && Atomics.compareExchange(h.control, CONTROL.claimed, previous, job) === previous) {
       // Never claimed: run the second half here and stop offering work to that helper.
       dropHelper(h, `it did not take a job within ${TAKE_BACK_MS / 1000} s`);
-      if (failure === null) kernel(heap, intArgs, floatArgs, mid, total);
+      if (failure === null) kernel(heap, intArgs, floatArgs, mid, total, wasm);
       break;
     }
     if (waited > GIVE_UP_MS) {

@@ -72,22 +72,26 @@ describe('the project\'s wasm ops match the cpu backend', () => {
     ['3×3 stride 2 same (AlexNet)', [2, 9, 9, 4], 3, 2, 'same'],
     ['3×3 stride 2 same, even size (Inception)', [2, 8, 8, 2], 3, 2, 'same'],
     ['3×3 stride 2 same on 2×2', [3, 2, 2, 4], 3, 2, 'same'],
+    ['3×3 stride 2 same, 6 channels (four at a time, then one by one)', [2, 9, 9, 6], 3, 2, 'same'],
   ];
   it.each(poolCases)('max-pool gradient on mixed-sign, tied input: %s', async (_name, xShape, size, s, pad) => {
     const err = await compare((x) => tf.maxPool(x as tf.Tensor4D, size, s, pad), [xShape], 21, true);
     expect(err).toBeLessThan(1e-6);
   });
 
-  it('max-pool gradient with NaN and −∞ in the windows: routed as on the cpu backend (never to a NaN; nowhere from a window of −∞)', async () => {
-    const shape = [1, 4, 4, 2];
-    const values = Float32Array.from({ length: 32 }, (_, i) => (i % 7) - 3);
-    values[0] = NaN; // first position of the first window, channel 0
-    values[1] = -Infinity;
-    values[3] = -Infinity;
-    for (const i of [9, 11, 17, 19, 25, 27, 1, 3, 5, 7]) values[i] = -Infinity; // channel 1 of the top-left 2×2 window and more
+  it.each([2, 6])('max-pool gradient with NaN and −∞ in the windows, %i channels: routed as on the cpu backend (never to a NaN; nowhere from a window of −∞)', async (C) => {
+    // 6 channels: four at a time, then two one by one (kernels.wat); NaN and −∞ in both parts.
+    const shape = [1, 4, 4, C];
+    const values = Float32Array.from({ length: 16 * C }, (_, i) => (i % 7) - 3);
+    const at = (pos: number, ch: number): number => pos * C + ch;
+    for (const ch of C > 2 ? [0, 4] : [0]) values[at(0, ch)] = NaN; // first position of the first window
+    for (const ch of C > 2 ? [1, 5] : [1]) for (const pos of [0, 1, 2, 3, 4, 5, 8, 9, 12, 13]) values[at(pos, ch)] = -Infinity; // the top-left 2×2 window all −∞, and more
     const gradOn = async (backend: 'cpu' | 'wasm'): Promise<number[]> => {
       await tf.setBackend(backend);
-      return tf.tidy(() => Array.from(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), tf.tensor([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]))))(tf.tensor(values, shape)).dataSync()));
+      const weights = tf.tensor(Array.from({ length: 4 * C }, (_, i) => i + 1), [1, 2, 2, C]);
+      const g = tf.tidy(() => Array.from(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), weights)))(tf.tensor(values, shape)).dataSync()));
+      weights.dispose();
+      return g;
     };
     expect(await gradOn('wasm')).toEqual(await gradOn('cpu'));
   });

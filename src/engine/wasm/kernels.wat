@@ -311,6 +311,117 @@
         (br $shift)))
     (i32.store (local.get $colPtr) (i32.const 0)))
 
+  ;; ∂x of a max-pool for the images from … to − 1 (src/engine/js-kernels.ts runs it on its threads):
+  ;; dx is zeroed there, then each window's dy goes, per channel, to the window's FIRST maximum of x
+  ;; (row-major window order; a running max from −∞ that only a strictly greater value replaces, so a
+  ;; NaN is never the maximum and a window of −∞ alone passes nothing), windows in row-major order —
+  ;; as the cpu backend does. x, dx (N, H, W, C) and dy (N, OH, OW, C) at byte offsets; four channels
+  ;; at a time (f32x4 compare and select), the rest one by one.
+  (func (export "maxPoolGrad") (param $x i32) (param $dy i32) (param $dx i32) (param $from i32) (param $to i32)
+                               (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+                               (param $sH i32) (param $sW i32) (param $FH i32) (param $FW i32) (param $pt i32) (param $pl i32)
+    (local $n i32) (local $i i32) (local $j i32) (local $r i32) (local $q i32) (local $c i32) (local $C4 i32)
+    (local $rLo i32) (local $rHi i32) (local $qLo i32) (local $qHi i32) (local $t i32)
+    (local $g i32) (local $k i32) (local $a i32) (local $img i32)
+    (local $best v128) (local $at v128) (local $v v128) (local $gt v128) (local $lanes v128)
+    (local $bs f32) (local $vs f32) (local $as i32)
+    (local.set $img (i32.mul (i32.mul (local.get $H) (local.get $W)) (local.get $C)))
+    (memory.fill (i32.add (local.get $dx) (i32.shl (i32.mul (local.get $from) (local.get $img)) (i32.const 2)))
+                 (i32.const 0)
+                 (i32.shl (i32.mul (i32.sub (local.get $to) (local.get $from)) (local.get $img)) (i32.const 2)))
+    (local.set $C4 (i32.and (local.get $C) (i32.const -4)))
+    (local.set $lanes (v128.const i32x4 0 1 2 3))
+    (local.set $n (local.get $from))
+    (block $endN (loop $imgs
+      (br_if $endN (i32.ge_s (local.get $n) (local.get $to)))
+      (local.set $i (i32.const 0))
+      (block $endI (loop $rows
+        (br_if $endI (i32.ge_s (local.get $i) (local.get $OH)))
+        (local.set $t (i32.sub (i32.mul (local.get $i) (local.get $sH)) (local.get $pt)))
+        (local.set $rLo (select (local.get $t) (i32.const 0) (i32.gt_s (local.get $t) (i32.const 0))))
+        (local.set $t (i32.add (local.get $t) (local.get $FH)))
+        (local.set $rHi (select (local.get $t) (local.get $H) (i32.lt_s (local.get $t) (local.get $H))))
+        (local.set $j (i32.const 0))
+        (block $endJ (loop $cols
+          (br_if $endJ (i32.ge_s (local.get $j) (local.get $OW)))
+          (local.set $t (i32.sub (i32.mul (local.get $j) (local.get $sW)) (local.get $pl)))
+          (local.set $qLo (select (local.get $t) (i32.const 0) (i32.gt_s (local.get $t) (i32.const 0))))
+          (local.set $t (i32.add (local.get $t) (local.get $FW)))
+          (local.set $qHi (select (local.get $t) (local.get $W) (i32.lt_s (local.get $t) (local.get $W))))
+          (if (i32.and (i32.lt_s (local.get $rLo) (local.get $rHi)) (i32.lt_s (local.get $qLo) (local.get $qHi)))
+            (then
+              ;; g: byte address of dy[n, i, j, 0]
+              (local.set $g (i32.add (local.get $dy)
+                (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $OH)) (local.get $i)) (local.get $OW)) (local.get $j)) (local.get $C)) (i32.const 2))))
+              (local.set $c (i32.const 0))
+              (block $endVec (loop $vec
+                (br_if $endVec (i32.ge_s (local.get $c) (local.get $C4)))
+                (local.set $best (f32x4.splat (f32.const -inf)))
+                (local.set $at (i32x4.splat (i32.const -1)))
+                (local.set $r (local.get $rLo))
+                (block $endR (loop $wr
+                  (br_if $endR (i32.ge_s (local.get $r) (local.get $rHi)))
+                  (local.set $q (local.get $qLo))
+                  (block $endQ (loop $wq
+                    (br_if $endQ (i32.ge_s (local.get $q) (local.get $qHi)))
+                    ;; k: element index of x[n, r, q, c]
+                    (local.set $k (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $H)) (local.get $r)) (local.get $W)) (local.get $q)) (local.get $C)) (local.get $c)))
+                    (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2)))))
+                    (local.set $gt (f32x4.gt (local.get $v) (local.get $best)))
+                    (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $gt)))
+                    (local.set $at (v128.bitselect (i32x4.add (i32x4.splat (local.get $k)) (local.get $lanes)) (local.get $at) (local.get $gt)))
+                    (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                    (br $wq)))
+                  (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                  (br $wr)))
+                (local.set $a (i32x4.extract_lane 0 (local.get $at)))
+                (if (i32.ge_s (local.get $a) (i32.const 0)) (then
+                  (local.set $a (i32.add (local.get $dx) (i32.shl (local.get $a) (i32.const 2))))
+                  (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load offset=0 (i32.add (local.get $g) (i32.shl (local.get $c) (i32.const 2))))))))
+                (local.set $a (i32x4.extract_lane 1 (local.get $at)))
+                (if (i32.ge_s (local.get $a) (i32.const 0)) (then
+                  (local.set $a (i32.add (local.get $dx) (i32.shl (local.get $a) (i32.const 2))))
+                  (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load offset=4 (i32.add (local.get $g) (i32.shl (local.get $c) (i32.const 2))))))))
+                (local.set $a (i32x4.extract_lane 2 (local.get $at)))
+                (if (i32.ge_s (local.get $a) (i32.const 0)) (then
+                  (local.set $a (i32.add (local.get $dx) (i32.shl (local.get $a) (i32.const 2))))
+                  (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load offset=8 (i32.add (local.get $g) (i32.shl (local.get $c) (i32.const 2))))))))
+                (local.set $a (i32x4.extract_lane 3 (local.get $at)))
+                (if (i32.ge_s (local.get $a) (i32.const 0)) (then
+                  (local.set $a (i32.add (local.get $dx) (i32.shl (local.get $a) (i32.const 2))))
+                  (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load offset=12 (i32.add (local.get $g) (i32.shl (local.get $c) (i32.const 2))))))))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                (br $vec)))
+              ;; the channels past the last multiple of 4, one at a time
+              (block $endTail (loop $tail
+                (br_if $endTail (i32.ge_s (local.get $c) (local.get $C)))
+                (local.set $bs (f32.const -inf))
+                (local.set $as (i32.const -1))
+                (local.set $r (local.get $rLo))
+                (block $endR1 (loop $wr1
+                  (br_if $endR1 (i32.ge_s (local.get $r) (local.get $rHi)))
+                  (local.set $q (local.get $qLo))
+                  (block $endQ1 (loop $wq1
+                    (br_if $endQ1 (i32.ge_s (local.get $q) (local.get $qHi)))
+                    (local.set $k (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $H)) (local.get $r)) (local.get $W)) (local.get $q)) (local.get $C)) (local.get $c)))
+                    (local.set $vs (f32.load (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2)))))
+                    (if (f32.gt (local.get $vs) (local.get $bs)) (then (local.set $bs (local.get $vs)) (local.set $as (local.get $k))))
+                    (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                    (br $wq1)))
+                  (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                  (br $wr1)))
+                (if (i32.ge_s (local.get $as) (i32.const 0)) (then
+                  (local.set $a (i32.add (local.get $dx) (i32.shl (local.get $as) (i32.const 2))))
+                  (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load (i32.add (local.get $g) (i32.shl (local.get $c) (i32.const 2))))))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $tail)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $cols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $imgs))))
+
   ;; One step of SGD with momentum over n parameters (src/training/sgd.ts), in the order and float32
   ;; roundings of its tfjs ops: g' = g + w·λ (when decay ≠ 0), v' = v·μ + g', w' = w − v'·η.
   (func (export "momentum") (param $n i32) (param $w i32) (param $v i32) (param $g i32)
