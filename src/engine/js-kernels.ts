@@ -49,7 +49,10 @@ function windowNorms(heap: Float32Array, base: number, C: number, r: number, bia
  * - lrn: x, y offsets, C, r | bias, α, β ; split on pixels. y_i = x_i·n_i^(−β).
  * - lrnGrad: x, y, dy, dx offsets, C, r | bias, α, β ; split on pixels. With t_o = dy_o·y_o/n_o,
  *   dx_i = dy_i·n_i^(−β) − 2αβ·x_i·Σ_{|o−i|≤r} t_o (the window is symmetric: a window sum of t).
- * - sumLeading: src, dst offsets, rows, cols | — ; split on columns. dst_c = Σ_r src[r, c] in float64.
+ * - sumLeading: src, dst offsets, rows, cols | — ; split on columns. dst_c = Σ_r src[r, c] in float64,
+ *   in row order; its body is the WebAssembly module's sumLeading (sixteen columns at a time; one
+ *   thread, small AlexNet's bias gradient over 40 × 28 × 28 rows of 64: 1.2 ms, where the loop in
+ *   JavaScript took 5.7).
  * - bnStats: z, mean, variance, invStd offsets, m (rows), C | ε ; split on channels. Two passes per
  *   channel in float64 (mean, then squared deviations, as tf.moments); stored as float32.
  * - bnApply: z, mean, invStd, γ, β, y, x̂ offsets, C | — ; split on rows. x̂ = (z − μ)·invStd (from the
@@ -95,14 +98,10 @@ export const JS_KERNELS = {
     }
   },
 
-  sumLeading(heap, ints, _floats, from, to) {
+  sumLeading(_heap, ints, _floats, from, to, wasm) {
+    if (wasm === undefined) throw new Error('sumLeading runs in the project\'s WebAssembly module: no instance of it was given');
     const [sO, dO, rows, cols] = ints as unknown as [number, number, number, number];
-    const acc = new Float64Array(to - from);
-    for (let r = 0; r < rows; r++) {
-      const o = sO + r * cols + from;
-      for (let c = 0; c < acc.length; c++) acc[c] = acc[c]! + heap[o + c]!;
-    }
-    for (let c = 0; c < acc.length; c++) heap[dO + from + c] = acc[c]!;
+    wasm.sumLeading(4 * sO, 4 * dO, rows, cols, from, to);
   },
 
   bnStats(heap, ints, floats, from, to) {

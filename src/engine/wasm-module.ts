@@ -36,6 +36,8 @@ export interface WasmKernels {
   transpose(M: number, K: number, rowPtr: number, colIdx: number, vals: number, colPtr: number, rowIdx: number, valsT: number): void;
   /** ∂x of a max-pool for images from … to − 1 (kernels.wat); x, dy, dx byte offsets */
   maxPoolGrad(x: number, dy: number, dx: number, from: number, to: number, H: number, W: number, C: number, OH: number, OW: number, sH: number, sW: number, FH: number, FW: number, pt: number, pl: number): void;
+  /** dst[c] = Σ_r src[r, c] (float64, row order, stored as float32) for columns from … to − 1 of src (rows, cols) */
+  sumLeading(src: number, dst: number, rows: number, cols: number, from: number, to: number): void;
   /** one momentum-SGD update of n parameters: g' = g + w·λ (decay ≠ 0), v' = v·μ + g', w' = w − v'·η */
   momentum(n: number, w: number, v: number, g: number, mu: number, lr: number, lambda: number, decay: number, wOut: number, vOut: number): void;
 }

@@ -693,8 +693,8 @@ function lrnGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
 
 /**
  * Sum: over leading axes (0 … k−1, the bias gradient's Σ over batch, height and width) as row
- * additions in float64 over the (rows, cols) view, split on columns; any other reduction goes to the
- * stock kernel.
+ * additions in float64 over the (rows, cols) view, in the project's WebAssembly module (js-kernels.ts,
+ * kernels.wat), split on columns; any other reduction goes to the stock kernel.
  */
 function sumLeading(stock: KernelFunc) {
   return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
@@ -707,7 +707,7 @@ function sumLeading(stock: KernelFunc) {
     const outShape = x.shape.slice(axes.length);
     const cols = outShape.reduce((a, b) => a * b, 1);
     const out = backend.makeOutput(attrs.keepDims === true ? [...axes.map(() => 1), ...outShape] : outShape, 'float32');
-    runKernel('sumLeading', [at(backend, x), at(backend, out), rows, cols], [], cols, rows);
+    runKernel('sumLeading', [at(backend, x), at(backend, out), rows, cols], [], cols, rows, kernelsIn(engineMemory(backend)));
     return out;
   };
 }

@@ -116,6 +116,7 @@ describe('the project\'s wasm ops match the cpu backend', () => {
   const sumCases: [string, number[], number | number[], boolean, 'float32' | 'int32'][] = [
     ['leading axes 0, 1, 2 of a 4-D tensor (a bias gradient)', [3, 4, 5, 6], [0, 1, 2], false, 'float32'],
     ['axis 0 of a matrix', [7, 5], 0, false, 'float32'],
+    ['leading axes of (5, 7, 37): columns 16 at a time, then 4, then 1', [5, 7, 37], [0, 1], false, 'float32'],
     ['leading axes, keepDims', [3, 4, 5], [1, 0], true, 'float32'],
     ['a trailing axis (the stock kernel)', [3, 4, 5], 2, false, 'float32'],
     ['every axis (the stock kernel)', [3, 4], [0, 1], false, 'float32'],
