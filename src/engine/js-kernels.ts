@@ -26,6 +26,18 @@ export function negPow(v: number, beta: number): number {
   return beta === 0.5 ? 1 / Math.sqrt(v) : Math.pow(v, -beta);
 }
 
+/** The β of LRN for which the WebAssembly module computes n^(−β) (its mode: 3/4 as √n·√√n, 1/2 as √n); any other β takes the loops here. */
+const BETA_MODES = new Map([[0.75, 0], [0.5, 1]]);
+
+/**
+ * This thread's scratch for the module's LRN kernels: `scratch` (a float32 offset) holds two areas of
+ * `f64s` float64 each, the first for the thread whose range starts at 0 (the calling thread, or the
+ * only one), the second for the helper's; returned as a byte offset.
+ */
+function scratchOf(scratch: number, from: number, f64s: number): number {
+  return 4 * scratch + (from === 0 ? 0 : 8 * f64s);
+}
+
 /**
  * n_i = bias + α·Σ_{j=max(0,i−r)}^{min(C−1,i+r)} x_j² for one pixel's C channels, from a prefix sum of
  * squares (float64), into `norm`.
@@ -46,9 +58,12 @@ function windowNorms(heap: Float32Array, base: number, C: number, r: number, bia
  *   does (also for NaN and −∞: a running max from −∞, strictly greater replaces it). Its body is the
  *   WebAssembly module's maxPoolGrad (kernels.wat: four channels at a time; one thread, batch 40 of
  *   small AlexNet's 28×28×64 pool: 3.6 ms, where the loop in JavaScript took 16.9).
- * - lrn: x, y offsets, C, r | bias, α, β ; split on pixels. y_i = x_i·n_i^(−β).
- * - lrnGrad: x, y, dy, dx offsets, C, r | bias, α, β ; split on pixels. With t_o = dy_o·y_o/n_o,
+ * - lrn: x, y offsets, C, r[, scratch] | bias, α, β ; split on pixels. y_i = x_i·n_i^(−β).
+ * - lrnGrad: x, y, dy, dx offsets, C, r[, scratch] | bias, α, β ; split on pixels. With t_o = dy_o·y_o/n_o,
  *   dx_i = dy_i·n_i^(−β) − 2αβ·x_i·Σ_{|o−i|≤r} t_o (the window is symmetric: a window sum of t).
+ *   For β = 3/4 (AlexNet's) or 1/2, given a scratch offset (2 × (2C + 1) float64 for lrn, 2 × (3C + 2)
+ *   for lrnGrad) and the module, both run there — the same float64 operations in the same order
+ *   (bit for bit), two channels at a time where they can.
  * - sumLeading: src, dst offsets, rows, cols | — ; split on columns. dst_c = Σ_r src[r, c] in float64,
  *   in row order; its body is the WebAssembly module's sumLeading (sixteen columns at a time; one
  *   thread, small AlexNet's bias gradient over 40 × 28 × 28 rows of 64: 1.2 ms, where the loop in
@@ -69,9 +84,14 @@ export const JS_KERNELS = {
     wasm.maxPoolGrad(4 * xO, 4 * gO, 4 * dO, from, to, H, Wd, C, OH, OW, sH, sW, FH, FW, pt, pl);
   },
 
-  lrn(heap, ints, floats, from, to) {
-    const [xO, yO, C, r] = ints as unknown as [number, number, number, number];
+  lrn(heap, ints, floats, from, to, wasm) {
+    const [xO, yO, C, r, scratch] = ints as unknown as [number, number, number, number, number | undefined];
     const [bias, alpha, beta] = floats as unknown as [number, number, number];
+    const mode = BETA_MODES.get(beta);
+    if (wasm !== undefined && scratch !== undefined && mode !== undefined) {
+      wasm.lrn(4 * xO, 4 * yO, from, to, C, r, bias, alpha, mode, scratchOf(scratch, from, 2 * C + 1));
+      return;
+    }
     const prefix = new Float64Array(C + 1);
     const norm = new Float64Array(C);
     for (let p = from; p < to; p++) {
@@ -80,9 +100,14 @@ export const JS_KERNELS = {
     }
   },
 
-  lrnGrad(heap, ints, floats, from, to) {
-    const [xO, yO, gO, dO, C, r] = ints as unknown as [number, number, number, number, number, number];
+  lrnGrad(heap, ints, floats, from, to, wasm) {
+    const [xO, yO, gO, dO, C, r, scratch] = ints as unknown as [number, number, number, number, number, number, number | undefined];
     const [bias, alpha, beta] = floats as unknown as [number, number, number];
+    const mode = BETA_MODES.get(beta);
+    if (wasm !== undefined && scratch !== undefined && mode !== undefined) {
+      wasm.lrnGrad(4 * xO, 4 * yO, 4 * gO, 4 * dO, from, to, C, r, bias, alpha, 2 * alpha * beta, mode, scratchOf(scratch, from, 3 * C + 2));
+      return;
+    }
     const prefix = new Float64Array(C + 1);
     const norm = new Float64Array(C);
     const tPrefix = new Float64Array(C + 1);

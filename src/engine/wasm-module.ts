@@ -38,6 +38,10 @@ export interface WasmKernels {
   maxPoolGrad(x: number, dy: number, dx: number, from: number, to: number, H: number, W: number, C: number, OH: number, OW: number, sH: number, sW: number, FH: number, FW: number, pt: number, pl: number): void;
   /** dst[c] = Σ_r src[r, c] (float64, row order, stored as float32) for columns from … to − 1 of src (rows, cols) */
   sumLeading(src: number, dst: number, rows: number, cols: number, from: number, to: number): void;
+  /** LRN over pixels from … to − 1 (kernels.wat; β by mode: 0 for 3/4, 1 for 1/2; scratch: 2C + 1 float64) */
+  lrn(x: number, y: number, from: number, to: number, C: number, r: number, bias: number, alpha: number, mode: number, scratch: number): void;
+  /** its gradient (ab2 = 2·α·β; scratch: 3C + 2 float64) */
+  lrnGrad(x: number, y: number, dy: number, dx: number, from: number, to: number, C: number, r: number, bias: number, alpha: number, ab2: number, mode: number, scratch: number): void;
   /** one momentum-SGD update of n parameters: g' = g + w·λ (decay ≠ 0), v' = v·μ + g', w' = w − v'·η */
   momentum(n: number, w: number, v: number, g: number, mu: number, lr: number, lambda: number, decay: number, wOut: number, vOut: number): void;
 }

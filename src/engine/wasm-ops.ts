@@ -669,17 +669,22 @@ function lrnAttrs(attrs: Attrs): { r: number; floats: number[] } {
   return { r: attrs.depthRadius as number, floats: [attrs.bias as number, attrs.alpha as number, attrs.beta as number] };
 }
 
-/** Local response normalisation across channels (Krizhevsky et al. 2012, §3.3): O(C) per pixel, split on pixels. */
+/** Local response normalisation across channels (Krizhevsky et al. 2012, §3.3): O(C) per pixel, in the project's WebAssembly module for β = 3/4 or 1/2 (js-kernels.ts), split on pixels. */
 function lrn({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const x = input(inputs, 'x'); // (…, C)
   const { r, floats } = lrnAttrs(attrs);
   const C = x.shape[x.shape.length - 1]!;
   const y = backend.makeOutput(x.shape, 'float32');
-  runKernel('lrn', [at(backend, x), at(backend, y), C, r], floats, util.sizeFromShape(x.shape) / C, C);
+  const scratch = backend.makeOutput([2 * 2 * (2 * C + 1)], 'float32'); // two threads' 2C + 1 float64
+  try {
+    runKernel('lrn', [at(backend, x), at(backend, y), C, r, at(backend, scratch)], floats, util.sizeFromShape(x.shape) / C, C, kernelsIn(engineMemory(backend)));
+  } finally {
+    backend.disposeData(scratch.dataId);
+  }
   return y;
 }
 
-/** ∂L/∂x of y = LRN(x) given dy, O(C) per pixel (js-kernels.ts), split on pixels. */
+/** ∂L/∂x of y = LRN(x) given dy, O(C) per pixel (js-kernels.ts; in the module for β = 3/4 or 1/2), split on pixels. */
 function lrnGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const x = input(inputs, 'x'); // (…, C)
   const y = input(inputs, 'y');
@@ -687,7 +692,12 @@ function lrnGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { r, floats } = lrnAttrs(attrs);
   const C = x.shape[x.shape.length - 1]!;
   const dx = backend.makeOutput(x.shape, 'float32');
-  runKernel('lrnGrad', [at(backend, x), at(backend, y), at(backend, dy), at(backend, dx), C, r], floats, util.sizeFromShape(x.shape) / C, C);
+  const scratch = backend.makeOutput([2 * 2 * (3 * C + 2)], 'float32'); // two threads' 3C + 2 float64
+  try {
+    runKernel('lrnGrad', [at(backend, x), at(backend, y), at(backend, dy), at(backend, dx), C, r, at(backend, scratch)], floats, util.sizeFromShape(x.shape) / C, C, kernelsIn(engineMemory(backend)));
+  } finally {
+    backend.disposeData(scratch.dataId);
+  }
   return dx;
 }
 

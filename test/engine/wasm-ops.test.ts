@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
 import { startBackend } from '../../src/engine/backend.js';
 import { DEPTHWISE_FILTER_GRAD_MAX_CHANNELS } from '../../src/engine/wasm-ops.js';
+import { JS_KERNELS } from '../../src/engine/js-kernels.js';
+import { kernelsIn, type WasmMemory } from '../../src/engine/wasm-module.js';
 import { Rng } from '../../src/random/rng.js';
 import { maxRelErr } from '../helpers/numbers.js';
 
@@ -294,5 +296,41 @@ describe('Identity on wasm shares the data (no copy) and keeps it alive', () => 
     expect(Array.from(await v.data())).toEqual([7, 8, 9]);
     for (const x of [c, snapshot, v, first, next]) x.dispose();
     expect(dataIds()).toBe(before);
+  });
+});
+
+describe('LRN in the WebAssembly module = the JavaScript loops, bit for bit', () => {
+  beforeAll(async () => {
+    await startBackend('wasm');
+  });
+
+  it.each([
+    [0.75, 4, 13],
+    [0.5, 2, 13],
+    [0.75, 4, 64],
+    [0.75, 6, 5],
+  ])('β = %d, radius %i, %i channels (windows clipped at both ends; two channels at a time, then one)', async (beta, r, C) => {
+    await tf.setBackend('wasm');
+    const be = tf.backend() as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } }; wasm: { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory } } };
+    const memory = (be.wasm.wasmMemory ?? be.wasm.asm?.memory)!;
+    const wasm = kernelsIn(memory);
+    const rng = new Rng(C * 10 + r);
+    const pixels = 3 * 5 * 5;
+    const t = (values: Float32Array) => tf.tensor1d(values);
+    const [x, y, dy] = [0, 1, 2].map(() => t(Float32Array.from(randomValues(rng, pixels * C), (v) => 3 * v)));
+    const outs = [0, 1, 2, 3].map(() => tf.zeros([pixels * C]).add(0));
+    const scratch = tf.fill([2 * 2 * (3 * C + 2) + 64], NaN); // NaN around it: a read outside its area shows
+    const at = (tensor: tf.Tensor): number => be.dataIdMap.get(tensor.dataId).memoryOffset / 4;
+    const heap = () => new Float32Array(memory.buffer);
+    const floats = Float64Array.from([1.5, 0.2, beta]);
+    JS_KERNELS.lrn(heap(), Int32Array.from([at(x!), at(outs[0]!), C, r]), floats, 0, pixels, undefined); // the loops
+    JS_KERNELS.lrn(heap(), Int32Array.from([at(x!), at(outs[1]!), C, r, at(scratch) + 32]), floats, 0, pixels, wasm); // the module
+    JS_KERNELS.lrnGrad(heap(), Int32Array.from([at(x!), at(y!), at(dy!), at(outs[2]!), C, r]), floats, 0, pixels, undefined);
+    JS_KERNELS.lrnGrad(heap(), Int32Array.from([at(x!), at(y!), at(dy!), at(outs[3]!), C, r, at(scratch) + 32]), floats, 0, pixels, wasm);
+    const [a, b, c, d] = outs.map((o) => Array.from(o.dataSync()));
+    expect(b!.every((v, i) => Object.is(v, a![i]))).toBe(true);
+    expect(d!.every((v, i) => Object.is(v, c![i]))).toBe(true);
+    expect(a!.some((v) => v !== 0) && c!.some((v) => v !== 0)).toBe(true); // something was written
+    tf.dispose([x!, y!, dy!, ...outs, scratch]);
   });
 });

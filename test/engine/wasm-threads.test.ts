@@ -92,6 +92,9 @@ async function splitAgainstWhole(): Promise<{ kernel: string; same: boolean; ele
     const x = rnd([7, 13, 13, 32], 3), y = rnd([7, 13, 13, 32], 4), dy = rnd([7, 13, 13, 32], 5);
     check('lrn', ([o]) => [at(x), at(o), 32, 4], [1, 0.3, 0.75], 7 * 169, 32, [two([7, 13, 13, 32])]);
     check('lrnGrad', ([o]) => [at(x), at(y), at(dy), at(o), 32, 3], [2, 0.2, 0.6], 7 * 169, 32, [two([7, 13, 13, 32])]);
+    const scratch = zeros([2 * 2 * (3 * 32 + 2)]); // the module's LRN (β = 3/4, 1/2), each thread in its own half
+    check('lrn', ([o]) => [at(x), at(o), 32, 4, at(scratch)], [1, 0.3, 0.75], 7 * 169, 32, [two([7, 13, 13, 32])]);
+    check('lrnGrad', ([o]) => [at(x), at(y), at(dy), at(o), 32, 3, at(scratch)], [2, 0.2, 0.5], 7 * 169, 32, [two([7, 13, 13, 32])]);
     const src = rnd([333, 101], 6);
     check('sumLeading', ([o]) => [at(src), at(o), 333, 101], [], 101, 333, [two([101])]);
     const z = rnd([999, 37], 7, 0.5), g = rnd([37], 8, 1), b = rnd([37], 9), d = rnd([999, 37], 10);
@@ -114,7 +117,7 @@ async function splitAgainstWhole(): Promise<{ kernel: string; same: boolean; ele
 describe('each JavaScript kernel split between two threads = the kernel on one', () => {
   it('max-pool gradient, LRN and its gradient, leading-axes sum, and the four BatchNorm passes, bit for bit, with the helper thread doing half', async () => {
     const results = await splitAgainstWhole();
-    expect(results.map((r) => r.kernel)).toEqual(['maxPoolGrad', 'maxPoolGrad', 'lrn', 'lrnGrad', 'sumLeading', 'bnStats', 'bnApply', 'bnGradSums', 'bnGradApply']);
+    expect(results.map((r) => r.kernel)).toEqual(['maxPoolGrad', 'maxPoolGrad', 'lrn', 'lrnGrad', 'lrn', 'lrnGrad', 'sumLeading', 'bnStats', 'bnApply', 'bnGradSums', 'bnGradApply']);
     for (const r of results) {
       expect(r.same, r.kernel).toBe(true);
       expect(r.elements, r.kernel).toBeGreaterThan(30);

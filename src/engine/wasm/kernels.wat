@@ -504,6 +504,138 @@
       (local.set $c (i32.add (local.get $c) (i32.const 1)))
       (br $cols1))))
 
+  ;; n^(−β) for β = 3/4 (mode 0: 1/(√n·√√n)) or β = 1/2 (mode 1: 1/√n), in float64 — as negPow in
+  ;; src/engine/js-kernels.ts computes it, bit for bit.
+  (func $negPow (param $n f64) (param $mode i32) (result f64)
+    (local $q f64)
+    (local.set $q (f64.sqrt (local.get $n)))
+    (if (result f64) (local.get $mode)
+      (then (f64.div (f64.const 1) (local.get $q)))
+      (else (f64.div (f64.const 1) (f64.mul (local.get $q) (f64.sqrt (local.get $q)))))))
+
+  (func $negPow2 (param $n v128) (param $mode i32) (result v128)
+    (local $q v128)
+    (local.set $q (f64x2.sqrt (local.get $n)))
+    (if (result v128) (local.get $mode)
+      (then (f64x2.div (f64x2.splat (f64.const 1)) (local.get $q)))
+      (else (f64x2.div (f64x2.splat (f64.const 1)) (f64x2.mul (local.get $q) (f64x2.sqrt (local.get $q)))))))
+
+  ;; prefix[c] = Σ_{c' < c} x[c']² (float64) for one pixel's C channels at byte x; prefix (C + 1 f64) at
+  ;; byte p. Then norm[c] = bias + α·(prefix[min(C, c + r + 1)] − prefix[max(0, c − r)]) at byte nrm.
+  (func $windowNorms (param $x i32) (param $C i32) (param $r i32) (param $bias f64) (param $alpha f64) (param $p i32) (param $nrm i32)
+    (local $c i32) (local $acc f64) (local $v f64) (local $lo i32) (local $hi i32) (local $end i32)
+    (f64.store (local.get $p) (f64.const 0))
+    (block $endSq (loop $sq
+      (br_if $endSq (i32.ge_s (local.get $c) (local.get $C)))
+      (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))))))
+      (local.set $acc (f64.add (local.get $acc) (f64.mul (local.get $v) (local.get $v))))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (f64.store (i32.add (local.get $p) (i32.shl (local.get $c) (i32.const 3))) (local.get $acc))
+      (br $sq)))
+    ;; the channels whose window is not clipped, two at a time: c − r ≥ 0 and c + 1 + r + 1 ≤ C
+    (local.set $c (i32.const 0))
+    (local.set $end (i32.sub (i32.sub (local.get $C) (local.get $r)) (i32.const 1)))
+    (block $endAll (loop $all
+      (br_if $endAll (i32.ge_s (local.get $c) (local.get $C)))
+      (if (i32.and (i32.ge_s (local.get $c) (local.get $r)) (i32.lt_s (i32.add (local.get $c) (i32.const 1)) (local.get $end)))
+        (then
+          (v128.store (i32.add (local.get $nrm) (i32.shl (local.get $c) (i32.const 3)))
+            (f64x2.add (f64x2.splat (local.get $bias))
+              (f64x2.mul (f64x2.splat (local.get $alpha))
+                (f64x2.sub (v128.load (i32.add (local.get $p) (i32.shl (i32.add (i32.add (local.get $c) (local.get $r)) (i32.const 1)) (i32.const 3))))
+                           (v128.load (i32.add (local.get $p) (i32.shl (i32.sub (local.get $c) (local.get $r)) (i32.const 3))))))))
+          (local.set $c (i32.add (local.get $c) (i32.const 2))))
+        (else
+          (local.set $hi (i32.add (i32.add (local.get $c) (local.get $r)) (i32.const 1)))
+          (local.set $hi (select (local.get $hi) (local.get $C) (i32.lt_s (local.get $hi) (local.get $C))))
+          (local.set $lo (i32.sub (local.get $c) (local.get $r)))
+          (local.set $lo (select (local.get $lo) (i32.const 0) (i32.gt_s (local.get $lo) (i32.const 0))))
+          (f64.store (i32.add (local.get $nrm) (i32.shl (local.get $c) (i32.const 3)))
+            (f64.add (local.get $bias) (f64.mul (local.get $alpha)
+              (f64.sub (f64.load (i32.add (local.get $p) (i32.shl (local.get $hi) (i32.const 3))))
+                       (f64.load (i32.add (local.get $p) (i32.shl (local.get $lo) (i32.const 3))))))))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+      (br $all))))
+
+  ;; Local response normalisation over the pixels from … to − 1 of x, y (pixels, C) at byte offsets:
+  ;; y_c = x_c·n_c^(−β) with n as $windowNorms, β by mode ($negPow); float64 as the JavaScript kernel
+  ;; lrn (src/engine/js-kernels.ts), bit for bit. scratch: 2C + 1 f64 of this thread's own.
+  (func (export "lrn") (param $x i32) (param $y i32) (param $from i32) (param $to i32) (param $C i32) (param $r i32)
+                       (param $bias f64) (param $alpha f64) (param $mode i32) (param $scratch i32)
+    (local $px i32) (local $c i32) (local $xb i32) (local $yb i32) (local $nrm i32) (local $C2 i32)
+    (local.set $nrm (i32.add (local.get $scratch) (i32.shl (i32.add (local.get $C) (i32.const 1)) (i32.const 3))))
+    (local.set $C2 (i32.and (local.get $C) (i32.const -2)))
+    (local.set $px (local.get $from))
+    (block $endPx (loop $pixels
+      (br_if $endPx (i32.ge_s (local.get $px) (local.get $to)))
+      (local.set $xb (i32.add (local.get $x) (i32.shl (i32.mul (local.get $px) (local.get $C)) (i32.const 2))))
+      (local.set $yb (i32.add (local.get $y) (i32.shl (i32.mul (local.get $px) (local.get $C)) (i32.const 2))))
+      (call $windowNorms (local.get $xb) (local.get $C) (local.get $r) (local.get $bias) (local.get $alpha) (local.get $scratch) (local.get $nrm))
+      (local.set $c (i32.const 0))
+      (block $end2 (loop $two
+        (br_if $end2 (i32.ge_s (local.get $c) (local.get $C2)))
+        (v128.store64_lane 0 (i32.add (local.get $yb) (i32.shl (local.get $c) (i32.const 2)))
+          (f32x4.demote_f64x2_zero
+            (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $xb) (i32.shl (local.get $c) (i32.const 2)))))
+                       (call $negPow2 (v128.load (i32.add (local.get $nrm) (i32.shl (local.get $c) (i32.const 3)))) (local.get $mode)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 2)))
+        (br $two)))
+      (if (i32.lt_s (local.get $c) (local.get $C)) (then
+        (f32.store (i32.add (local.get $yb) (i32.shl (local.get $c) (i32.const 2)))
+          (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $xb) (i32.shl (local.get $c) (i32.const 2)))))
+                                   (call $negPow (f64.load (i32.add (local.get $nrm) (i32.shl (local.get $c) (i32.const 3)))) (local.get $mode)))))))
+      (local.set $px (i32.add (local.get $px) (i32.const 1)))
+      (br $pixels))))
+
+  ;; Its gradient for the pixels from … to − 1: with t_o = dy_o·y_o/n_o, dx_c = dy_c·n_c^(−β) −
+  ;; 2αβ·x_c·Σ_{|o−c|≤r} t_o, as the JavaScript kernel lrnGrad computes it (float64, prefix sums of t,
+  ;; the same order of operations), bit for bit. beta2 = 2·α·β as JavaScript evaluates it left to right.
+  ;; scratch: 3C + 2 f64 of this thread's own.
+  (func (export "lrnGrad") (param $x i32) (param $y i32) (param $dy i32) (param $dx i32) (param $from i32) (param $to i32)
+                           (param $C i32) (param $r i32) (param $bias f64) (param $alpha f64) (param $ab2 f64) (param $mode i32) (param $scratch i32)
+    (local $px i32) (local $c i32) (local $off i32) (local $nrm i32) (local $tp i32) (local $acc f64)
+    (local $lo i32) (local $hi i32) (local $win f64)
+    (local.set $nrm (i32.add (local.get $scratch) (i32.shl (i32.add (local.get $C) (i32.const 1)) (i32.const 3))))
+    (local.set $tp (i32.add (local.get $nrm) (i32.shl (local.get $C) (i32.const 3))))
+    (local.set $px (local.get $from))
+    (block $endPx (loop $pixels
+      (br_if $endPx (i32.ge_s (local.get $px) (local.get $to)))
+      (local.set $off (i32.shl (i32.mul (local.get $px) (local.get $C)) (i32.const 2)))
+      (call $windowNorms (i32.add (local.get $x) (local.get $off)) (local.get $C) (local.get $r) (local.get $bias) (local.get $alpha) (local.get $scratch) (local.get $nrm))
+      ;; tPrefix[c + 1] = tPrefix[c] + (dy_c·y_c)/n_c
+      (local.set $acc (f64.const 0))
+      (f64.store (local.get $tp) (f64.const 0))
+      (local.set $c (i32.const 0))
+      (block $endT (loop $ts
+        (br_if $endT (i32.ge_s (local.get $c) (local.get $C)))
+        (local.set $acc (f64.add (local.get $acc)
+          (f64.div (f64.mul (f64.promote_f32 (f32.load (i32.add (i32.add (local.get $dy) (local.get $off)) (i32.shl (local.get $c) (i32.const 2)))))
+                            (f64.promote_f32 (f32.load (i32.add (i32.add (local.get $y) (local.get $off)) (i32.shl (local.get $c) (i32.const 2))))))
+                   (f64.load (i32.add (local.get $nrm) (i32.shl (local.get $c) (i32.const 3)))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (f64.store (i32.add (local.get $tp) (i32.shl (local.get $c) (i32.const 3))) (local.get $acc))
+        (br $ts)))
+      (local.set $c (i32.const 0))
+      (block $endC (loop $chans
+        (br_if $endC (i32.ge_s (local.get $c) (local.get $C)))
+        (local.set $hi (i32.add (i32.add (local.get $c) (local.get $r)) (i32.const 1)))
+        (local.set $hi (select (local.get $hi) (local.get $C) (i32.lt_s (local.get $hi) (local.get $C))))
+        (local.set $lo (i32.sub (local.get $c) (local.get $r)))
+        (local.set $lo (select (local.get $lo) (i32.const 0) (i32.gt_s (local.get $lo) (i32.const 0))))
+        (local.set $win (f64.sub (f64.load (i32.add (local.get $tp) (i32.shl (local.get $hi) (i32.const 3))))
+                                 (f64.load (i32.add (local.get $tp) (i32.shl (local.get $lo) (i32.const 3))))))
+        (f32.store (i32.add (i32.add (local.get $dx) (local.get $off)) (i32.shl (local.get $c) (i32.const 2)))
+          (f32.demote_f64
+            (f64.sub
+              (f64.mul (f64.promote_f32 (f32.load (i32.add (i32.add (local.get $dy) (local.get $off)) (i32.shl (local.get $c) (i32.const 2)))))
+                       (call $negPow (f64.load (i32.add (local.get $nrm) (i32.shl (local.get $c) (i32.const 3)))) (local.get $mode)))
+              (f64.mul (f64.mul (local.get $ab2) (f64.promote_f32 (f32.load (i32.add (i32.add (local.get $x) (local.get $off)) (i32.shl (local.get $c) (i32.const 2))))))
+                       (local.get $win)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $chans)))
+      (local.set $px (i32.add (local.get $px) (i32.const 1)))
+      (br $pixels))))
+
   ;; One step of SGD with momentum over n parameters (src/training/sgd.ts), in the order and float32
   ;; roundings of its tfjs ops: g' = g + w·λ (when decay ≠ 0), v' = v·μ + g', w' = w − v'·η.
   (func (export "momentum") (param $n i32) (param $w i32) (param $v i32) (param $g i32)
