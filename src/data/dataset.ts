@@ -246,7 +246,10 @@ export function syntheticPoints(n: number, d: number, seed: number, split: 'trai
  */
 function subsetOf(points: SourcePoints, n: number | null, rng: Rng, name: string, source: string): DataSplit {
   const all = (): Int32Array => Int32Array.from({ length: points.n }, (_, i) => i);
-  if (n === null || n === points.n) return { ...points, values: points.values instanceof Uint8Array ? floatsOf(points.values) : points.values, indices: all() };
+  if (n === null || n === points.n) {
+    const values = points.values instanceof Uint8Array ? (name === 'test' ? testFloatsOf(points.values) : Float32Array.from(points.values)) : points.values;
+    return { ...points, values, indices: all() };
+  }
   if (!Number.isInteger(n) || n < 1 || n > points.n) {
     throw new InputError(`--${name === 'test' ? 'test-n' : 'n'} ${n}: the ${source} ${name} split has ${points.n} points; choose 1 … ${points.n} or all`);
   }
@@ -304,15 +307,17 @@ function imagesOf(src: Source, points: DataSplit): ImageSet {
 /*
  * A worker of `reproduce` loads the same whole test split for run after run, and most randomizations
  * leave it as it is (they change labels, or training points only). Points and images are never
- * written after they are made, so a whole split's float copy and its preprocessed images are kept,
- * per process, for the arrays they were made from (weakly: they go when those arrays go) — ≈ 70 ms
- * of each run's set-up for MNIST's 10,000 test images.
+ * written after they are made, so the whole test split's float copy is kept for the source's bytes
+ * (which the process keeps: shared.ts), and preprocessed images for the points they were made from
+ * (they go with those points unless these are that copy): MNIST's 10,000 test images hold 2 × 31 MB
+ * for the process, and save ≈ 70 ms of each run's set-up. Training splits are not kept (MNIST's
+ * whole one would hold 188 MB).
  */
 const floatCopies = new WeakMap<Uint8Array, Float32Array>();
 const preprocessed = new WeakMap<Float32Array | Float64Array, { source: string; images: Float32Array }>();
 
-/** A split's bytes as float32 (pixel values are exact in it), made once per byte array. */
-function floatsOf(bytes: Uint8Array): Float32Array {
+/** A whole test split's bytes as float32 (pixel values are exact in it), made once per byte array. */
+function testFloatsOf(bytes: Uint8Array): Float32Array {
   let f = floatCopies.get(bytes);
   if (f === undefined) {
     f = Float32Array.from(bytes);

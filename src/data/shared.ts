@@ -126,7 +126,12 @@ export function shareDataset(source: ImageSourceId, dataDir: string | null = nul
  */
 export function attachSharedSource(shared: SharedSource): void {
   if (shared?.kind !== 'rethink-shared-source') throw new Error('attachSharedSource: not a shared source (made by shareDataset)');
-  cache.set(keyOf(shared.source, shared.dataDir), shared);
+  const key = keyOf(shared.source, shared.dataDir);
+  // Every job posts the handle again, and a posted message arrives as new objects over the same
+  // shared memory: the entry already attached stays, so that what is cached per source array
+  // (dataset.ts: a split's float copy and images) is found again by the next job.
+  if ((cache.get(key) as Partial<SharedSource> | undefined)?.kind === 'rethink-shared-source') return;
+  cache.set(key, shared);
 }
 
 /** Whether this thread reads the source from shared memory (for tests and the bench). */

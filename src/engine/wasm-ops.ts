@@ -78,7 +78,12 @@ export const BATCH_NORM_RELU_GRAD = 'RethinkBatchNormReluGrad';
  * background) the sparse product of sparse-dense.ts, else the stock fused product.
  */
 export const DATA_DENSE = 'RethinkDataDense';
-/** The data layer's parameter gradients: inputs x (M, K), dy (M, N) and, optionally, sparse ({@link DATA_DENSE}'s second output for this x); outputs [∂W = xᵀ·dy (K, N), ∂b = Σᵢ dy[i, :] (N)]. ∂W sparse or dense as the forward product was. */
+/**
+ * The data layer's parameter gradients: inputs x (M, K), dy (M, N) and, optionally, sparse ({@link
+ * DATA_DENSE}'s second output for this x); outputs [∂W = xᵀ·dy (K, N), ∂b = Σᵢ dy[i, :] (N)]. ∂W sparse
+ * or dense as the forward product was. With a non-empty `sparse` x itself is not read (only its shape
+ * is checked against it): the caller pairs them, as the dense layer does (src/models/layers.ts).
+ */
 export const DATA_DENSE_GRAD_W = 'RethinkDataDenseGradW';
 
 /**
@@ -676,11 +681,8 @@ function lrn({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const C = x.shape[x.shape.length - 1]!;
   const y = backend.makeOutput(x.shape, 'float32');
   const scratch = backend.makeOutput([2 * 2 * (2 * C + 1)], 'float32'); // two threads' 2C + 1 float64
-  try {
-    runKernel('lrn', [at(backend, x), at(backend, y), C, r, at(backend, scratch)], floats, util.sizeFromShape(x.shape) / C, C, kernelsIn(engineMemory(backend)));
-  } finally {
-    backend.disposeData(scratch.dataId);
-  }
+  runKernel('lrn', [at(backend, x), at(backend, y), C, r, at(backend, scratch)], floats, util.sizeFromShape(x.shape) / C, C, kernelsIn(engineMemory(backend)));
+  backend.disposeData(scratch.dataId); // not on an error: a helper thread that gave no answer may still be writing there
   return y;
 }
 
@@ -693,11 +695,8 @@ function lrnGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const C = x.shape[x.shape.length - 1]!;
   const dx = backend.makeOutput(x.shape, 'float32');
   const scratch = backend.makeOutput([2 * 2 * (3 * C + 2)], 'float32'); // two threads' 3C + 2 float64
-  try {
-    runKernel('lrnGrad', [at(backend, x), at(backend, y), at(backend, dy), at(backend, dx), C, r, at(backend, scratch)], floats, util.sizeFromShape(x.shape) / C, C, kernelsIn(engineMemory(backend)));
-  } finally {
-    backend.disposeData(scratch.dataId);
-  }
+  runKernel('lrnGrad', [at(backend, x), at(backend, y), at(backend, dy), at(backend, dx), C, r, at(backend, scratch)], floats, util.sizeFromShape(x.shape) / C, C, kernelsIn(engineMemory(backend)));
+  backend.disposeData(scratch.dataId); // not on an error: a helper thread that gave no answer may still be writing there
   return dx;
 }
 

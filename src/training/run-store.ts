@@ -26,11 +26,11 @@ export interface EpochRecord {
   steps: number;
   /** mean training loss over this epoch's steps */
   loss: number;
-  /** error on a full re-evaluation of the training set (evaluation mode): 0 means fitted */
+  /** error on a full re-evaluation of the training set (evaluation mode, or the next step's forward pass where that computes the same: trainer.ts, StepAhead): 0 means fitted */
   trainError: number;
   /** learning rate at the epoch's last step */
   lr: number;
-  /** wall time of this epoch, evaluation included */
+  /** wall time of this epoch, evaluation included (with a step ahead: the next epoch's step, computed at the end of this one, counts here) */
   ms: number;
 }
 

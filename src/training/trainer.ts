@@ -223,6 +223,19 @@ interface StepAhead {
   lr: number;
 }
 
+/**
+ * Whether the next epoch's step, computed ahead, re-evaluates the training set (see StepAhead): one
+ * batch per epoch, no dropout, no random crops, and only kernels and biases (no BatchNorm, whose
+ * training mode normalizes with the batch's statistics) — training mode then computes what evaluation
+ * mode does.
+ *
+ * @example
+ * stepAheadEvaluates(buildModel('small-alexnet', [28, 28, 1], { seed: 1 }), 40, { batchSize: 128, dropout: 0, cropPad: 0 }); // true
+ */
+export function stepAheadEvaluates(model: Model, n: number, options: Pick<TrainOptions, 'batchSize' | 'dropout' | 'cropPad'>): boolean {
+  return stepsPerEpoch(n, options.batchSize) === 1 && options.dropout === 0 && options.cropPad === 0 && model.store.params.every((p) => p.kind === 'weight');
+}
+
 function stepAhead(model: Model, sgd: MomentumSgd, x: Float32Array, labels: Int32Array, count: number, lr: number, apply: ApplyOptions): StepAhead {
   const [h, w, c] = model.inputShape;
   const out = tf.tidy(() => {
@@ -319,7 +332,7 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
     let unsaved: Snapshot | null = null;
     // One batch per epoch, and training mode computing what evaluation mode does: the next epoch's
     // step, computed ahead, re-evaluates the set for the epoch before it (see StepAhead).
-    const aheadEvaluates = perEpoch === 1 && options.dropout === 0 && options.cropPad === 0 && model.store.params.every((p) => p.kind === 'weight');
+    const aheadEvaluates = stepAheadEvaluates(model, trainSet.n, options);
     let ahead: StepAhead | null = null;
     const dropAhead = (): void => {
       if (ahead !== null) tf.dispose([ahead.loss, ahead.wrong, ...Object.values(ahead.grads)]);

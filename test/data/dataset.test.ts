@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadDataset, syntheticPoints } from '../../src/data/dataset.js';
 import { loadMnist } from '../../src/data/mnist.js';
+import { attachSharedSource, shareDataset } from '../../src/data/shared.js';
 import { main } from '../../src/cli/main.js';
 import { memoryOutput } from '../../src/cli/output.js';
 
@@ -69,6 +70,15 @@ describe('loadDataset', () => {
     // What is shared is the standardized pixels: (x/255 − μ)/σ with the training split's moments.
     const raw = loadMnist('test');
     for (const t of [0, 150, 157_000, 7_839_999]) expect(Math.abs(clean.images[t]! - (raw.images[t]! / 255 - 0.1307) / 0.3081)).toBeLessThan(1e-3); // MNIST's moments ≈ 0.1307, 0.3081
+  });
+
+  test('in a worker each job posts the shared source anew (new objects, same memory): the one attached stays, so the test split\'s images are found again', () => {
+    const shared = shareDataset('mnist');
+    attachSharedSource(structuredClone(shared)); // what a job of the pool receives
+    const a = loadDataset({ source: 'mnist', n: 50, seed: 1 }).images('test');
+    attachSharedSource(structuredClone(shared)); // the next job
+    const b = loadDataset({ source: 'mnist', n: 50, seed: 2, randomization: 'random-labels' }).images('test');
+    expect(b.images).toBe(a.images);
   });
 
   test('synthetic points: the first n do not depend on how many are drawn; centres shared by both splits', () => {

@@ -13,7 +13,7 @@ import { loadDataset } from '../../src/data/dataset.js';
 import type { ImageSet } from '../../src/data/images.js';
 import { MODEL_IDS, buildModel, type ModelId } from '../../src/models/zoo.js';
 import { Rng } from '../../src/random/rng.js';
-import { LOSS_READS_EVERY, evaluate, train, trainingStep, type TrainHooks, type TrainOptions } from '../../src/training/trainer.js';
+import { LOSS_READS_EVERY, evaluate, stepAheadEvaluates, train, trainingStep, type TrainHooks, type TrainOptions } from '../../src/training/trainer.js';
 import { MomentumSgd, learningRate } from '../../src/training/sgd.js';
 import { epochOrder, gatherBatch } from '../../src/training/batches.js';
 import { DirectoryRunStore } from '../../src/training/run-store.js';
@@ -295,6 +295,46 @@ describe('trainer', () => {
     ref.dispose();
     m.dispose();
     expect(tf.memory().numTensors).toBe(before); // the unapplied step's loss, gradients and count are gone
+  });
+
+  it('the step ahead is taken only where training mode computes what evaluation mode does: one batch an epoch, no dropout, no crops, no BatchNorm', () => {
+    const o = { batchSize: 64, dropout: 0, cropPad: 0 };
+    const models = Object.fromEntries((['mlp-1x512', 'small-alexnet', 'small-inception', 'small-inception-no-bn'] as ModelId[]).map((id) => [id, buildModel(id, [28, 28, 1], { seed: 1 })]));
+    expect(stepAheadEvaluates(models['mlp-1x512']!, 64, o)).toBe(true);
+    expect(stepAheadEvaluates(models['small-alexnet']!, 40, o)).toBe(true);
+    expect(stepAheadEvaluates(models['small-inception-no-bn']!, 40, o)).toBe(true);
+    expect(stepAheadEvaluates(models['small-inception']!, 40, o)).toBe(false); // BatchNorm: batch statistics in training mode
+    expect(stepAheadEvaluates(models['mlp-1x512']!, 65, o)).toBe(false); // two batches an epoch
+    expect(stepAheadEvaluates(models['mlp-1x512']!, 64, { ...o, dropout: 0.5 })).toBe(false);
+    expect(stepAheadEvaluates(models['mlp-1x512']!, 64, { ...o, cropPad: 4 })).toBe(false);
+    for (const m of Object.values(models)) m.dispose();
+  });
+
+  it('a checkpoint written while a step ahead is held, interrupted there and resumed, ends as the uninterrupted run (history and weights)', async () => {
+    const set = loadDataset({ source: 'mnist', n: 40, seed: 4, randomization: 'random-labels', test: false }).images('train');
+    const o = options({ epochs: 5, batchSize: 64, checkpointSeconds: 0 });
+    const straight = buildModel('mlp-1x512', [28, 28, 1], { seed: 9 });
+    const full = await train(straight, set, o, null, false);
+    const dir = tmp();
+    try {
+      const aborting = new AbortController();
+      const first = buildModel('mlp-1x512', [28, 28, 1], { seed: 9 });
+      const stopped = await train(first, set, o, new DirectoryRunStore(dir), false, { signal: aborting.signal, onEpoch: (r) => r.epoch === 2 && aborting.abort() }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      first.dispose();
+      expect(stopped?.name).toBe('InterruptedError'); // epoch 3's step was computed ahead, not applied
+      const second = buildModel('mlp-1x512', [28, 28, 1], { seed: 9 });
+      const resumed = await train(second, set, o, new DirectoryRunStore(dir), true);
+      expect(resumed.resumed).toBe(true);
+      expect(resumed.history.map((h) => [h.loss, h.trainError])).toEqual(full.history.map((h) => [h.loss, h.trainError]));
+      for (const [i, p] of straight.store.params.entries()) expect(Array.from(await second.store.params[i]!.variable.data())).toEqual(Array.from(await p.variable.data()));
+      second.dispose();
+    } finally {
+      straight.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a step budget ends the run mid-epoch and counts the partial epoch', async () => {
