@@ -148,7 +148,7 @@ function writeAtomic(path: string, bytes: Uint8Array | string): void {
   renameSync(tmp, path);
 }
 
-/** Turns a file-system error into one line naming the path and the fix. */
+/** Turns a file-system error into one line naming the path, what went wrong and (for the usual causes) the fix. */
 export function fileError(err: unknown, action: string, path: string): InputError {
   const code = (err as NodeJS.ErrnoException).code;
   const why: Record<string, string> = {
@@ -161,7 +161,19 @@ export function fileError(err: unknown, action: string, path: string): InputErro
     ENOENT: 'no such file or directory',
     ENOSPC: 'the disk is full',
   };
-  return new InputError(`cannot ${action} ${path}: ${code !== undefined ? (why[code] ?? code) : String(err)}`);
+  const reading = action.startsWith('read');
+  const fix: Record<string, string> = {
+    EACCES: reading ? 'give yourself read access to it' : 'choose a place you can write to (another --out), or change its permissions',
+    EPERM: reading ? 'give yourself read access to it' : 'choose a place you can write to (another --out), or change its permissions',
+    EROFS: 'choose a place on a writable file system (another --out)',
+    ENOTDIR: 'choose another path',
+    EEXIST: 'move that file away, or choose another path',
+    EISDIR: 'name a file, not a directory',
+    ENOENT: reading ? 'check the path' : 'create the directory it goes in, or choose another path',
+    ENOSPC: 'free some space, or choose another disk',
+  };
+  const known = code !== undefined && why[code] !== undefined;
+  return new InputError(`cannot ${action} ${path}: ${code !== undefined ? (why[code] ?? code) : String(err)}${known ? `; ${fix[code]}` : ''}`);
 }
 
 /**

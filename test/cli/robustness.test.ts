@@ -13,6 +13,7 @@ import { main } from '../../src/cli/main.js';
 import { memoryOutput } from '../../src/cli/output.js';
 import { COMMANDS } from '../../src/cli/commands.js';
 import { HELP_WIDTH } from '../../src/cli/args.js';
+import { fileError } from '../../src/training/run-store.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rethink-robust-'));
 const bin = join(import.meta.dirname, '../../bin/rethink.js');
@@ -230,11 +231,19 @@ describe('--out never loses work', () => {
 });
 
 describe('every I/O failure and range error is one line and exit 2', () => {
+  test('a file-system error names the fix for the usual causes (permission denied: not reproducible as root, so from the error code)', () => {
+    const failure = (code: string): Error => Object.assign(new Error(code), { code });
+    expect(fileError(failure('EACCES'), 'create the lock', '/x/.lock').message).toBe('cannot create the lock /x/.lock: permission denied; choose a place you can write to (another --out), or change its permissions');
+    expect(fileError(failure('EACCES'), 'read', '/x/a').message).toBe('cannot read /x/a: permission denied; give yourself read access to it');
+    expect(fileError(failure('EROFS'), 'write', '/x/a').message).toMatch(/read-only; choose a place on a writable file system/);
+    expect(fileError(failure('EIO'), 'write', '/x/a').message).toBe('cannot write /x/a: EIO'); // no fix to name
+  });
+
   test('output and data paths', async () => {
     const file = join(tmp, 'a-file');
     writeFileSync(file, 'x');
     await refused(quick(file), /--out .*a-file is a file, not a directory; choose another --out/);
-    await refused(quick(join(file, 'sub')), /cannot create the run directory .*a-file\/sub: a part of the path is a file, not a directory/);
+    await refused(quick(join(file, 'sub')), /cannot create the run directory .*a-file\/sub: a part of the path is a file, not a directory; choose another path/);
     await refused(['fit', '--data', 'cifar10', '--data-dir', file], /cifar10: '.*a-file' is a file, not a directory/);
     const cifar = join(tmp, 'cifar');
     mkdirSync(join(cifar, 'test_batch.bin'), { recursive: true });
