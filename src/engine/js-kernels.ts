@@ -57,7 +57,8 @@ function windowNorms(heap: Float32Array, base: number, C: number, r: number, bia
  *   Each window's gradient goes to its FIRST maximum (row-major window order), as the cpu backend
  *   does (also for NaN and −∞: a running max from −∞, strictly greater replaces it). Its body is the
  *   WebAssembly module's maxPoolGrad (kernels.wat: four channels at a time; one thread, batch 40 of
- *   small AlexNet's 28×28×64 pool: 3.6 ms, where the loop in JavaScript took 16.9).
+ *   small AlexNet's 28×28×64 pool: 3.0–3.1 ms, where the loop in JavaScript took 16.5–16.9;
+ *   bench/records/training.md).
  * - lrn: x, y offsets, C, r[, scratch] | bias, α, β ; split on pixels. y_i = x_i·n_i^(−β).
  * - lrnGrad: x, y, dy, dx offsets, C, r[, scratch] | bias, α, β ; split on pixels. With t_o = dy_o·y_o/n_o,
  *   dx_i = dy_i·n_i^(−β) − 2αβ·x_i·Σ_{|o−i|≤r} t_o (the window is symmetric: a window sum of t).
@@ -66,8 +67,8 @@ function windowNorms(heap: Float32Array, base: number, C: number, r: number, bia
  *   (bit for bit), two channels at a time where they can.
  * - sumLeading: src, dst offsets, rows, cols | — ; split on columns. dst_c = Σ_r src[r, c] in float64,
  *   in row order; its body is the WebAssembly module's sumLeading (sixteen columns at a time; one
- *   thread, small AlexNet's bias gradient over 40 × 28 × 28 rows of 64: 1.2 ms, where the loop in
- *   JavaScript took 5.7).
+ *   thread, small AlexNet's bias gradient over 40 × 28 × 28 rows of 64: 1.1 ms, where the loop in
+ *   JavaScript took 5.7–6.0).
  * - bnStats: z, mean, variance, invStd offsets, m (rows), C | ε ; split on channels. Two passes per
  *   channel in float64 (mean, then squared deviations, as tf.moments); stored as float32.
  * - bnApply: z, mean, invStd, γ, β, y, x̂ offsets, C | — ; split on rows. x̂ = (z − μ)·invStd (from the

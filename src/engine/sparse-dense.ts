@@ -59,11 +59,11 @@ export function packedSparseWords(M: number, K: number, maxDensity = SPARSE_MAX_
 }
 
 /** The CSR in a packed block at byte `at` (see {@link packedSparseWords}; its first two words already written). */
-function packedAt(ws: Workspace, at: number, M: number): Sparse & { capacity: number } {
+function packedAt(ws: Workspace, at: number, M: number): Sparse {
   const cap = new Int32Array(ws.heap().buffer)[at / 4 + 1] as number;
   const rowPtr = at + 8;
   const colIdx = rowPtr + 4 * (M + 1);
-  return { v0: ws.heap()[at / 4] as number, capacity: cap, rowPtr, colIdx, vals: colIdx + 4 * cap };
+  return { v0: ws.heap()[at / 4] as number, rowPtr, colIdx, vals: colIdx + 4 * cap };
 }
 
 /**

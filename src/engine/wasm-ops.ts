@@ -196,7 +196,7 @@ function identityShared(stock: KernelFunc) {
  * its right operand anew for every new tensor — a layer's weights change every step — so a·bᵀ with a
  * small a and a large b (a Dense layer's ∂x = g·Wᵀ) runs as (b·aᵀ)ᵀ, which transposes and packs the
  * small operand and the product instead of the weights (one thread: small AlexNet's 3136 × 384 layer at
- * batch 40 11.9 → 3.9 ms, an MLP's 512 × 512 at batch 128 3.8 → 2.7 ms).
+ * batch 40 9.9–11.2 → 3.7 ms; bench/records/training.md).
  */
 function batchMatMulFast(batchMatMul: KernelFunc, transpose: KernelFunc) {
   return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {

@@ -213,8 +213,8 @@ export function trainingStepLoss(model: Model, sgd: MomentumSgd, x: Float32Array
  * its images the current weights misclassify. When an epoch is one batch, that batch is the whole
  * training set, so with no dropout, no BatchNorm and no augmentation (training mode then computes
  * what evaluation mode does) the misclassified count is the full re-evaluation that ends the epoch
- * before it — one forward pass over the set less per epoch (small AlexNet on 40 images: ≈ 80 of
- * ≈ 355 ms, one thread).
+ * before it — one forward pass over the set less per epoch (small AlexNet on 40 images: a forward
+ * pass is about a third of a step; bench/records/training.md).
  */
 interface StepAhead {
   loss: tf.Scalar;
@@ -381,16 +381,7 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
               await readLosses(); // a non-finite loss already taken is the error to report, not the interruption
               throw new InterruptedError(epoch);
             }
-            const from = s * B;
-            const to = Math.min(trainSet.n, from + B);
-            gatherBatch(trainSet, order, from, to, xBuf, yBuf, shift);
             lr = learningRate(steps, options.lr, options.decay, options.decaySteps);
-            const stepSeed = dropoutStream.fork(String(steps)).nextUint32(); // a function of (seed, step): resumes exactly
-            let unitsDone = 0;
-            const onUnit =
-              hooks.onProgress !== undefined && units > 0
-                ? () => hooks.onProgress?.({ epoch: epoch + 1, step: s, stepsInEpoch: perEpoch, stepFraction: Math.min(++unitsDone / units, 0.999) })
-                : undefined;
             if (ahead !== null) {
               // computed at the end of the epoch before, from these weights, this batch and this rate
               const a: StepAhead = ahead;
@@ -398,7 +389,18 @@ export async function train(model: Model, trainSet: ImageSet, options: TrainOpti
               tf.dispose(a.wrong);
               sgd.update(a.grads, a.lr);
               pending.push({ loss: a.loss, step: steps + 1, lr: a.lr });
-            } else pending.push({ loss: trainingStepLoss(model, sgd, xBuf, yBuf, to - from, lr, { training: true, dropout: options.dropout, seed: stepSeed, ...(onUnit ? { onUnit } : {}) }), step: steps + 1, lr });
+            } else {
+              const from = s * B;
+              const to = Math.min(trainSet.n, from + B);
+              gatherBatch(trainSet, order, from, to, xBuf, yBuf, shift);
+              const stepSeed = dropoutStream.fork(String(steps)).nextUint32(); // a function of (seed, step): resumes exactly
+              let unitsDone = 0;
+              const onUnit =
+                hooks.onProgress !== undefined && units > 0
+                  ? () => hooks.onProgress?.({ epoch: epoch + 1, step: s, stepsInEpoch: perEpoch, stepFraction: Math.min(++unitsDone / units, 0.999) })
+                  : undefined;
+              pending.push({ loss: trainingStepLoss(model, sgd, xBuf, yBuf, to - from, lr, { training: true, dropout: options.dropout, seed: stepSeed, ...(onUnit ? { onUnit } : {}) }), step: steps + 1, lr });
+            }
             if (pending.length >= LOSS_READS_EVERY) await readLosses();
             taken++;
             steps++;
